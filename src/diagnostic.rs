@@ -1,0 +1,416 @@
+//! Problems found in a book, with where they are and what to do about them.
+//!
+//! A [`Diagnostic`] is a value, never an `Err` that stops the pipeline: every stage collects
+//! them so that a user sees all of their mistakes at once. [`Sources`] keeps the text of every
+//! file read, so a diagnostic can carry a byte span and be shown with its line and a caret.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+/// How bad a problem is: errors fail `check` and `build`, warnings fail only under `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// A place in a source file: a byte range in its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileId,
+    pub range: Range<usize>,
+}
+
+/// One problem with the book.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable kebab-case name, e.g. `unknown-control`, for people and for CI filters.
+    pub code: &'static str,
+    pub span: Option<Span>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Other places that explain this one (the first definition of a duplicate id, say).
+    pub notes: Vec<(Span, String)>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            span: None,
+            message: message.into(),
+            hint: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn at_opt(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn note(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.notes.push((span, text.into()));
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// One source file's path (as shown to the user, relative to the book root) and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// The text of every file the build read, so that diagnostics can quote it.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Source>,
+}
+
+/// A diagnostic resolved to file, line and column, as `--format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Located<'a> {
+    pub severity: Severity,
+    pub code: &'a str,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.files.push(Source { path, text });
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> &Source {
+        &self.files[id]
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.files[id].path
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.files[id].text
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        line_col(&self.files[file].text, offset)
+    }
+
+    /// Resolves a diagnostic to file, line and column.
+    pub fn locate<'a>(&self, d: &'a Diagnostic) -> Located<'a> {
+        let (file, line, column) = match &d.span {
+            Some(span) => {
+                let (line, col) = self.line_col(span.file, span.range.start);
+                (
+                    Some(display_path(self.path(span.file))),
+                    Some(line),
+                    Some(col),
+                )
+            }
+            None => (None, None, None),
+        };
+        Located {
+            severity: d.severity,
+            code: d.code,
+            file,
+            line,
+            column,
+            message: &d.message,
+            hint: d.hint.as_deref(),
+        }
+    }
+
+    /// Sorts diagnostics by file, position, severity and message, so output is stable.
+    pub fn sort(&self, diagnostics: &mut [Diagnostic]) {
+        diagnostics.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.span
+                        .as_ref()
+                        .map(|s| (self.path(s.file).to_path_buf(), s.range.start)),
+                    d.severity,
+                    d.code,
+                )
+            };
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+    }
+
+    /// Renders diagnostics rustc-style: `error[code]: message`, `--> file:line:col`, the line, a caret, the hint.
+    pub fn render(
+        &self,
+        diagnostics: &[Diagnostic],
+        out: &mut dyn termcolor_like::Sink,
+    ) -> std::io::Result<()> {
+        let mut files = SimpleFiles::new();
+        for f in &self.files {
+            files.add(display_path(&f.path), f.text.as_str());
+        }
+        let config = term::Config::default();
+        for d in diagnostics {
+            let report = self.to_report(d);
+            out.emit(&config, &files, &report)?;
+        }
+        Ok(())
+    }
+
+    fn to_report(&self, d: &Diagnostic) -> Report<FileId> {
+        let report = match d.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
+        };
+        let mut labels = Vec::new();
+        if let Some(span) = &d.span {
+            labels.push(Label::primary(span.file, clamp(self.text(span.file), &span.range)));
+        }
+        for (span, text) in &d.notes {
+            labels.push(
+                Label::secondary(span.file, clamp(self.text(span.file), &span.range))
+                    .with_message(text.clone()),
+            );
+        }
+        let mut notes = Vec::new();
+        if let Some(hint) = &d.hint {
+            notes.push(format!("help: {hint}"));
+        }
+        report
+            .with_code(d.code)
+            .with_message(d.message.clone())
+            .with_labels(labels)
+            .with_notes(notes)
+    }
+}
+
+/// Output targets for rendered diagnostics: a colour terminal or a plain string.
+pub mod termcolor_like {
+    use codespan_reporting::diagnostic::Diagnostic as Report;
+    use codespan_reporting::files::SimpleFiles;
+    use codespan_reporting::term::{self, termcolor::StandardStream, Config};
+
+    use super::FileId;
+
+    /// Somewhere a rendered diagnostic can go.
+    pub trait Sink {
+        fn emit(
+            &mut self,
+            config: &Config,
+            files: &SimpleFiles<String, &str>,
+            report: &Report<FileId>,
+        ) -> std::io::Result<()>;
+    }
+
+    impl Sink for StandardStream {
+        fn emit(
+            &mut self,
+            config: &Config,
+            files: &SimpleFiles<String, &str>,
+            report: &Report<FileId>,
+        ) -> std::io::Result<()> {
+            term::emit_to_write_style(&mut self.lock(), config, files, report)
+                .map_err(std::io::Error::other)
+        }
+    }
+
+    impl Sink for String {
+        fn emit(
+            &mut self,
+            config: &Config,
+            files: &SimpleFiles<String, &str>,
+            report: &Report<FileId>,
+        ) -> std::io::Result<()> {
+            term::emit_to_string(self, config, files, report).map_err(std::io::Error::other)
+        }
+    }
+}
+
+/// A path as shown to users: forward slashes on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// 1-based line and column (in characters) of a byte offset into `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Byte offset of 1-based `line` and `column` (in characters) in `text`, clamped to the text.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    let col_offset = line_text[..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_end, |(i, _)| i);
+    start + col_offset
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Keeps a label's range inside the text and on character boundaries, so rendering never fails.
+fn clamp(text: &str, range: &Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(text, range.start.min(text.len()));
+    let mut end = floor_char_boundary(text, range.end.min(text.len())).max(start);
+    // A label never spans lines: the caret marks the first line only.
+    if let Some(nl) = text[start..end].find('\n') {
+        end = start + nl;
+    }
+    start..end
+}
+
+/// Closest candidate to `wrong` by edit distance, if it is close enough to be a plausible typo.
+pub fn did_you_mean<'a, I>(wrong: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = wrong.to_lowercase();
+    let limit = (lower.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            let cl = c.to_lowercase();
+            let distance = strsim::damerau_levenshtein(&lower, &cl);
+            let length_gap = lower.len().abs_diff(cl.len());
+            // Among equally distant candidates, prefer the one with the same letters (a swap).
+            let unlikeness = ((1.0 - strsim::jaro_winkler(&lower, &cl)) * 1e6) as u64;
+            ((distance, length_gap, unlikeness), c)
+        })
+        .filter(|((distance, _, _), _)| *distance <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" and suggests the closest field.
+pub fn unknown_field_hint(message: &str) -> Option<(String, String)> {
+    let start = message.find("unknown field `")?;
+    let rest = &message[start + "unknown field `".len()..];
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let hint = match did_you_mean(field, expected.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if expected.is_empty() => "remove this key".to_string(),
+        None => format!("the keys allowed here are: {}", expected.join(", ")),
+    };
+    Some((field.to_string(), hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\ncé\nx";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 6), (2, 3));
+        assert_eq!(line_col(text, 7), (3, 1));
+        assert_eq!(offset_of(text, 2, 3), 6);
+        assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn unknown_field_suggests_closest() {
+        let (field, hint) =
+            unknown_field_hint("unknown field `titel`, expected one of `id`, `title`, `type`")
+                .unwrap();
+        assert_eq!(field, "titel");
+        assert_eq!(hint, "did you mean `title`?");
+        let (_, hint) =
+            unknown_field_hint("unknown field `zzz`, expected one of `id`, `title`").unwrap();
+        assert_eq!(hint, "the keys allowed here are: id, title");
+    }
+
+    #[test]
+    fn did_you_mean_ignores_distant_candidates() {
+        assert_eq!(did_you_mean("A.5.51", ["A.5.15", "A.8.1"]), Some("A.5.15"));
+        assert_eq!(did_you_mean("quux", ["A.5.15", "A.8.1"]), None);
+    }
+
+    #[test]
+    fn render_shows_file_line_and_hint() {
+        let mut sources = Sources::default();
+        let id = sources.add("content/a.md".into(), "---\nid: X\n---\nbody\n".into());
+        let d = Diagnostic::error("unknown-control", "unknown control `A.5.51`")
+            .at(Span {
+                file: id,
+                range: 4..9,
+            })
+            .hint("did you mean `A.5.15`?");
+        let mut out = String::new();
+        sources.render(&[d], &mut out).unwrap();
+        assert!(out.contains("error[unknown-control]: unknown control `A.5.51`"), "{out}");
+        assert!(out.contains("content/a.md:2:1"), "{out}");
+        assert!(out.contains("help: did you mean `A.5.15`?"), "{out}");
+    }
+}

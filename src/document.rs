@@ -1,0 +1,415 @@
+//! Raw front matter -> [`Document`]: required fields present, enums and dates valid.
+//!
+//! References (clauses, controls, related) keep their spans here and are resolved against the
+//! catalog and the other documents by [`crate::model`].
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Sources, Span};
+use crate::load::front_matter::{self, item_ranges, value_range, Split};
+use crate::load::SourceFile;
+use crate::yaml::Text;
+
+/// What kind of documented information a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocKind {
+    Policy,
+    Standard,
+    Procedure,
+    Guideline,
+    Plan,
+    Record,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 6] = [
+        DocKind::Policy,
+        DocKind::Standard,
+        DocKind::Procedure,
+        DocKind::Guideline,
+        DocKind::Plan,
+        DocKind::Record,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Policy => "policy",
+            DocKind::Standard => "standard",
+            DocKind::Procedure => "procedure",
+            DocKind::Guideline => "guideline",
+            DocKind::Plan => "plan",
+            DocKind::Record => "record",
+        }
+    }
+}
+
+/// Where a document is in its approval life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Draft,
+    InReview,
+    Approved,
+    Retired,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::InReview,
+        Status::Approved,
+        Status::Retired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in-review",
+            Status::Approved => "approved",
+            Status::Retired => "retired",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A reference written in front matter, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub target: String,
+    pub span: Span,
+}
+
+/// One document of the book, its front matter validated.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub file: FileId,
+    /// Path relative to the content folder.
+    pub rel: PathBuf,
+    pub id: String,
+    pub id_span: Span,
+    pub title: String,
+    pub kind: Option<DocKind>,
+    pub owner: Option<String>,
+    pub approver: Option<String>,
+    pub version: Option<String>,
+    pub status: Status,
+    pub classification: Option<String>,
+    pub effective: Option<NaiveDate>,
+    pub review_by: Option<NaiveDate>,
+    pub clauses: Vec<Ref>,
+    pub controls: Vec<Ref>,
+    pub related: Vec<Ref>,
+    pub tags: Vec<String>,
+    /// Byte offset of the Markdown body in the file's text.
+    pub body_start: usize,
+}
+
+impl Document {
+    pub fn body<'a>(&self, sources: &'a Sources) -> &'a str {
+        &sources.text(self.file)[self.body_start..]
+    }
+}
+
+/// A file whose front matter could not be read, but whose `id:` line could: references to it
+/// are not reported as dangling, which would only repeat the real error.
+#[derive(Debug, Clone)]
+pub struct Broken {
+    pub id: Option<String>,
+}
+
+/// Parses every source's front matter, in parallel, keeping the sources' order.
+pub fn parse_all(
+    files: &[SourceFile],
+    sources: &Sources,
+) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| parse(f, sources))
+        .collect();
+    let mut documents = Vec::with_capacity(results.len());
+    let mut broken = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (f, (doc, diags)) in files.iter().zip(results) {
+        match doc {
+            Some(d) => documents.push(d),
+            None => broken.push(Broken {
+                id: sniff_id(sources.text(f.file)),
+            }),
+        }
+        diagnostics.extend(diags);
+    }
+    (documents, broken, diagnostics)
+}
+
+/// Reads one file's front matter into a [`Document`]; `None` when it cannot be used.
+pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<Diagnostic>) {
+    let file = source.file;
+    let text = sources.text(file);
+    let parsed = match front_matter::parse(text, file) {
+        Ok(p) => p,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut r = Resolver {
+        file,
+        split: &parsed.split,
+        diagnostics: Vec::new(),
+    };
+    let raw = parsed.raw;
+    let id = r.required(raw.id, "id", "a unique document id, e.g. `id: POL-AC-001`");
+    let title = r.required(raw.title, "title", "the document's title, e.g. `title: Access Control Policy`");
+    if let Some(id) = &id {
+        r.check_id(id);
+    }
+    let kind = raw.kind.and_then(|k| r.choice(&k, "type", &DocKind::ALL, DocKind::as_str));
+    let status = match raw.status {
+        Some(s) => r.choice(&s, "status", &Status::ALL, Status::as_str),
+        None => {
+            r.diagnostics.push(
+                Diagnostic::warning("missing-status", "this document has no status; it is treated as a draft")
+                    .at(r.span(0..0))
+                    .hint("add `status: approved` (or draft, in-review, retired)"),
+            );
+            Some(Status::Draft)
+        }
+    };
+    let effective = r.date(raw.effective, "effective");
+    let review_by = r.date(raw.review_by, "review_by");
+    if let (Some(e), Some(rb)) = (effective, review_by) {
+        if rb < e {
+            r.diagnostics.push(
+                Diagnostic::warning("review-before-effective", format!("the review date {rb} is before the effective date {e}"))
+                    .at_opt(value_range(r.split.yaml, "review_by").map(|x| r.span(x)))
+                    .hint("check the dates"),
+            );
+        }
+    }
+    let clauses = r.refs(raw.clauses, "clauses");
+    let controls = r.refs(raw.controls, "controls");
+    let related = r.refs(raw.related, "related");
+    let tags = raw.tags.unwrap_or_default().into_iter().map(|t| t.0).collect();
+    let empty = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
+    let doc = match (id, title, status) {
+        (Some(id), Some(title), Some(status)) if !r.has_errors() => Some(Document {
+            file,
+            rel: source.rel.clone(),
+            id_span: r.value_span("id"),
+            id,
+            title,
+            kind,
+            owner: empty(raw.owner),
+            approver: empty(raw.approver),
+            version: empty(raw.version),
+            status,
+            classification: empty(raw.classification),
+            effective,
+            review_by,
+            clauses,
+            controls,
+            related,
+            tags,
+            body_start: parsed.split.body_start,
+        }),
+        _ => None,
+    };
+    (doc, r.diagnostics)
+}
+
+/// Finds an `id:` line without a YAML parser, for files whose front matter is broken.
+fn sniff_id(text: &str) -> Option<String> {
+    text.lines()
+        .take(200)
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// True for the characters a document id may hold: they must survive `[[id]]` and file names.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !id.starts_with('.')
+}
+
+struct Resolver<'a> {
+    file: FileId,
+    split: &'a Split<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn span(&self, yaml_range: std::ops::Range<usize>) -> Span {
+        Span {
+            file: self.file,
+            range: self.split.yaml_start + yaml_range.start..self.split.yaml_start + yaml_range.end,
+        }
+    }
+
+    /// Where a key's value is written, or the opening `---` when the key is absent.
+    fn value_span(&self, key: &str) -> Span {
+        match value_range(self.split.yaml, key) {
+            Some(r) => self.span(r),
+            None => Span {
+                file: self.file,
+                range: 0..3,
+            },
+        }
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn required(&mut self, value: Option<Text>, key: &str, what: &str) -> Option<String> {
+        match value.map(|v| v.0.trim().to_string()).filter(|v| !v.is_empty()) {
+            Some(v) => Some(v),
+            None => {
+                let span = self.value_span(key);
+                self.diagnostics.push(
+                    Diagnostic::error("missing-field", format!("the front matter has no `{key}`"))
+                        .at(span)
+                        .hint(format!("add `{key}:`, {what}")),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_id(&mut self, id: &str) {
+        if !is_valid_id(id) {
+            let span = self.value_span("id");
+            self.diagnostics.push(
+                Diagnostic::error("invalid-id", format!("`{id}` is not a valid document id"))
+                    .at(span)
+                    .hint("use letters, digits, `-`, `_` and `.` only, e.g. `POL-AC-001`"),
+            );
+        }
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        value: &Text,
+        key: &str,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let v = value.0.trim();
+        if let Some(found) = all.iter().find(|x| name(**x).eq_ignore_ascii_case(v)) {
+            return Some(*found);
+        }
+        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        let hint = match did_you_mean(v, names.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("`{key}` is one of: {}", names.join(", ")),
+        };
+        let span = self.value_span(key);
+        self.diagnostics.push(
+            Diagnostic::error("invalid-value", format!("`{v}` is not a valid {key}"))
+                .at(span)
+                .hint(hint),
+        );
+        None
+    }
+
+    fn date(&mut self, value: Option<Text>, key: &str) -> Option<NaiveDate> {
+        let v = value?.0;
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let parsed = (v.len() == 10)
+            .then(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+            .flatten();
+        if parsed.is_none() {
+            let span = self.value_span(key);
+            self.diagnostics.push(
+                Diagnostic::error("invalid-date", format!("`{v}` is not a valid date for `{key}`"))
+                    .at(span)
+                    .hint("write dates as YYYY-MM-DD, e.g. 2026-01-15"),
+            );
+        }
+        parsed
+    }
+
+    fn refs(&mut self, values: Option<Vec<Text>>, key: &str) -> Vec<Ref> {
+        let values: Vec<String> = values
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.0.trim().to_string())
+            .collect();
+        let targets: Vec<&str> = values.iter().map(String::as_str).collect();
+        let ranges = item_ranges(self.split.yaml, key, &targets);
+        let fallback = self.value_span(key);
+        values
+            .iter()
+            .zip(ranges)
+            .filter(|(v, _)| !v.is_empty())
+            .map(|(v, r)| Ref {
+                target: v.clone(),
+                span: r.map_or_else(|| fallback.clone(), |r| self.span(r)),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> (Option<Document>, Vec<Diagnostic>, Sources) {
+        let mut sources = Sources::default();
+        let file = sources.add("content/a.md".into(), text.into());
+        let (d, diags) = parse(&SourceFile { file, rel: "a.md".into() }, &sources);
+        (d, diags, sources)
+    }
+
+    #[test]
+    fn a_complete_document() {
+        let (d, diags, _) = doc(
+            "---\nid: POL-1\ntitle: Policy\ntype: policy\nversion: \"2.10\"\nstatus: approved\n\
+             effective: 2026-01-15\nreview_by: 2027-01-15\nclauses: [\"5.2\"]\ncontrols:\n  - A.5.1\n---\nBody\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let d = d.unwrap();
+        assert_eq!(d.version.as_deref(), Some("2.10"));
+        assert_eq!(d.status, Status::Approved);
+        assert_eq!(d.kind, Some(DocKind::Policy));
+        assert_eq!(d.controls[0].target, "A.5.1");
+        assert_eq!(d.effective, NaiveDate::from_ymd_opt(2026, 1, 15));
+    }
+
+    #[test]
+    fn missing_fields_and_bad_values_are_all_reported() {
+        let (d, diags, sources) = doc("---\ntype: polcy\nstatus: aproved\neffective: 2026-02-30\n---\n");
+        assert!(d.is_none());
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-field", "missing-field", "invalid-value", "invalid-value", "invalid-date"]);
+        assert_eq!(diags[2].hint.as_deref(), Some("did you mean `policy`?"));
+        assert_eq!(diags[3].hint.as_deref(), Some("did you mean `approved`?"));
+        let loc = sources.locate(&diags[4]);
+        assert_eq!((loc.line, loc.column), (Some(4), Some(12)));
+    }
+
+    #[test]
+    fn invalid_id_characters() {
+        let (_, diags, _) = doc("---\nid: POL 1\ntitle: T\nstatus: draft\n---\n");
+        assert_eq!(diags[0].code, "invalid-id");
+    }
+
+    #[test]
+    fn broken_front_matter_still_yields_its_id() {
+        assert_eq!(sniff_id("---\nid: 'POL-9'\ntitle: [\n---\n"), Some("POL-9".into()));
+    }
+}

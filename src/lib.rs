@@ -1,0 +1,6 @@
+pub mod catalog;
+pub mod config;
+pub mod diagnostic;
+pub mod yaml;
+pub mod load;
+pub mod document;

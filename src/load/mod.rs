@@ -1,0 +1,205 @@
+//! Walks the content folder: Markdown files become sources, everything else is an asset.
+//!
+//! The walk is sorted so every build sees files in the same order. Hidden files and folders
+//! (editor swap files, `.git`) are skipped; symbolic links are never followed, so a link that
+//! points outside the book cannot pull foreign files into the site.
+
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{display_path, Diagnostic, FileId, Sources, Span};
+
+/// Larger Markdown files are refused: no policy is 10 MB, and parsing one would stall a build.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A Markdown file of the book, its text in [`Sources`].
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub file: FileId,
+    /// Path relative to the content folder, e.g. `policies/access-control.md`.
+    pub rel: PathBuf,
+}
+
+/// A non-Markdown file (image, PDF) copied into the site beside the pages that link to it.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: PathBuf,
+    pub abs: PathBuf,
+}
+
+/// What the content folder holds.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub documents: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+}
+
+/// True for the file extensions policybook reads as documents.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// Reads every file under `content_dir`; `shown_as` is how its paths appear in diagnostics.
+///
+/// `Err` only when the folder itself cannot be read; a bad file is a diagnostic.
+pub fn load(
+    content_dir: &Path,
+    shown_as: &Path,
+    sources: &mut Sources,
+) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
+    let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        anyhow::bail!(
+            "content folder {} not found (set `content-dir` under [build] in book.toml)",
+            content_dir.display()
+        );
+    }
+    let mut markdown = Vec::new();
+    let mut content = Content::default();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.to_path_buf()).unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error("unreadable-file", format!("cannot read {}: {e}", shown(&path, content_dir, shown_as)))
+                        .hint("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "symlink-skipped",
+                    format!("{} is a symbolic link and was not followed", display_path(&shown_as.join(&rel))),
+                )
+                .hint("copy the file into the content folder if it belongs to the book"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if is_markdown(&rel) {
+            markdown.push(rel);
+        } else {
+            content.assets.push(Asset {
+                abs: entry.path().to_path_buf(),
+                rel,
+            });
+        }
+    }
+
+    let read: Vec<(PathBuf, Result<Vec<u8>, String>)> = markdown
+        .into_par_iter()
+        .map(|rel| {
+            let abs = content_dir.join(&rel);
+            let bytes = read_limited(&abs);
+            (rel, bytes)
+        })
+        .collect();
+    for (rel, bytes) in read {
+        let path = shown_as.join(&rel);
+        match bytes {
+            Err(e) => diagnostics.push(
+                Diagnostic::error("unreadable-file", format!("cannot read {}: {e}", display_path(&path)))
+                    .hint("check the file's permissions and size"),
+            ),
+            Ok(bytes) => {
+                let (text, bad_utf8_at) = decode(bytes);
+                let file = sources.add(path, text);
+                if let Some(at) = bad_utf8_at {
+                    diagnostics.push(
+                        Diagnostic::error("invalid-utf8", "this file is not valid UTF-8")
+                            .at(Span { file, range: at..at })
+                            .hint("save the file as UTF-8; the invalid bytes are shown as �"),
+                    );
+                    continue;
+                }
+                content.documents.push(SourceFile { file, rel });
+            }
+        }
+    }
+    Ok((content, diagnostics))
+}
+
+fn shown(path: &Path, content_dir: &Path, shown_as: &Path) -> String {
+    display_path(&shown_as.join(path.strip_prefix(content_dir).unwrap_or(path)))
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB; the limit is {} MB",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// Text of a file without its UTF-8 byte-order mark; on invalid UTF-8, the lossy text and
+/// the byte offset (in that text) of the first bad byte.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(valid))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_strips_bom_and_finds_bad_bytes() {
+        assert_eq!(decode(b"\xEF\xBB\xBF---\n".to_vec()), ("---\n".into(), None));
+        let (text, at) = decode(b"ab\ncd\xFFe".to_vec());
+        assert_eq!(at, Some(5));
+        assert!(text.starts_with("ab\ncd"));
+    }
+
+    #[test]
+    fn walk_is_sorted_and_skips_hidden_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        std::fs::create_dir_all(c.join("b")).unwrap();
+        std::fs::create_dir_all(c.join(".git")).unwrap();
+        std::fs::write(c.join("b/z.md"), "z").unwrap();
+        std::fs::write(c.join("a.md"), "a").unwrap();
+        std::fs::write(c.join(".a.md.swp"), "x").unwrap();
+        std::fs::write(c.join(".git/x.md"), "x").unwrap();
+        std::fs::write(c.join("b/logo.png"), "png").unwrap();
+        let mut sources = Sources::default();
+        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        let rels: Vec<_> = content.documents.iter().map(|s| s.rel.clone()).collect();
+        assert_eq!(rels, vec![PathBuf::from("a.md"), PathBuf::from("b/z.md")]);
+        assert_eq!(content.assets.len(), 1);
+        assert_eq!(sources.path(content.documents[1].file), Path::new("content/b/z.md"));
+    }
+}
