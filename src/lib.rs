@@ -4,3 +4,5 @@ pub mod diagnostic;
 pub mod yaml;
 pub mod load;
 pub mod document;
+pub mod highlight;
+pub mod markdown;
