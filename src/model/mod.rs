@@ -1,0 +1,490 @@
+//! The traceability graph: documents, clauses and controls, linked both ways.
+//!
+//! Built once per build from the parsed documents and the catalog; every index (id -> document,
+//! clause -> documents, document -> documents that reference it) is computed here and then only
+//! read, by `check`, by the renderer and by exports. References that do not resolve come back
+//! as diagnostics with a did-you-mean.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::catalog::Catalog;
+use crate::config::BookSettings;
+use crate::diagnostic::{did_you_mean, Diagnostic, Sources, Span};
+use crate::document::{Broken, Document, Ref, Status};
+use crate::load::{Asset, Content};
+use crate::markdown::{self, PathLink, Problem, Rendered, RenderOptions, Resolve, Resolved, Target};
+use crate::paths;
+
+/// A document with its references resolved and its body rendered.
+#[derive(Debug)]
+pub struct Node {
+    pub doc: Document,
+    /// Site path of its page (unencoded), e.g. `docs/policies/access-control.html`.
+    pub page: String,
+    /// Indices into the catalog's clauses and controls, and into [`Model::documents`].
+    pub clauses: Vec<usize>,
+    pub controls: Vec<usize>,
+    pub related: Vec<usize>,
+    pub body: Rendered,
+}
+
+/// The whole book, resolved.
+#[derive(Debug)]
+pub struct Model {
+    pub settings: BookSettings,
+    pub catalog: Catalog,
+    pub documents: Vec<Node>,
+    pub assets: Vec<Asset>,
+    pub by_id: HashMap<String, usize>,
+    /// Per clause: the documents whose front matter lists it.
+    pub clause_docs: Vec<Vec<usize>>,
+    /// Per control: the documents whose front matter lists it.
+    pub control_docs: Vec<Vec<usize>>,
+    /// Per clause and control: documents whose body links to it with `[[...]]`.
+    pub clause_mentions: Vec<Vec<usize>>,
+    pub control_mentions: Vec<Vec<usize>>,
+    /// Per document: the documents that link to it (body links or `related`).
+    pub referenced_by: Vec<Vec<usize>>,
+}
+
+impl Model {
+    /// Resolves documents against each other and the catalog, and renders their bodies.
+    pub fn build(
+        settings: BookSettings,
+        catalog: Catalog,
+        content: Content,
+        documents: Vec<Document>,
+        broken: &[Broken],
+        sources: &Sources,
+    ) -> (Model, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let by_id = index_ids(&documents, &catalog, &mut diagnostics);
+        let known_broken: HashSet<&str> = broken.iter().filter_map(|b| b.id.as_deref()).collect();
+        let names = Names {
+            catalog: &catalog,
+            by_id: &by_id,
+            documents: &documents,
+            known_broken: &known_broken,
+        };
+
+        let resolved: Vec<(Vec<usize>, Vec<usize>, Vec<usize>, Vec<Diagnostic>)> = documents
+            .iter()
+            .map(|d| names.front_matter(d))
+            .collect();
+
+        let by_path: HashMap<PathBuf, usize> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.rel.clone(), i))
+            .collect();
+        let asset_paths: HashSet<PathBuf> = content.assets.iter().map(|a| a.rel.clone()).collect();
+        let options = RenderOptions {
+            allow_html: settings.config.output.html.allow_html,
+        };
+        let pages: Vec<String> = documents.iter().map(|d| paths::document_file(&d.rel)).collect();
+        let bodies: Vec<Rendered> = documents
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let resolver = BodyResolver {
+                    names: &names,
+                    page: &pages[i],
+                    dir: d.rel.parent().unwrap_or(Path::new("")),
+                    by_path: &by_path,
+                    pages: &pages,
+                    assets: &asset_paths,
+                };
+                markdown::render(d.body(sources), &resolver, options)
+            })
+            .collect();
+
+        for (d, body) in documents.iter().zip(&bodies) {
+            for p in &body.problems {
+                diagnostics.push(names.link_problem(d, &p.problem, p.range.clone(), &by_path, body));
+            }
+            for a in &body.anchors {
+                let target = &bodies[a.document];
+                if !target.headings.iter().any(|h| h.id == a.anchor) {
+                    let best = did_you_mean(&a.anchor, target.headings.iter().map(|h| h.id.as_str()));
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "broken-anchor",
+                            format!("`{}` has no heading with the anchor `#{}`", documents[a.document].id, a.anchor),
+                        )
+                        .at(body_span(d, a.range.clone()))
+                        .hint(match best {
+                            Some(b) => format!("did you mean `#{b}`?"),
+                            None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
+                        }),
+                    );
+                }
+            }
+        }
+
+        let n = documents.len();
+        let mut clause_docs = vec![Vec::new(); catalog.clauses.len()];
+        let mut control_docs = vec![Vec::new(); catalog.controls.len()];
+        let mut clause_mentions = vec![Vec::new(); catalog.clauses.len()];
+        let mut control_mentions = vec![Vec::new(); catalog.controls.len()];
+        let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut nodes = Vec::with_capacity(n);
+        for (i, ((doc, body), (clauses, controls, related, diags))) in
+            documents.into_iter().zip(bodies).zip(resolved).enumerate()
+        {
+            diagnostics.extend(diags);
+            for &c in &clauses {
+                clause_docs[c].push(i);
+            }
+            for &c in &controls {
+                control_docs[c].push(i);
+            }
+            for &r in &related {
+                referenced_by[r].push(i);
+            }
+            for t in &body.targets {
+                match *t {
+                    Target::Document(j) if j != i => referenced_by[j].push(i),
+                    Target::Clause(c) => clause_mentions[c].push(i),
+                    Target::Control(c) => control_mentions[c].push(i),
+                    Target::Document(_) => {}
+                }
+            }
+            nodes.push(Node {
+                page: pages[i].clone(),
+                doc,
+                clauses,
+                controls,
+                related,
+                body,
+            });
+        }
+        for list in clause_docs
+            .iter_mut()
+            .chain(&mut control_docs)
+            .chain(&mut clause_mentions)
+            .chain(&mut control_mentions)
+            .chain(&mut referenced_by)
+        {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let model = Model {
+            settings,
+            catalog,
+            documents: nodes,
+            assets: content.assets,
+            by_id,
+            clause_docs,
+            control_docs,
+            clause_mentions,
+            control_mentions,
+            referenced_by,
+        };
+        (model, diagnostics)
+    }
+
+    /// True when a clause, or any clause under it, is addressed by a document in force.
+    pub fn clause_covered(&self, clause: usize) -> bool {
+        self.in_force(&self.clause_docs[clause])
+            || self
+                .catalog
+                .clauses
+                .iter()
+                .enumerate()
+                .any(|(i, c)| c.parent == Some(clause) && self.clause_covered(i))
+    }
+
+    pub fn control_covered(&self, control: usize) -> bool {
+        self.in_force(&self.control_docs[control])
+    }
+
+    /// Whether any of `docs` is in force (not retired).
+    fn in_force(&self, docs: &[usize]) -> bool {
+        docs.iter()
+            .any(|&d| self.documents[d].doc.status != Status::Retired)
+    }
+}
+
+/// Case- and normalisation-insensitive form of an id: `POL-1`, `pol-1` and a decomposed
+/// `é` all collide, because on many file systems and in people's heads they are the same.
+fn id_key(id: &str) -> String {
+    id.nfkc().collect::<String>().to_lowercase()
+}
+
+fn index_ids(documents: &[Document], catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> HashMap<String, usize> {
+    let mut by_id = HashMap::with_capacity(documents.len());
+    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(documents.len());
+    for (i, d) in documents.iter().enumerate() {
+        if catalog.control(&d.id).is_some() || catalog.clause(&d.id).is_some() {
+            diagnostics.push(
+                Diagnostic::error("ambiguous-id", format!("the document id `{}` is also an ISO 27001 clause or control id", d.id))
+                    .at(d.id_span.clone())
+                    .hint("give the document an id of its own, e.g. with a prefix like `POL-`"),
+            );
+        }
+        match by_key.get(&id_key(&d.id)) {
+            Some(&first) => {
+                let other = &documents[first];
+                let how = if other.id == d.id { "" } else { " (ids that differ only in case or Unicode form count as the same)" };
+                diagnostics.push(
+                    Diagnostic::error("duplicate-id", format!("the id `{}` is already used by another document{how}", d.id))
+                        .at(d.id_span.clone())
+                        .note(other.id_span.clone(), format!("`{}` is first used here", other.id))
+                        .hint("every document needs an id of its own; rename one of them"),
+                );
+            }
+            None => {
+                by_key.insert(id_key(&d.id), i);
+                by_id.insert(d.id.clone(), i);
+            }
+        }
+    }
+    by_id
+}
+
+/// Name lookups shared by front-matter and body resolution.
+struct Names<'a> {
+    catalog: &'a Catalog,
+    by_id: &'a HashMap<String, usize>,
+    documents: &'a [Document],
+    known_broken: &'a HashSet<&'a str>,
+}
+
+impl Names<'_> {
+    /// Resolves `clauses`, `controls` and `related`.
+    fn front_matter(&self, d: &Document) -> (Vec<usize>, Vec<usize>, Vec<usize>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut lookup = |refs: &[Ref], find: &dyn Fn(&str) -> Option<usize>, on_miss: &dyn Fn(&Ref) -> Option<Diagnostic>| {
+            let mut out: Vec<usize> = Vec::new();
+            for r in refs {
+                match find(&r.target) {
+                    Some(i) if out.contains(&i) => diags.push(
+                        Diagnostic::warning("duplicate-reference", format!("`{}` is listed twice", r.target))
+                            .at(r.span.clone())
+                            .hint("remove the repeated entry"),
+                    ),
+                    Some(i) => out.push(i),
+                    None => diags.extend(on_miss(r)),
+                }
+            }
+            out
+        };
+        let clauses = lookup(&d.clauses, &|t| self.catalog.clause(t), &|r| {
+            Some(
+                Diagnostic::error("unknown-clause", format!("`{}` is not an ISO/IEC 27001:2022 clause", r.target))
+                    .at(r.span.clone())
+                    .hint(self.catalog.clause_hint(&r.target)),
+            )
+        });
+        let controls = lookup(&d.controls, &|t| self.catalog.control(t), &|r| {
+            Some(
+                Diagnostic::error("unknown-control", format!("`{}` is not an ISO/IEC 27001:2022 Annex A control", r.target))
+                    .at(r.span.clone())
+                    .hint(self.catalog.control_hint(&r.target)),
+            )
+        });
+        let related = lookup(&d.related, &|t| self.by_id.get(t).copied(), &|r| {
+            if self.known_broken.contains(r.target.as_str()) {
+                return None;
+            }
+            Some(
+                Diagnostic::error("unknown-document", format!("no document has the id `{}`", r.target))
+                    .at(r.span.clone())
+                    .hint(self.document_hint(&r.target)),
+            )
+        });
+        let mut diags = diags;
+        for (r, &j) in d.related.iter().zip(&related) {
+            if self.documents[j].id == d.id {
+                diags.push(
+                    Diagnostic::warning("self-reference", "a document lists itself as related")
+                        .at(r.span.clone())
+                        .hint("remove it from `related`"),
+                );
+            }
+        }
+        (clauses, controls, related, diags)
+    }
+
+    fn document_hint(&self, wrong: &str) -> String {
+        let key = id_key(wrong);
+        if let Some(d) = self.documents.iter().find(|d| id_key(&d.id) == key) {
+            return format!("did you mean `{}`? ids are case-sensitive", d.id);
+        }
+        match did_you_mean(wrong, self.documents.iter().map(|d| d.id.as_str())) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "use the `id` from the other document's front matter".into(),
+        }
+    }
+
+    /// The hint for a `[[name]]` that names nothing.
+    fn name_hint(&self, name: &str) -> String {
+        let mut chars = name.chars();
+        let first = chars.next().unwrap_or(' ');
+        let second = chars.next().unwrap_or(' ');
+        if (first == 'A' || first == 'a') && (second == '.' || second.is_ascii_digit()) {
+            self.catalog.control_hint(name)
+        } else if first.is_ascii_digit() {
+            self.catalog.clause_hint(name)
+        } else {
+            self.document_hint(name)
+        }
+    }
+
+    fn link_problem(
+        &self,
+        d: &Document,
+        problem: &Problem,
+        range: std::ops::Range<usize>,
+        by_path: &HashMap<PathBuf, usize>,
+        body: &Rendered,
+    ) -> Diagnostic {
+        let span = body_span(d, range);
+        match problem {
+            Problem::UnknownName(name) => {
+                if self.known_broken.contains(name.as_str()) {
+                    return Diagnostic::warning("unresolved-reference", format!("`[[{name}]]` points at a document whose front matter has errors"))
+                        .at(span)
+                        .hint("fix that document's front matter first");
+                }
+                Diagnostic::error("unknown-reference", format!("`[[{name}]]` matches no document, clause or control"))
+                    .at(span)
+                    .hint(self.name_hint(name))
+            }
+            Problem::MissingFile(path) => {
+                let dir = d.rel.parent().unwrap_or(Path::new(""));
+                let wanted = Path::new(path).file_name();
+                let hint = by_path
+                    .keys()
+                    .filter(|p| p.file_name() == wanted)
+                    .min()
+                    .map(|p| format!("did you mean `{}`?", relative_path(dir, p)))
+                    .unwrap_or_else(|| "check the path: it is relative to this file's folder".into());
+                Diagnostic::error("broken-link", format!("the link target `{path}` does not exist"))
+                    .at(span)
+                    .hint(hint)
+            }
+            Problem::Outside(path) => Diagnostic::error("link-outside-content", format!("the link `{path}` points outside the content folder"))
+                .at(span)
+                .hint("link only to files inside the content folder; copy the file in if it belongs to the book"),
+            Problem::MissingAnchor(anchor) => {
+                let best = did_you_mean(anchor, body.headings.iter().map(|h| h.id.as_str()));
+                Diagnostic::error("broken-anchor", format!("this page has no heading with the anchor `#{anchor}`"))
+                    .at(span)
+                    .hint(match best {
+                        Some(b) => format!("did you mean `#{b}`?"),
+                        None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
+                    })
+            }
+            Problem::UnsafeUrl(url) => {
+                let shown: String = url.chars().take(60).collect();
+                Diagnostic::warning("unsafe-link", format!("the link `{shown}` could run code in a reader's browser and was removed"))
+                    .at(span)
+                    .hint("link to http:, https: or mailto: addresses, or to files of the book")
+            }
+        }
+    }
+}
+
+fn body_span(d: &Document, range: std::ops::Range<usize>) -> Span {
+    Span {
+        file: d.file,
+        range: d.body_start + range.start..d.body_start + range.end,
+    }
+}
+
+/// `to` (relative to the content folder) as seen from folder `from`, with `/` separators.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(to_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// Resolves one document's body links.
+struct BodyResolver<'a> {
+    names: &'a Names<'a>,
+    page: &'a str,
+    dir: &'a Path,
+    by_path: &'a HashMap<PathBuf, usize>,
+    pages: &'a [String],
+    assets: &'a HashSet<PathBuf>,
+}
+
+impl Resolve for BodyResolver<'_> {
+    fn wiki(&self, name: &str) -> Option<Resolved> {
+        let catalog = self.names.catalog;
+        if let Some(c) = catalog.control(name) {
+            let control = &catalog.controls[c];
+            return Some(Resolved {
+                target: Some(Target::Control(c)),
+                href: paths::href(self.page, &paths::control_file(&control.id)),
+                title: format!("{} {}", control.id, control.title),
+            });
+        }
+        if let Some(c) = catalog.clause(name) {
+            let clause = &catalog.clauses[c];
+            return Some(Resolved {
+                target: Some(Target::Clause(c)),
+                href: paths::href(self.page, &paths::clause_file(&clause.id)),
+                title: format!("Clause {} {}", clause.id, clause.title),
+            });
+        }
+        let &i = self.names.by_id.get(name)?;
+        let doc = &self.names.documents[i];
+        Some(Resolved {
+            target: Some(Target::Document(i)),
+            href: paths::href(self.page, &self.pages[i]),
+            title: format!("{} {}", doc.id, doc.title),
+        })
+    }
+
+    fn path(&self, path: &str) -> PathLink {
+        let mut parts: Vec<&str> = self
+            .dir
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return PathLink::Outside;
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        let target: PathBuf = parts.iter().collect();
+        if let Some(&i) = self.by_path.get(&target) {
+            return PathLink::Document(i, paths::href(self.page, &self.pages[i]));
+        }
+        if self.assets.contains(&target) {
+            return PathLink::Asset;
+        }
+        PathLink::Missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_folders() {
+        assert_eq!(relative_path(Path::new("a/b"), Path::new("a/c/x.md")), "../c/x.md");
+        assert_eq!(relative_path(Path::new(""), Path::new("x.md")), "x.md");
+    }
+
+    #[test]
+    fn id_keys_fold_case_and_normal_form() {
+        assert_eq!(id_key("POL-É"), id_key("pol-e\u{301}"));
+    }
+}

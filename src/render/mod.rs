@@ -1,0 +1,588 @@
+//! Model -> every file of the site, in memory: pages from tera templates, static files, assets.
+//!
+//! Pages are rendered in parallel from shared views; nothing per page grows with the size of the
+//! book except the page's own content. Templates autoescape everything; only document bodies,
+//! which the Markdown pass has already made safe, are inserted raw.
+
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{display_path, Diagnostic};
+use crate::document::{DocKind, Status};
+use crate::highlight::{self, escape_html};
+use crate::model::Model;
+use crate::paths;
+use crate::theme::Theme;
+use views::*;
+
+/// What one output file holds.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A content asset, copied from disk when the site is written.
+    Copy(PathBuf),
+}
+
+/// One file of the site: its path under the output folder (with `/`) and contents.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// A page to render: which template, at which path, with which page-specific data.
+struct Page {
+    path: String,
+    template: &'static str,
+    nav: &'static str,
+    title: String,
+    data: Context,
+}
+
+/// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
+pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let tera = templates(theme)?;
+    let views = Views::new(model);
+    let site = site_view(model);
+    let pages = pages(model, &views);
+
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let mut ctx = page.data;
+            ctx.insert("site", &site);
+            ctx.insert("root", &paths::root_of(&page.path));
+            ctx.insert("nav", page.nav);
+            ctx.insert("page_title", &page.title);
+            match tera.render(page.template, &ctx) {
+                Ok(html) => Ok(OutputFile {
+                    path: page.path,
+                    contents: Contents::Bytes(html.into_bytes()),
+                }),
+                Err(e) => Err(template_error(theme, page.template, &e)),
+            }
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + model.assets.len() + 1);
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !errors.iter().any(|e: &Diagnostic| e.message == d.message) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    files.push(OutputFile {
+        path: "static/syntax.css".into(),
+        contents: Contents::Bytes(highlight::stylesheet().into_bytes()),
+    });
+    for (name, bytes) in &theme.statics {
+        files.push(OutputFile {
+            path: format!("static/{name}"),
+            contents: Contents::Bytes(bytes.clone()),
+        });
+    }
+    for asset in &model.assets {
+        files.push(OutputFile {
+            path: paths::asset_file(&asset.rel),
+            contents: Contents::Copy(asset.abs.clone()),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    let list: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (src, _))| (name.as_str(), src.as_str()))
+        .collect();
+    tera.add_raw_templates(list).map_err(|e| {
+        vec![Diagnostic::error("template-error", format!("a theme template is invalid: {}", error_chain(&e)))
+            .hint("fix the template in your theme folder, or delete it to use the built-in one")]
+    })?;
+    Ok(tera)
+}
+
+fn template_error(theme: &Theme, template: &str, e: &tera::Error) -> Diagnostic {
+    let origin = theme
+        .templates
+        .get(template)
+        .map_or_else(|| template.to_string(), |(_, o)| o.clone());
+    Diagnostic::error("template-error", format!("rendering with {origin} failed: {}", error_chain(e)))
+        .hint("fix the template in your theme folder, or delete it to use the built-in one")
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn site_view(model: &Model) -> SiteView<'_> {
+    let book = &model.settings.config.book;
+    SiteView {
+        title: &book.title,
+        organization: book.organization.as_deref(),
+        description: book.description.as_deref(),
+        language: &book.language,
+        edition: &model.catalog.edition,
+        generator: format!("policybook {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+fn pages(model: &Model, views: &Views) -> Vec<Page> {
+    let mut pages = vec![
+        index_page(model, views),
+        documents_page(model, views),
+        clauses_page(views),
+        controls_page(model, views),
+        Page {
+            path: "traceability.html".into(),
+            template: "traceability.html",
+            nav: "traceability",
+            title: "Traceability".into(),
+            data: Context::new(),
+        },
+        clause_matrix(model, views),
+        control_matrix(model, views),
+        chain_page(model, views),
+        reverse_chain_page(model, views),
+    ];
+    pages.extend((0..model.documents.len()).map(|i| document_page(model, views, i)));
+    pages.extend((0..model.catalog.clauses.len()).map(|i| clause_page(model, views, i)));
+    pages.extend((0..model.catalog.controls.len()).map(|i| control_page(model, views, i)));
+    pages
+}
+
+fn index_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Stats {
+        documents: usize,
+        by_kind: Vec<Count>,
+        by_status: Vec<Count>,
+        clauses: Coverage,
+        controls: Coverage,
+        themes: Vec<Coverage>,
+    }
+    let docs = &model.documents;
+    let mut by_kind: Vec<Count> = DocKind::ALL
+        .iter()
+        .map(|k| Count {
+            name: k.as_str().into(),
+            count: docs.iter().filter(|n| n.doc.kind == Some(*k)).count(),
+        })
+        .collect();
+    by_kind.push(Count {
+        name: "unspecified".into(),
+        count: docs.iter().filter(|n| n.doc.kind.is_none()).count(),
+    });
+    by_kind.retain(|c| c.count > 0);
+    let by_status: Vec<Count> = Status::ALL
+        .iter()
+        .map(|s| Count {
+            name: s.as_str().into(),
+            count: docs.iter().filter(|n| n.doc.status == *s).count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let cat = &model.catalog;
+    let themes = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| {
+            let ids: Vec<usize> = (0..cat.controls.len()).filter(|&c| cat.controls[c].theme == t).collect();
+            let covered = ids.iter().filter(|&&c| model.control_covered(c)).count();
+            Coverage::new(&theme.id, &theme.title, covered, ids.len())
+        })
+        .collect();
+    let stats = Stats {
+        documents: docs.len(),
+        by_kind,
+        by_status,
+        clauses: Coverage::new(
+            "clauses",
+            "Clauses",
+            views.clauses.iter().filter(|c| c.covered).count(),
+            views.clauses.len(),
+        ),
+        controls: Coverage::new(
+            "controls",
+            "Annex A controls",
+            views.controls.iter().filter(|c| c.covered).count(),
+            views.controls.len(),
+        ),
+        themes,
+    };
+    let uncovered_clauses: Vec<&ItemRow> = views.clauses.iter().filter(|c| !c.covered).collect();
+    let uncovered_controls: Vec<&ItemRow> = views.controls.iter().filter(|c| !c.covered).collect();
+    let pending: Vec<&DocRow> = docs
+        .iter()
+        .zip(&views.docs)
+        .filter(|(n, _)| matches!(n.doc.status, Status::Draft | Status::InReview))
+        .map(|(_, v)| v)
+        .collect();
+    let mut data = Context::new();
+    data.insert("stats", &stats);
+    data.insert("uncovered_clauses", &uncovered_clauses);
+    data.insert("uncovered_controls", &uncovered_controls);
+    data.insert("pending", &pending);
+    Page {
+        path: "index.html".into(),
+        template: "index.html",
+        nav: "index",
+        title: "Overview".into(),
+        data,
+    }
+}
+
+fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
+    let mut sections: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, n) in model.documents.iter().enumerate() {
+        let folder = n
+            .doc
+            .rel
+            .parent()
+            .map(display_path)
+            .unwrap_or_default();
+        sections.entry(folder).or_default().push(i);
+    }
+    let sections: Vec<Section> = sections
+        .into_iter()
+        .map(|(name, mut docs)| {
+            docs.sort_by(|&a, &b| model.documents[a].doc.id.cmp(&model.documents[b].doc.id));
+            Section {
+                name,
+                docs: views.docs_of(&docs),
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("sections", &sections);
+    data.insert("total", &model.documents.len());
+    Page {
+        path: "documents.html".into(),
+        template: "documents.html",
+        nav: "documents",
+        title: "Documents".into(),
+        data,
+    }
+}
+
+fn document_page(model: &Model, views: &Views, i: usize) -> Page {
+    let n = &model.documents[i];
+    let d = &n.doc;
+    let doc = DocView {
+        id: &d.id,
+        title: &d.title,
+        kind: d.kind.map(|k| k.as_str()),
+        owner: d.owner.as_deref(),
+        approver: d.approver.as_deref(),
+        version: d.version.as_deref(),
+        status: d.status.as_str(),
+        classification: d.classification.as_deref(),
+        effective: d.effective.map(|x| x.to_string()),
+        review_by: d.review_by.map(|x| x.to_string()),
+        tags: &d.tags,
+        source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
+    };
+    let mut data = Context::new();
+    data.insert("doc", &doc);
+    data.insert("body", &n.body.html);
+    data.insert("toc", &n.body.headings.iter().filter(|h| h.level <= 3).collect::<Vec<_>>());
+    data.insert("clauses", &views.clauses_of(&n.clauses));
+    data.insert("controls", &views.controls_of(&n.controls));
+    data.insert("related", &views.docs_of(&n.related));
+    data.insert("referenced_by", &views.docs_of(&model.referenced_by[i]));
+    Page {
+        path: n.page.clone(),
+        template: "document.html",
+        nav: "documents",
+        title: format!("{} {}", d.id, d.title),
+        data,
+    }
+}
+
+fn clauses_page(views: &Views) -> Page {
+    let mut data = Context::new();
+    data.insert("clauses", &views.clauses);
+    Page {
+        path: "clauses.html".into(),
+        template: "clauses.html",
+        nav: "clauses",
+        title: "Clauses".into(),
+        data,
+    }
+}
+
+fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.clauses[i];
+    let children: Vec<usize> = (0..model.catalog.clauses.len())
+        .filter(|&j| model.catalog.clauses[j].parent == Some(i))
+        .collect();
+    let mut data = Context::new();
+    data.insert("clause", &views.clauses[i]);
+    data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
+    data.insert("children", &views.clauses_of(&children));
+    data.insert("documents", &views.docs_of(&model.clause_docs[i]));
+    data.insert("mentions", &views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])));
+    Page {
+        path: paths::clause_file(&c.id),
+        template: "clause.html",
+        nav: "clauses",
+        title: format!("Clause {} {}", c.id, c.title),
+        data,
+    }
+}
+
+fn controls_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct ThemeList<'a> {
+        id: &'a str,
+        title: &'a str,
+        covered: usize,
+        total: usize,
+        controls: Vec<ItemRow<'a>>,
+    }
+    let cat = &model.catalog;
+    let themes: Vec<ThemeList> = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| {
+            let controls: Vec<ItemRow> = views
+                .controls
+                .iter()
+                .zip(&cat.controls)
+                .filter(|(_, c)| c.theme == t)
+                .map(|(v, _)| v.clone())
+                .collect();
+            ThemeList {
+                id: &theme.id,
+                title: &theme.title,
+                covered: controls.iter().filter(|c| c.covered).count(),
+                total: controls.len(),
+                controls,
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("themes", &themes);
+    Page {
+        path: "controls.html".into(),
+        template: "controls.html",
+        nav: "controls",
+        title: "Annex A controls".into(),
+        data,
+    }
+}
+
+fn control_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.controls[i];
+    let theme = &model.catalog.themes[c.theme];
+    let mut clauses: Vec<usize> = model.control_docs[i]
+        .iter()
+        .flat_map(|&d| model.documents[d].clauses.iter().copied())
+        .collect();
+    clauses.sort_unstable();
+    clauses.dedup();
+    let mut data = Context::new();
+    data.insert("control", &views.controls[i]);
+    data.insert("theme", &serde_json::json!({ "id": theme.id, "title": theme.title }));
+    data.insert("documents", &views.docs_of(&model.control_docs[i]));
+    data.insert("clauses", &views.clauses_of(&clauses));
+    data.insert("mentions", &views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])));
+    Page {
+        path: paths::control_file(&c.id),
+        template: "control.html",
+        nav: "controls",
+        title: format!("{} {}", c.id, c.title),
+        data,
+    }
+}
+
+/// Rows of documents sorted by id, for matrices.
+fn docs_by_id(model: &Model) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..model.documents.len()).collect();
+    order.sort_by(|&a, &b| model.documents[a].doc.id.cmp(&model.documents[b].doc.id));
+    order
+}
+
+fn clause_matrix(model: &Model, views: &Views) -> Page {
+    let cat = &model.catalog;
+    let groups: Vec<Group> = cat
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.depth == 0)
+        .map(|(i, c)| Group {
+            id: &c.id,
+            title: &c.title,
+            path: views.clauses[i].path.clone(),
+            // The clause itself plus everything under it (clauses are in document order).
+            span: 1 + cat.clauses[i + 1..].iter().take_while(|x| x.depth > 0).count(),
+        })
+        .collect();
+    let rows: Vec<MatrixRow> = docs_by_id(model)
+        .into_iter()
+        .map(|d| {
+            let mut cells = vec![false; cat.clauses.len()];
+            for &c in &model.documents[d].clauses {
+                cells[c] = true;
+            }
+            MatrixRow {
+                doc: views.docs[d].clone(),
+                cells,
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("groups", &groups);
+    data.insert("columns", &views.clauses);
+    data.insert("rows", &rows);
+    Page {
+        path: "traceability/clauses.html".into(),
+        template: "matrix-clauses.html",
+        nav: "traceability",
+        title: "Clause × document".into(),
+        data,
+    }
+}
+
+fn control_matrix(model: &Model, views: &Views) -> Page {
+    let cat = &model.catalog;
+    let order = docs_by_id(model);
+    let themes: Vec<ThemeMatrix> = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| {
+            let columns: Vec<usize> = (0..cat.controls.len()).filter(|&c| cat.controls[c].theme == t).collect();
+            let first = columns.first().copied().unwrap_or(0);
+            let rows = order
+                .iter()
+                .filter_map(|&d| {
+                    let mut cells = vec![false; columns.len()];
+                    let mut any = false;
+                    for &c in &model.documents[d].controls {
+                        if cat.controls[c].theme == t {
+                            cells[c - first] = true;
+                            any = true;
+                        }
+                    }
+                    any.then(|| MatrixRow {
+                        doc: views.docs[d].clone(),
+                        cells,
+                    })
+                })
+                .collect();
+            ThemeMatrix {
+                id: &theme.id,
+                title: &theme.title,
+                columns: views.controls_of(&columns),
+                rows,
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("themes", &themes);
+    Page {
+        path: "traceability/controls.html".into(),
+        template: "matrix-controls.html",
+        nav: "traceability",
+        title: "Document × Annex A control".into(),
+        data,
+    }
+}
+
+fn chain_page(model: &Model, views: &Views) -> Page {
+    let rows: Vec<ChainRow> = (0..model.catalog.clauses.len())
+        .map(|c| ChainRow {
+            item: views.clauses[c].clone(),
+            docs: model.clause_docs[c]
+                .iter()
+                .map(|&d| ChainDoc {
+                    doc: views.docs[d].clone(),
+                    targets: views.controls_of(&sorted(&model.documents[d].controls)),
+                })
+                .collect(),
+        })
+        .collect();
+    chain(
+        "traceability/chain.html",
+        "Clause → document → control",
+        "For each clause 4–10: the documents that address it, and the Annex A controls each of those documents addresses.",
+        ("Clause", "Annex A controls"),
+        rows,
+    )
+}
+
+fn reverse_chain_page(model: &Model, views: &Views) -> Page {
+    let rows: Vec<ChainRow> = (0..model.catalog.controls.len())
+        .map(|c| ChainRow {
+            item: views.controls[c].clone(),
+            docs: model.control_docs[c]
+                .iter()
+                .map(|&d| ChainDoc {
+                    doc: views.docs[d].clone(),
+                    targets: views.clauses_of(&sorted(&model.documents[d].clauses)),
+                })
+                .collect(),
+        })
+        .collect();
+    chain(
+        "traceability/reverse.html",
+        "Control → document → clause",
+        "For each Annex A control: the documents that address it, and the clauses each of those documents addresses.",
+        ("Annex A control", "Clauses"),
+        rows,
+    )
+}
+
+fn chain(path: &str, title: &str, description: &str, labels: (&str, &str), rows: Vec<ChainRow>) -> Page {
+    let mut data = Context::new();
+    data.insert("rows", &rows);
+    data.insert("description", description);
+    data.insert("from_label", labels.0);
+    data.insert("to_label", labels.1);
+    Page {
+        path: path.into(),
+        template: "chain.html",
+        nav: "traceability",
+        title: title.into(),
+        data,
+    }
+}
+
+fn sorted(indices: &[usize]) -> Vec<usize> {
+    let mut v = indices.to_vec();
+    v.sort_unstable();
+    v
+}
+
+/// `a` without the entries of `b` (both sorted).
+fn without(a: &[usize], b: &[usize]) -> Vec<usize> {
+    a.iter().filter(|x| b.binary_search(x).is_err()).copied().collect()
+}

@@ -1,0 +1,211 @@
+//! Plain serializable views of the model, the only data templates see.
+//!
+//! Paths in views are site paths, percent-encoded; templates prefix them with `root` (the way
+//! back to the site root from the page being rendered), so one view serves every page.
+
+use serde::Serialize;
+
+use crate::model::Model;
+use crate::paths;
+
+/// The book, as every page shows it.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub organization: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub edition: &'a str,
+    pub generator: String,
+}
+
+/// A document as a row in a list.
+#[derive(Serialize, Clone)]
+pub struct DocRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub path: String,
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub version: &'a str,
+    pub owner: &'a str,
+    pub review_by: String,
+}
+
+/// A clause or control as a row in a list.
+#[derive(Serialize, Clone)]
+pub struct ItemRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub path: String,
+    pub depth: usize,
+    /// Documents that list it in their front matter.
+    pub count: usize,
+    pub covered: bool,
+}
+
+/// A document's front matter, for its document-control block.
+#[derive(Serialize)]
+pub struct DocView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub kind: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub approver: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub status: &'a str,
+    pub classification: Option<&'a str>,
+    pub effective: Option<String>,
+    pub review_by: Option<String>,
+    pub tags: &'a [String],
+    pub source: String,
+}
+
+/// A count with a name, for the dashboard.
+#[derive(Serialize)]
+pub struct Count {
+    pub name: String,
+    pub count: usize,
+}
+
+/// Covered out of total, with a rounded-down percentage.
+#[derive(Serialize)]
+pub struct Coverage {
+    pub title: String,
+    pub id: String,
+    pub covered: usize,
+    pub total: usize,
+    pub percent: usize,
+}
+
+impl Coverage {
+    pub fn new(id: &str, title: &str, covered: usize, total: usize) -> Coverage {
+        Coverage {
+            id: id.into(),
+            title: title.into(),
+            covered,
+            total,
+            percent: (covered * 100).checked_div(total).unwrap_or(0),
+        }
+    }
+}
+
+/// Views built once and shared by many pages.
+pub struct Views<'a> {
+    pub docs: Vec<DocRow<'a>>,
+    pub clauses: Vec<ItemRow<'a>>,
+    pub controls: Vec<ItemRow<'a>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(model: &'a Model) -> Views<'a> {
+        let docs = model
+            .documents
+            .iter()
+            .map(|n| {
+                let d = &n.doc;
+                DocRow {
+                    id: &d.id,
+                    title: &d.title,
+                    path: paths::encode(&n.page),
+                    kind: d.kind.map_or("", |k| k.as_str()),
+                    status: d.status.as_str(),
+                    version: d.version.as_deref().unwrap_or(""),
+                    owner: d.owner.as_deref().unwrap_or(""),
+                    review_by: d.review_by.map(|x| x.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let clauses = model
+            .catalog
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ItemRow {
+                id: &c.id,
+                title: &c.title,
+                path: paths::encode(&paths::clause_file(&c.id)),
+                depth: c.depth,
+                count: model.clause_docs[i].len(),
+                covered: model.clause_covered(i),
+            })
+            .collect();
+        let controls = model
+            .catalog
+            .controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ItemRow {
+                id: &c.id,
+                title: &c.title,
+                path: paths::encode(&paths::control_file(&c.id)),
+                depth: 0,
+                count: model.control_docs[i].len(),
+                covered: model.control_covered(i),
+            })
+            .collect();
+        Views {
+            docs,
+            clauses,
+            controls,
+        }
+    }
+
+    pub fn docs_of(&self, indices: &[usize]) -> Vec<DocRow<'a>> {
+        indices.iter().map(|&i| self.docs[i].clone()).collect()
+    }
+
+    pub fn clauses_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
+        indices.iter().map(|&i| self.clauses[i].clone()).collect()
+    }
+
+    pub fn controls_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
+        indices.iter().map(|&i| self.controls[i].clone()).collect()
+    }
+}
+
+/// A row of a matrix: a document and one mark per column.
+#[derive(Serialize)]
+pub struct MatrixRow<'a> {
+    pub doc: DocRow<'a>,
+    pub cells: Vec<bool>,
+}
+
+/// A column group header of the clause matrix (clause 6 spanning its subclauses).
+#[derive(Serialize)]
+pub struct Group<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub path: String,
+    pub span: usize,
+}
+
+/// One theme's table in the document x control matrix.
+#[derive(Serialize)]
+pub struct ThemeMatrix<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub columns: Vec<ItemRow<'a>>,
+    pub rows: Vec<MatrixRow<'a>>,
+}
+
+/// A row of a chain table: a clause (or control), each document addressing it, and what
+/// each of those documents addresses on the other side.
+#[derive(Serialize)]
+pub struct ChainRow<'a> {
+    pub item: ItemRow<'a>,
+    pub docs: Vec<ChainDoc<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ChainDoc<'a> {
+    pub doc: DocRow<'a>,
+    pub targets: Vec<ItemRow<'a>>,
+}
+
+/// A folder of documents on the documents page.
+#[derive(Serialize)]
+pub struct Section<'a> {
+    pub name: String,
+    pub docs: Vec<DocRow<'a>>,
+}
