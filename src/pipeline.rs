@@ -1,0 +1,107 @@
+//! The stages in order: config -> load -> documents -> model -> check -> render -> output.
+//!
+//! `check` runs everything that `build` validates and writes nothing, so the two always agree
+//! on whether a book is valid. Book problems come back as diagnostics; `Err` is reserved for
+//! failures of the machine (I/O, an unusable output folder).
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::Catalog;
+use crate::config::{self, BookSettings};
+use crate::diagnostic::{Diagnostic, Sources};
+use crate::model::Model;
+use crate::{check, document, load, output, render, theme};
+
+/// The outcome of validating a book.
+pub struct Checked {
+    pub sources: Sources,
+    /// `None` when the book could not be read far enough to build a model.
+    pub model: Option<Model>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    pub fn documents(&self) -> usize {
+        self.model.as_ref().map_or(0, |m| m.documents.len())
+    }
+}
+
+/// Reads and validates the book at `root`.
+pub fn check(root: &Path) -> anyhow::Result<Checked> {
+    let mut sources = Sources::default();
+    let (settings, mut diagnostics) = config::load(root, &mut sources)?;
+    let stop = |sources: Sources, mut diagnostics: Vec<Diagnostic>| {
+        sources.sort(&mut diagnostics);
+        Ok(Checked {
+            sources,
+            model: None,
+            diagnostics,
+        })
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return stop(sources, diagnostics);
+    }
+    let content_dir = settings.content_dir();
+    if !content_dir.is_dir() {
+        let shown = settings.config.build.content_dir.display().to_string();
+        diagnostics.push(
+            Diagnostic::error("missing-content", format!("the content folder `{shown}` does not exist"))
+                .at_opt(settings.key_span(&sources, "content-dir"))
+                .hint("create it and put the book's Markdown documents in it, or run `policybook init`"),
+        );
+        return stop(sources, diagnostics);
+    }
+    let (content, found) = load::load(&content_dir, &settings.config.build.content_dir, &mut sources)?;
+    diagnostics.extend(found);
+    let (documents, broken, found) = document::parse_all(&content.documents, &sources);
+    diagnostics.extend(found);
+    let (model, found) = Model::build(settings, Catalog::iso27001_2022(), content, documents, &broken, &sources);
+    diagnostics.extend(found);
+    diagnostics.extend(check::run(&model));
+    sources.sort(&mut diagnostics);
+    Ok(Checked {
+        sources,
+        model: Some(model),
+        diagnostics,
+    })
+}
+
+/// What a build wrote.
+pub struct Built {
+    pub dest: PathBuf,
+    pub files: usize,
+    pub pages: usize,
+}
+
+/// Where `build` writes: `dest` if given (relative to the working folder), else `output-dir`.
+pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
+    dest.map_or_else(|| settings.output_dir(), Path::to_path_buf)
+}
+
+/// Renders a checked book and swaps the site in. Returns `Ok(Err(diagnostics))` when a
+/// template fails (a book problem), `Err` on I/O failures.
+pub fn build(checked: &Checked, dest: Option<&Path>) -> anyhow::Result<Result<Built, Vec<Diagnostic>>> {
+    let model = checked.model.as_ref().ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
+    let settings = &model.settings;
+    let dest = output::guard(&output_dir(settings, dest), &settings.root, &settings.content_dir())?;
+    let theme = theme::load(settings.theme_dir().as_deref())?;
+    let files = match render::render(model, &theme) {
+        Ok(files) => files,
+        Err(diagnostics) => return Ok(Err(diagnostics)),
+    };
+    output::write(&dest, &files)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    Ok(Ok(Built {
+        dest,
+        files: files.len(),
+        pages,
+    }))
+}
