@@ -150,8 +150,8 @@ pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings,
         };
         return Ok((settings, Vec::new()));
     }
-    let text = std::fs::read(&path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let text =
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let (text, utf8_error) = match String::from_utf8(text) {
         Ok(t) => (t, false),
         Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
@@ -188,11 +188,12 @@ fn config_error(file: FileId, e: &toml::de::Error) -> Diagnostic {
         range: e.span().unwrap_or(0..0),
     };
     match unknown_field_hint(&message) {
-        Some((field, hint)) => {
-            Diagnostic::error("config-unknown-key", format!("unknown key `{field}` in book.toml"))
-                .at(span)
-                .hint(hint)
-        }
+        Some((field, hint)) => Diagnostic::error(
+            "config-unknown-key",
+            format!("unknown key `{field}` in book.toml"),
+        )
+        .at(span)
+        .hint(hint),
         None => Diagnostic::error("config-invalid", format!("book.toml: {message}"))
             .at(span)
             .hint("see the book.toml reference in the README"),
@@ -224,9 +225,12 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         } else if let Some(dir) = settings.theme_dir() {
             if !dir.is_dir() {
                 out.push(
-                    Diagnostic::error("config-invalid", format!("theme folder themes/{theme} not found"))
-                        .at_opt(settings.key_span(sources, "theme"))
-                        .hint("create the folder, or remove `theme` to use the built-in theme"),
+                    Diagnostic::error(
+                        "config-invalid",
+                        format!("theme folder themes/{theme} not found"),
+                    )
+                    .at_opt(settings.key_span(sources, "theme"))
+                    .hint("create the folder, or remove `theme` to use the built-in theme"),
                 );
             }
         }

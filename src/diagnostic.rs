@@ -103,6 +103,8 @@ pub struct Source {
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     files: Vec<Source>,
+    /// Prepended to paths when rendering for people, so paths work from their shell's folder.
+    shown_from: PathBuf,
 }
 
 /// A diagnostic resolved to file, line and column, as `--format json` prints it.
@@ -121,6 +123,11 @@ impl Sources {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         self.files.push(Source { path, text });
         self.files.len() - 1
+    }
+
+    /// Shows paths in rendered diagnostics as seen from the folder the user ran the command in.
+    pub fn show_paths_from(&mut self, book_dir: &Path) {
+        self.shown_from = book_dir.to_path_buf();
     }
 
     pub fn get(&self, id: FileId) -> &Source {
@@ -184,9 +191,7 @@ impl Sources {
                     d.code,
                 )
             };
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.message.cmp(&b.message))
+            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
         });
     }
 
@@ -198,7 +203,10 @@ impl Sources {
     ) -> std::io::Result<()> {
         let mut files = SimpleFiles::new();
         for f in &self.files {
-            files.add(display_path(&f.path), f.text.as_str());
+            files.add(
+                display_path(&self.shown_from.join(&f.path)),
+                f.text.as_str(),
+            );
         }
         let config = term::Config::default();
         for d in diagnostics {
@@ -215,7 +223,10 @@ impl Sources {
         };
         let mut labels = Vec::new();
         if let Some(span) = &d.span {
-            labels.push(Label::primary(span.file, clamp(self.text(span.file), &span.range)));
+            labels.push(Label::primary(
+                span.file,
+                clamp(self.text(span.file), &span.range),
+            ));
         }
         for (span, text) in &d.notes {
             labels.push(
@@ -409,7 +420,10 @@ mod tests {
             .hint("did you mean `A.5.15`?");
         let mut out = String::new();
         sources.render(&[d], &mut out).unwrap();
-        assert!(out.contains("error[unknown-control]: unknown control `A.5.51`"), "{out}");
+        assert!(
+            out.contains("error[unknown-control]: unknown control `A.5.51`"),
+            "{out}"
+        );
         assert!(out.contains("content/a.md:2:1"), "{out}");
         assert!(out.contains("help: did you mean `A.5.15`?"), "{out}");
     }

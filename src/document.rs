@@ -133,10 +133,8 @@ pub fn parse_all(
     files: &[SourceFile],
     sources: &Sources,
 ) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|f| parse(f, sources))
-        .collect();
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> =
+        files.par_iter().map(|f| parse(f, sources)).collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
@@ -167,18 +165,27 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
     };
     let raw = parsed.raw;
     let id = r.required(raw.id, "id", "a unique document id, e.g. `id: POL-AC-001`");
-    let title = r.required(raw.title, "title", "the document's title, e.g. `title: Access Control Policy`");
+    let title = r.required(
+        raw.title,
+        "title",
+        "the document's title, e.g. `title: Access Control Policy`",
+    );
     if let Some(id) = &id {
         r.check_id(id);
     }
-    let kind = raw.kind.and_then(|k| r.choice(&k, "type", &DocKind::ALL, DocKind::as_str));
+    let kind = raw
+        .kind
+        .and_then(|k| r.choice(&k, "type", &DocKind::ALL, DocKind::as_str));
     let status = match raw.status {
         Some(s) => r.choice(&s, "status", &Status::ALL, Status::as_str),
         None => {
             r.diagnostics.push(
-                Diagnostic::warning("missing-status", "this document has no status; it is treated as a draft")
-                    .at(r.span(0..0))
-                    .hint("add `status: approved` (or draft, in-review, retired)"),
+                Diagnostic::warning(
+                    "missing-status",
+                    "this document has no status; it is treated as a draft",
+                )
+                .at(r.span(0..0))
+                .hint("add `status: approved` (or draft, in-review, retired)"),
             );
             Some(Status::Draft)
         }
@@ -188,16 +195,24 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
     if let (Some(e), Some(rb)) = (effective, review_by) {
         if rb < e {
             r.diagnostics.push(
-                Diagnostic::warning("review-before-effective", format!("the review date {rb} is before the effective date {e}"))
-                    .at_opt(value_range(r.split.yaml, "review_by").map(|x| r.span(x)))
-                    .hint("check the dates"),
+                Diagnostic::warning(
+                    "review-before-effective",
+                    format!("the review date {rb} is before the effective date {e}"),
+                )
+                .at_opt(value_range(r.split.yaml, "review_by").map(|x| r.span(x)))
+                .hint("check the dates"),
             );
         }
     }
     let clauses = r.refs(raw.clauses, "clauses");
     let controls = r.refs(raw.controls, "controls");
     let related = r.refs(raw.related, "related");
-    let tags = raw.tags.unwrap_or_default().into_iter().map(|t| t.0).collect();
+    let tags = raw
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
     let empty = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     let doc = match (id, title, status) {
         (Some(id), Some(title), Some(status)) if !r.has_errors() => Some(Document {
@@ -273,7 +288,10 @@ impl Resolver<'_> {
     }
 
     fn required(&mut self, value: Option<Text>, key: &str, what: &str) -> Option<String> {
-        match value.map(|v| v.0.trim().to_string()).filter(|v| !v.is_empty()) {
+        match value
+            .map(|v| v.0.trim().to_string())
+            .filter(|v| !v.is_empty())
+        {
             Some(v) => Some(v),
             None => {
                 let span = self.value_span(key);
@@ -335,9 +353,12 @@ impl Resolver<'_> {
         if parsed.is_none() {
             let span = self.value_span(key);
             self.diagnostics.push(
-                Diagnostic::error("invalid-date", format!("`{v}` is not a valid date for `{key}`"))
-                    .at(span)
-                    .hint("write dates as YYYY-MM-DD, e.g. 2026-01-15"),
+                Diagnostic::error(
+                    "invalid-date",
+                    format!("`{v}` is not a valid date for `{key}`"),
+                )
+                .at(span)
+                .hint("write dates as YYYY-MM-DD, e.g. 2026-01-15"),
             );
         }
         parsed
@@ -371,7 +392,13 @@ mod tests {
     fn doc(text: &str) -> (Option<Document>, Vec<Diagnostic>, Sources) {
         let mut sources = Sources::default();
         let file = sources.add("content/a.md".into(), text.into());
-        let (d, diags) = parse(&SourceFile { file, rel: "a.md".into() }, &sources);
+        let (d, diags) = parse(
+            &SourceFile {
+                file,
+                rel: "a.md".into(),
+            },
+            &sources,
+        );
         (d, diags, sources)
     }
 
@@ -392,10 +419,20 @@ mod tests {
 
     #[test]
     fn missing_fields_and_bad_values_are_all_reported() {
-        let (d, diags, sources) = doc("---\ntype: polcy\nstatus: aproved\neffective: 2026-02-30\n---\n");
+        let (d, diags, sources) =
+            doc("---\ntype: polcy\nstatus: aproved\neffective: 2026-02-30\n---\n");
         assert!(d.is_none());
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["missing-field", "missing-field", "invalid-value", "invalid-value", "invalid-date"]);
+        assert_eq!(
+            codes,
+            [
+                "missing-field",
+                "missing-field",
+                "invalid-value",
+                "invalid-value",
+                "invalid-date"
+            ]
+        );
         assert_eq!(diags[2].hint.as_deref(), Some("did you mean `policy`?"));
         assert_eq!(diags[3].hint.as_deref(), Some("did you mean `approved`?"));
         let loc = sources.locate(&diags[4]);
@@ -410,6 +447,9 @@ mod tests {
 
     #[test]
     fn broken_front_matter_still_yields_its_id() {
-        assert_eq!(sniff_id("---\nid: 'POL-9'\ntitle: [\n---\n"), Some("POL-9".into()));
+        assert_eq!(
+            sniff_id("---\nid: 'POL-9'\ntitle: [\n---\n"),
+            Some("POL-9".into())
+        );
     }
 }

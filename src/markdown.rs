@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::highlight::{code_block, escape_html};
@@ -151,7 +153,14 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                 title,
                 id,
             }) => {
-                let link = resolve_link(link_type, &dest_url, resolver, &range, &mut out, &mut own_anchors);
+                let link = resolve_link(
+                    link_type,
+                    &dest_url,
+                    resolver,
+                    &range,
+                    &mut out,
+                    &mut own_anchors,
+                );
                 link_kept.push(link.is_some());
                 match link {
                     Some((href, resolved_title)) => Event::Start(Tag::Link {
@@ -189,7 +198,9 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, inner)) = heading.take() else { continue };
+                let Some((level, inner)) = heading.take() else {
+                    continue;
+                };
                 let text = plain_text(&inner);
                 let id = slugs.slug(&text);
                 let mut inner_html = String::new();
@@ -300,9 +311,20 @@ fn resolve_link(
     }
 }
 
-fn resolve_image(dest: &str, resolver: &dyn Resolve, range: &Range<usize>, out: &mut Rendered) -> String {
+fn resolve_image(
+    dest: &str,
+    resolver: &dyn Resolve,
+    range: &Range<usize>,
+    out: &mut Rendered,
+) -> String {
     let problem = match classify(dest) {
-        Url::Unsafe if dest.trim_start().to_ascii_lowercase().starts_with("data:image/") && !dest.contains("svg") => {
+        Url::Unsafe
+            if dest
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("data:image/")
+                && !dest.contains("svg") =>
+        {
             return dest.to_string()
         }
         Url::Unsafe => Problem::UnsafeUrl(dest.to_string()),
@@ -311,7 +333,9 @@ fn resolve_image(dest: &str, resolver: &dyn Resolve, range: &Range<usize>, out: 
             let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             match resolver.path(&decoded) {
                 PathLink::Asset => return dest.to_string(),
-                PathLink::Document(..) | PathLink::Missing => Problem::MissingFile(decoded.into_owned()),
+                PathLink::Document(..) | PathLink::Missing => {
+                    Problem::MissingFile(decoded.into_owned())
+                }
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
             }
         }
@@ -326,7 +350,10 @@ fn resolve_image(dest: &str, resolver: &dyn Resolve, range: &Range<usize>, out: 
 enum Url<'a> {
     External,
     Unsafe,
-    Relative { path: &'a str, fragment: Option<&'a str> },
+    Relative {
+        path: &'a str,
+        fragment: Option<&'a str>,
+    },
 }
 
 /// Schemes a policy may link to. Anything else (javascript:, vbscript:, data:) is dropped.
@@ -445,21 +472,37 @@ mod tests {
     #[test]
     fn wiki_links_resolve_and_unknown_ones_are_returned() {
         let r = render_("See [[A.5.15]] and [[A.5.51|this]].\n");
-        assert!(r.html.contains(r#"<a href="../controls/A.5.15.html" title="Access control">A.5.15</a>"#), "{}", r.html);
+        assert!(
+            r.html
+                .contains(r#"<a href="../controls/A.5.15.html" title="Access control">A.5.15</a>"#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.targets, vec![Target::Control(14)]);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].problem, Problem::UnknownName("A.5.51".into()));
-        assert_eq!(&"See [[A.5.15]] and [[A.5.51|this]].\n"[r.problems[0].range.clone()], "[[A.5.51|this]]");
+        assert_eq!(
+            &"See [[A.5.15]] and [[A.5.51|this]].\n"[r.problems[0].range.clone()],
+            "[[A.5.51|this]]"
+        );
         assert!(r.html.contains("this"), "the text of a broken link stays");
     }
 
     #[test]
     fn md_links_are_rewritten_and_checked() {
-        let r = render_("[a](other.md#scope) [b](missing.md) [c](../../etc/passwd) ![l](img/logo.png)\n");
+        let r = render_(
+            "[a](other.md#scope) [b](missing.md) [c](../../etc/passwd) ![l](img/logo.png)\n",
+        );
         assert!(r.html.contains(r#"href="other.html#scope""#), "{}", r.html);
         assert_eq!(r.anchors[0].anchor, "scope");
-        assert_eq!(r.problems[0].problem, Problem::MissingFile("missing.md".into()));
-        assert_eq!(r.problems[1].problem, Problem::Outside("../../etc/passwd".into()));
+        assert_eq!(
+            r.problems[0].problem,
+            Problem::MissingFile("missing.md".into())
+        );
+        assert_eq!(
+            r.problems[1].problem,
+            Problem::Outside("../../etc/passwd".into())
+        );
         assert!(r.html.contains(r#"src="img/logo.png""#));
     }
 
@@ -475,11 +518,25 @@ mod tests {
 
     #[test]
     fn script_urls_never_reach_the_page() {
-        for url in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "&#106;avascript:alert(1)", "vbscript:x", "data:text/html,<script>x</script>"] {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java&#x09;script:alert(1)",
+            "&#106;avascript:alert(1)",
+            "vbscript:x",
+            "data:text/html,<script>x</script>",
+        ] {
             let r = render_(&format!("[click]({url})\n"));
-            assert!(!r.html.to_lowercase().contains("script:"), "{url}: {}", r.html);
+            assert!(
+                !r.html.to_lowercase().contains("script:"),
+                "{url}: {}",
+                r.html
+            );
             assert!(!r.html.contains("data:text"), "{url}: {}", r.html);
-            assert!(matches!(r.problems[0].problem, Problem::UnsafeUrl(_)), "{url}");
+            assert!(
+                matches!(r.problems[0].problem, Problem::UnsafeUrl(_)),
+                "{url}"
+            );
             assert!(r.html.contains("click"));
         }
         let r = render_("[ok](https://example.org) [m](mailto:a@b.c)\n");

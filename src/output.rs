@@ -27,7 +27,9 @@ pub fn guard(dest: &Path, book_root: &Path, content_dir: &Path) -> anyhow::Resul
     let root = absolute(book_root)?;
     let content = absolute(content_dir)?;
     let themes = root.join("themes");
-    let home = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| absolute(&h).ok());
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| absolute(&h).ok());
     let shown = dest.display();
     if dest_abs.parent().is_none() {
         bail!("refusing to use {shown} as the output folder: it is the filesystem root");
@@ -35,7 +37,11 @@ pub fn guard(dest: &Path, book_root: &Path, content_dir: &Path) -> anyhow::Resul
     if home.as_deref() == Some(dest_abs.as_path()) {
         bail!("refusing to use {shown} as the output folder: it is your home folder");
     }
-    for (what, protected) in [("the book's root folder", &root), ("the content folder", &content), ("the themes folder", &themes)] {
+    for (what, protected) in [
+        ("the book's root folder", &root),
+        ("the content folder", &content),
+        ("the themes folder", &themes),
+    ] {
         if protected.starts_with(&dest_abs) {
             bail!(
                 "refusing to use {shown} as the output folder: it is or contains {what}, which a build would replace (set `output-dir` under [build] to a folder of its own, e.g. \"book\")"
@@ -81,7 +87,9 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
             _ => break,
         }
     }
-    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     for part in rest.iter().rev() {
         match part.to_str() {
             Some("..") => {
@@ -102,7 +110,8 @@ pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         .context("the output folder has no name")?
         .to_string_lossy()
         .into_owned();
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
     remove_leftovers(parent, &name);
 
     let staging = tempfile::Builder::new()
@@ -195,7 +204,9 @@ fn remove_leftovers(parent: &Path, name: &str) {
         format!(".{name}.policybook-staging-"),
         format!(".{name}.policybook-old-"),
     ];
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if prefixes.iter().any(|p| file_name.starts_with(p)) && entry.path().is_dir() {
@@ -221,7 +232,13 @@ mod tests {
         let root = dir.path().join("book-src");
         let content = root.join("content");
         std::fs::create_dir_all(&content).unwrap();
-        for bad in [&root, &content, dir.path(), &content.join("out"), &PathBuf::from("/")] {
+        for bad in [
+            &root,
+            &content,
+            dir.path(),
+            &content.join("out"),
+            &PathBuf::from("/"),
+        ] {
             assert!(guard(bad, &root, &content).is_err(), "{}", bad.display());
         }
         assert!(guard(&root.join("content/../content"), &root, &content).is_err());
@@ -250,9 +267,15 @@ mod tests {
         assert_eq!(std::fs::read_to_string(dest.join("x/b.html")).unwrap(), "2");
         write(&dest, &[file("a.html", "3")]).unwrap();
         assert_eq!(std::fs::read_to_string(dest.join("a.html")).unwrap(), "3");
-        assert!(!dest.join("x").exists(), "files of the previous build are gone");
+        assert!(
+            !dest.join("x").exists(),
+            "files of the previous build are gone"
+        );
         assert!(dest.join(MARKER).is_file());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("book")]);
     }
 
@@ -267,6 +290,10 @@ mod tests {
         };
         assert!(write(&dest, &[file("a.html", "new"), bad]).is_err());
         assert_eq!(std::fs::read_to_string(dest.join("a.html")).unwrap(), "old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no staging left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging left"
+        );
     }
 }

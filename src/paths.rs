@@ -67,7 +67,10 @@ mod tests {
     fn pages_link_relatively_and_encode_odd_names() {
         let from = document_file(Path::new("policies/a b#1.md"));
         assert_eq!(from, "docs/policies/a b#1.html");
-        assert_eq!(href(&from, &control_file("A.5.15")), "../../controls/A.5.15.html");
+        assert_eq!(
+            href(&from, &control_file("A.5.15")),
+            "../../controls/A.5.15.html"
+        );
         assert_eq!(href("index.html", &from), "docs/policies/a%20b%231.html");
         assert_eq!(encode("x\"<y>&'"), "x%22%3Cy%3E%26%27");
     }

@@ -53,17 +53,33 @@ pub fn check(root: &Path) -> anyhow::Result<Checked> {
     if !content_dir.is_dir() {
         let shown = settings.config.build.content_dir.display().to_string();
         diagnostics.push(
-            Diagnostic::error("missing-content", format!("the content folder `{shown}` does not exist"))
-                .at_opt(settings.key_span(&sources, "content-dir"))
-                .hint("create it and put the book's Markdown documents in it, or run `policybook init`"),
+            Diagnostic::error(
+                "missing-content",
+                format!("the content folder `{shown}` does not exist"),
+            )
+            .at_opt(settings.key_span(&sources, "content-dir"))
+            .hint(
+                "create it and put the book's Markdown documents in it, or run `policybook init`",
+            ),
         );
         return stop(sources, diagnostics);
     }
-    let (content, found) = load::load(&content_dir, &settings.config.build.content_dir, &mut sources)?;
+    let (content, found) = load::load(
+        &content_dir,
+        &settings.config.build.content_dir,
+        &mut sources,
+    )?;
     diagnostics.extend(found);
     let (documents, broken, found) = document::parse_all(&content.documents, &sources);
     diagnostics.extend(found);
-    let (model, found) = Model::build(settings, Catalog::iso27001_2022(), content, documents, &broken, &sources);
+    let (model, found) = Model::build(
+        settings,
+        Catalog::iso27001_2022(),
+        content,
+        documents,
+        &broken,
+        &sources,
+    );
     diagnostics.extend(found);
     diagnostics.extend(check::run(&model));
     sources.sort(&mut diagnostics);
@@ -88,10 +104,20 @@ pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
 
 /// Renders a checked book and swaps the site in. Returns `Ok(Err(diagnostics))` when a
 /// template fails (a book problem), `Err` on I/O failures.
-pub fn build(checked: &Checked, dest: Option<&Path>) -> anyhow::Result<Result<Built, Vec<Diagnostic>>> {
-    let model = checked.model.as_ref().ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
+pub fn build(
+    checked: &Checked,
+    dest: Option<&Path>,
+) -> anyhow::Result<Result<Built, Vec<Diagnostic>>> {
+    let model = checked
+        .model
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
     let settings = &model.settings;
-    let dest = output::guard(&output_dir(settings, dest), &settings.root, &settings.content_dir())?;
+    let dest = output::guard(
+        &output_dir(settings, dest),
+        &settings.root,
+        &settings.content_dir(),
+    )?;
     let theme = theme::load(settings.theme_dir().as_deref())?;
     let files = match render::render(model, &theme) {
         Ok(files) => files,

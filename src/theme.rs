@@ -12,7 +12,11 @@ macro_rules! embed {
     ($path:literal) => {
         (
             $path,
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8],
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/themes/default/",
+                $path
+            )) as &[u8],
         )
     };
 }
@@ -47,15 +51,27 @@ pub struct Theme {
 pub fn load(overrides: Option<&Path>) -> anyhow::Result<Theme> {
     let mut theme = Theme::default();
     for (path, bytes) in DEFAULT_THEME {
-        add(&mut theme, path, bytes.to_vec(), format!("built-in theme {path}"))?;
+        add(
+            &mut theme,
+            path,
+            bytes.to_vec(),
+            format!("built-in theme {path}"),
+        )?;
     }
     if let Some(dir) = overrides {
-        for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             let entry = entry?;
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)?
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel.split('/').any(|p| p.starts_with('.')) {
                 continue;
             }
@@ -70,8 +86,8 @@ pub fn load(overrides: Option<&Path>) -> anyhow::Result<Theme> {
 
 fn add(theme: &mut Theme, rel: &str, bytes: Vec<u8>, origin: String) -> anyhow::Result<()> {
     if let Some(name) = rel.strip_prefix("templates/") {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| anyhow::anyhow!("{origin} is not valid UTF-8"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{origin} is not valid UTF-8"))?;
         theme.templates.insert(name.to_string(), (text, origin));
     } else if let Some(name) = rel.strip_prefix("static/") {
         theme.statics.insert(name.to_string(), bytes);
@@ -91,7 +107,13 @@ mod tests {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         on_disk.sort();
         let mut table: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();

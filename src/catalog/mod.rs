@@ -146,7 +146,9 @@ impl Catalog {
         if self.clause(wrong.trim()).is_some() {
             let mut hint = format!("`{wrong}` is a clause: list it under `clauses`");
             if self.control(&normalized).is_some() {
-                hint.push_str(&format!(", or write `{normalized}` for the Annex A control"));
+                hint.push_str(&format!(
+                    ", or write `{normalized}` for the Annex A control"
+                ));
             }
             return hint;
         }
@@ -201,8 +203,14 @@ mod tests {
                 assert_eq!(c.controls[c.control(&id).unwrap()].theme, t, "{id}");
             }
         }
-        assert_eq!(c.controls[c.control("A.5.15").unwrap()].title, "Access control");
-        assert_eq!(c.controls[c.control("A.8.24").unwrap()].title, "Use of cryptography");
+        assert_eq!(
+            c.controls[c.control("A.5.15").unwrap()].title,
+            "Access control"
+        );
+        assert_eq!(
+            c.controls[c.control("A.8.24").unwrap()].title,
+            "Use of cryptography"
+        );
     }
 
     #[test]

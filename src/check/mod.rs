@@ -20,7 +20,8 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
 fn untraced_documents(model: &Model, out: &mut Vec<Diagnostic>) {
     for n in &model.documents {
         let d = &n.doc;
-        let exempt = matches!(d.kind, Some(DocKind::Record | DocKind::Guideline)) || d.status == Status::Retired;
+        let exempt = matches!(d.kind, Some(DocKind::Record | DocKind::Guideline))
+            || d.status == Status::Retired;
         if !exempt && d.clauses.is_empty() && d.controls.is_empty() {
             out.push(
                 Diagnostic::warning("untraced-document", format!("`{}` addresses no clause and no control", d.id))
@@ -40,16 +41,22 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         if d.approver.is_none() {
             out.push(
-                Diagnostic::warning("missing-approver", format!("`{}` is approved but names no approver", d.id))
-                    .at(d.id_span.clone())
-                    .hint("add `approver:` with the role that approved it"),
+                Diagnostic::warning(
+                    "missing-approver",
+                    format!("`{}` is approved but names no approver", d.id),
+                )
+                .at(d.id_span.clone())
+                .hint("add `approver:` with the role that approved it"),
             );
         }
         if d.version.is_none() {
             out.push(
-                Diagnostic::warning("missing-version", format!("`{}` is approved but has no version", d.id))
-                    .at(d.id_span.clone())
-                    .hint("add `version: \"1.0\"` (in quotes)"),
+                Diagnostic::warning(
+                    "missing-version",
+                    format!("`{}` is approved but has no version", d.id),
+                )
+                .at(d.id_span.clone())
+                .hint("add `version: \"1.0\"` (in quotes)"),
             );
         }
     }

@@ -20,7 +20,10 @@ pub struct Args {
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     existing_root(&args.book.dir)?;
     let started = Instant::now();
-    let checked = pipeline::check(&args.book.dir)?;
+    let mut checked = pipeline::check(&args.book.dir)?;
+    if args.book.dir != std::path::Path::new(".") {
+        checked.sources.show_paths_from(&args.book.dir);
+    }
     print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
     if checked.errors() > 0 {
         eprintln!(
@@ -32,12 +35,18 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     match pipeline::build(&checked, args.dest.as_deref())? {
         Err(problems) => {
             print_diagnostics(&checked.sources, &problems, color)?;
-            eprintln!("build failed: {}; the previous site was left untouched", counts(problems.len(), 0));
+            eprintln!(
+                "build failed: {}; the previous site was left untouched",
+                counts(problems.len(), 0)
+            );
             Ok(EXIT_BOOK_ERRORS)
         }
         Ok(built) => {
             let warnings = if checked.warnings() > 0 {
-                format!(", {}", counts(0, checked.warnings()).trim_start_matches("0 errors, "))
+                format!(
+                    ", {}",
+                    counts(0, checked.warnings()).trim_start_matches("0 errors, ")
+                )
             } else {
                 String::new()
             };

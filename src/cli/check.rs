@@ -36,7 +36,10 @@ struct Report<'a> {
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     existing_root(&args.book.dir)?;
-    let checked = pipeline::check(&args.book.dir)?;
+    let mut checked = pipeline::check(&args.book.dir)?;
+    if args.book.dir != std::path::Path::new(".") {
+        checked.sources.show_paths_from(&args.book.dir);
+    }
     let (errors, warnings) = (checked.errors(), checked.warnings());
     match args.format {
         Format::Json => {
@@ -44,7 +47,11 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
                 documents: checked.documents(),
                 errors,
                 warnings,
-                diagnostics: checked.diagnostics.iter().map(|d| checked.sources.locate(d)).collect(),
+                diagnostics: checked
+                    .diagnostics
+                    .iter()
+                    .map(|d| checked.sources.locate(d))
+                    .collect(),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
@@ -53,7 +60,11 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
             if checked.diagnostics.is_empty() {
                 eprintln!("checked {} documents: no problems", checked.documents());
             } else {
-                eprintln!("checked {} documents: {}", checked.documents(), counts(errors, warnings));
+                eprintln!(
+                    "checked {} documents: {}",
+                    checked.documents(),
+                    counts(errors, warnings)
+                );
             }
         }
     }

@@ -9,7 +9,10 @@ use super::BookArg;
 /// `(path in the new book, contents)` of the starter book.
 macro_rules! starter {
     ($path:literal, $src:literal) => {
-        ($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/starter/", $src)))
+        (
+            $path,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/starter/", $src)),
+        )
     };
 }
 
@@ -17,10 +20,22 @@ const STARTER: &[(&str, &str)] = &[
     starter!("book.toml", "book.toml"),
     starter!(".gitignore", "gitignore"),
     starter!("content/isms/isms-scope.md", "content/isms/isms-scope.md"),
-    starter!("content/policies/information-security-policy.md", "content/policies/information-security-policy.md"),
-    starter!("content/policies/access-control-policy.md", "content/policies/access-control-policy.md"),
-    starter!("content/procedures/risk-management-procedure.md", "content/procedures/risk-management-procedure.md"),
-    starter!("content/procedures/incident-management-procedure.md", "content/procedures/incident-management-procedure.md"),
+    starter!(
+        "content/policies/information-security-policy.md",
+        "content/policies/information-security-policy.md"
+    ),
+    starter!(
+        "content/policies/access-control-policy.md",
+        "content/policies/access-control-policy.md"
+    ),
+    starter!(
+        "content/procedures/risk-management-procedure.md",
+        "content/procedures/risk-management-procedure.md"
+    ),
+    starter!(
+        "content/procedures/incident-management-procedure.md",
+        "content/procedures/incident-management-procedure.md"
+    ),
 ];
 
 #[derive(Debug, clap::Args)]
@@ -32,7 +47,10 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let root = &args.book.dir;
     if root.join("book.toml").exists() {
-        anyhow::bail!("{} already has a book.toml; nothing was changed", root.display());
+        anyhow::bail!(
+            "{} already has a book.toml; nothing was changed",
+            root.display()
+        );
     }
     let (written, skipped) = write_starter(root)?;
     for p in &skipped {
@@ -54,9 +72,14 @@ fn write_starter(root: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     for (rel, text) in STARTER {
         let path = root.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(mut f) => {
                 std::io::Write::write_all(&mut f, text.as_bytes())
                     .with_context(|| format!("cannot write {}", path.display()))?;

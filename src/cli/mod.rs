@@ -56,7 +56,10 @@ impl Color {
         match self {
             Color::Always => ColorChoice::Always,
             Color::Never => ColorChoice::Never,
-            Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none() => {
+            Color::Auto
+                if std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none() =>
+            {
                 ColorChoice::Auto
             }
             Color::Auto => ColorChoice::Never,
@@ -74,7 +77,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Prints diagnostics to stderr, rustc-style.
-fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color) -> anyhow::Result<()> {
+fn print_diagnostics(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    color: Color,
+) -> anyhow::Result<()> {
     let mut stderr = StandardStream::stderr(color.choice());
     sources.render(diagnostics, &mut stderr)?;
     Ok(())
@@ -83,13 +90,20 @@ fn print_diagnostics(sources: &Sources, diagnostics: &[Diagnostic], color: Color
 /// "2 errors, 1 warning".
 fn counts(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// The book root must exist; a missing one is a usage error, not a book error.
 fn existing_root(dir: &std::path::Path) -> anyhow::Result<()> {
     if !dir.is_dir() {
-        anyhow::bail!("{} is not a folder (give the book's root folder, where book.toml is)", dir.display());
+        anyhow::bail!(
+            "{} is not a folder (give the book's root folder, where book.toml is)",
+            dir.display()
+        );
     }
     if !dir.join(crate::config::CONFIG_FILE).is_file() && !dir.join("content").is_dir() {
         anyhow::bail!(

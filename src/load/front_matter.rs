@@ -59,7 +59,10 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
         };
         return Err(
             Diagnostic::error("missing-front-matter", "this document has no front matter")
-                .at(Span { file, range: 0..first_end.min(3) })
+                .at(Span {
+                    file,
+                    range: 0..first_end.min(3),
+                })
                 .hint(hint),
         );
     }
@@ -78,11 +81,12 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(
-        Diagnostic::error("unterminated-front-matter", "the front matter is never closed")
-            .at(Span { file, range: 0..3 })
-            .hint("add a line with `---` after the last front-matter key"),
+    Err(Diagnostic::error(
+        "unterminated-front-matter",
+        "the front matter is never closed",
     )
+    .at(Span { file, range: 0..3 })
+    .hint("add a line with `---` after the last front-matter key"))
 }
 
 /// Splits and parses the front matter of `text`.
@@ -96,11 +100,15 @@ pub fn parse(text: &str, file: FileId) -> Result<Parsed<'_>, Diagnostic> {
     }
     if let Some(tab) = leading_tab(split.yaml) {
         let at = split.yaml_start + tab;
-        return Err(
-            Diagnostic::error("yaml-syntax", "a tab is used for indentation in the front matter")
-                .at(Span { file, range: at..at + 1 })
-                .hint("YAML indents with spaces only; replace the tab with spaces"),
-        );
+        return Err(Diagnostic::error(
+            "yaml-syntax",
+            "a tab is used for indentation in the front matter",
+        )
+        .at(Span {
+            file,
+            range: at..at + 1,
+        })
+        .hint("YAML indents with spaces only; replace the tab with spaces"));
     }
     match yaml::from_str::<RawFrontMatter>(split.yaml) {
         Ok(raw) => Ok(Parsed { raw, split }),
@@ -116,7 +124,9 @@ fn yaml_diagnostic(split: &Split, file: FileId, e: yaml::YamlError) -> Diagnosti
         file,
         range: split.yaml_start + at..split.yaml_start + at + len,
     };
-    let message = e.message.replace("struct RawFrontMatter", "a mapping of keys");
+    let message = e
+        .message
+        .replace("struct RawFrontMatter", "a mapping of keys");
     if let Some((field, hint)) = unknown_field_hint(&message) {
         if let Some(r) = key_range(split.yaml, &field, 0) {
             at = r.start;
@@ -180,7 +190,7 @@ fn token_at(yaml: &str, at: usize) -> &str {
     let at = at.min(yaml.len());
     let rest = &yaml[at..];
     let end = rest
-        .find(|c: char| c == ',' || c == ']' || c == '}' || c == '#' || c == '\n' || c == '\r')
+        .find([',', ']', '}', '#', '\n', '\r'])
         .unwrap_or(rest.len());
     rest[..end].trim_end()
 }
@@ -225,7 +235,9 @@ pub fn item_ranges(yaml: &str, key: &str, items: &[&str]) -> Vec<Option<Range<us
     };
     // The list runs until the next line that starts a top-level key.
     let mut end = yaml.len();
-    let mut offset = yaml[k.end..].find('\n').map_or(yaml.len(), |i| k.end + i + 1);
+    let mut offset = yaml[k.end..]
+        .find('\n')
+        .map_or(yaml.len(), |i| k.end + i + 1);
     for line in yaml[offset..].split_inclusive('\n') {
         let first = line.chars().next().unwrap_or(' ');
         if !first.is_whitespace() && first != '-' && first != '#' {
@@ -288,9 +300,15 @@ mod tests {
 
     #[test]
     fn split_reports_missing_and_unterminated() {
-        assert_eq!(split("# Title\n", 0).unwrap_err().code, "missing-front-matter");
+        assert_eq!(
+            split("# Title\n", 0).unwrap_err().code,
+            "missing-front-matter"
+        );
         assert_eq!(split("", 0).unwrap_err().code, "missing-front-matter");
-        assert_eq!(split("---\nid: A\n", 0).unwrap_err().code, "unterminated-front-matter");
+        assert_eq!(
+            split("---\nid: A\n", 0).unwrap_err().code,
+            "unterminated-front-matter"
+        );
     }
 
     #[test]

@@ -72,8 +72,11 @@ pub fn load(
             Err(e) => {
                 let path = e.path().map(|p| p.to_path_buf()).unwrap_or_default();
                 diagnostics.push(
-                    Diagnostic::error("unreadable-file", format!("cannot read {}: {e}", shown(&path, content_dir, shown_as)))
-                        .hint("check the file's permissions"),
+                    Diagnostic::error(
+                        "unreadable-file",
+                        format!("cannot read {}: {e}", shown(&path, content_dir, shown_as)),
+                    )
+                    .hint("check the file's permissions"),
                 );
                 continue;
             }
@@ -87,7 +90,10 @@ pub fn load(
             diagnostics.push(
                 Diagnostic::warning(
                     "symlink-skipped",
-                    format!("{} is a symbolic link and was not followed", display_path(&shown_as.join(&rel))),
+                    format!(
+                        "{} is a symbolic link and was not followed",
+                        display_path(&shown_as.join(&rel))
+                    ),
                 )
                 .hint("copy the file into the content folder if it belongs to the book"),
             );
@@ -118,8 +124,11 @@ pub fn load(
         let path = shown_as.join(&rel);
         match bytes {
             Err(e) => diagnostics.push(
-                Diagnostic::error("unreadable-file", format!("cannot read {}: {e}", display_path(&path)))
-                    .hint("check the file's permissions and size"),
+                Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read {}: {e}", display_path(&path)),
+                )
+                .hint("check the file's permissions and size"),
             ),
             Ok(bytes) => {
                 let (text, bad_utf8_at) = decode(bytes);
@@ -127,7 +136,10 @@ pub fn load(
                 if let Some(at) = bad_utf8_at {
                     diagnostics.push(
                         Diagnostic::error("invalid-utf8", "this file is not valid UTF-8")
-                            .at(Span { file, range: at..at })
+                            .at(Span {
+                                file,
+                                range: at..at,
+                            })
                             .hint("save the file as UTF-8; the invalid bytes are shown as �"),
                     );
                     continue;
@@ -166,7 +178,10 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
         Ok(text) => (text, None),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(valid))
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(valid),
+            )
         }
     }
 }
@@ -177,7 +192,10 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_finds_bad_bytes() {
-        assert_eq!(decode(b"\xEF\xBB\xBF---\n".to_vec()), ("---\n".into(), None));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF---\n".to_vec()),
+            ("---\n".into(), None)
+        );
         let (text, at) = decode(b"ab\ncd\xFFe".to_vec());
         assert_eq!(at, Some(5));
         assert!(text.starts_with("ab\ncd"));
@@ -200,6 +218,9 @@ mod tests {
         let rels: Vec<_> = content.documents.iter().map(|s| s.rel.clone()).collect();
         assert_eq!(rels, vec![PathBuf::from("a.md"), PathBuf::from("b/z.md")]);
         assert_eq!(content.assets.len(), 1);
-        assert_eq!(sources.path(content.documents[1].file), Path::new("content/b/z.md"));
+        assert_eq!(
+            sources.path(content.documents[1].file),
+            Path::new("content/b/z.md")
+        );
     }
 }

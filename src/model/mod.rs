@@ -16,7 +16,9 @@ use crate::config::BookSettings;
 use crate::diagnostic::{did_you_mean, Diagnostic, Sources, Span};
 use crate::document::{Broken, Document, Ref, Status};
 use crate::load::{Asset, Content};
-use crate::markdown::{self, PathLink, Problem, Rendered, RenderOptions, Resolve, Resolved, Target};
+use crate::markdown::{
+    self, PathLink, Problem, RenderOptions, Rendered, Resolve, Resolved, Target,
+};
 use crate::paths;
 
 /// A document with its references resolved and its body rendered.
@@ -71,10 +73,8 @@ impl Model {
             known_broken: &known_broken,
         };
 
-        let resolved: Vec<(Vec<usize>, Vec<usize>, Vec<usize>, Vec<Diagnostic>)> = documents
-            .iter()
-            .map(|d| names.front_matter(d))
-            .collect();
+        let resolved: Vec<FrontMatterRefs> =
+            documents.iter().map(|d| names.front_matter(d)).collect();
 
         let by_path: HashMap<PathBuf, usize> = documents
             .iter()
@@ -85,7 +85,10 @@ impl Model {
         let options = RenderOptions {
             allow_html: settings.config.output.html.allow_html,
         };
-        let pages: Vec<String> = documents.iter().map(|d| paths::document_file(&d.rel)).collect();
+        let pages: Vec<String> = documents
+            .iter()
+            .map(|d| paths::document_file(&d.rel))
+            .collect();
         let bodies: Vec<Rendered> = documents
             .par_iter()
             .enumerate()
@@ -104,12 +107,19 @@ impl Model {
 
         for (d, body) in documents.iter().zip(&bodies) {
             for p in &body.problems {
-                diagnostics.push(names.link_problem(d, &p.problem, p.range.clone(), &by_path, body));
+                diagnostics.push(names.link_problem(
+                    d,
+                    &p.problem,
+                    p.range.clone(),
+                    &by_path,
+                    body,
+                ));
             }
             for a in &body.anchors {
                 let target = &bodies[a.document];
                 if !target.headings.iter().any(|h| h.id == a.anchor) {
-                    let best = did_you_mean(&a.anchor, target.headings.iter().map(|h| h.id.as_str()));
+                    let best =
+                        did_you_mean(&a.anchor, target.headings.iter().map(|h| h.id.as_str()));
                     diagnostics.push(
                         Diagnostic::error(
                             "broken-anchor",
@@ -132,10 +142,15 @@ impl Model {
         let mut control_mentions = vec![Vec::new(); catalog.controls.len()];
         let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut nodes = Vec::with_capacity(n);
-        for (i, ((doc, body), (clauses, controls, related, diags))) in
-            documents.into_iter().zip(bodies).zip(resolved).enumerate()
+        for (i, ((doc, body), refs)) in documents.into_iter().zip(bodies).zip(resolved).enumerate()
         {
-            diagnostics.extend(diags);
+            let FrontMatterRefs {
+                clauses,
+                controls,
+                related,
+                diagnostics: found,
+            } = refs;
+            diagnostics.extend(found);
             for &c in &clauses {
                 clause_docs[c].push(i);
             }
@@ -215,26 +230,46 @@ fn id_key(id: &str) -> String {
     id.nfkc().collect::<String>().to_lowercase()
 }
 
-fn index_ids(documents: &[Document], catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> HashMap<String, usize> {
+fn index_ids(
+    documents: &[Document],
+    catalog: &Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, usize> {
     let mut by_id = HashMap::with_capacity(documents.len());
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(documents.len());
     for (i, d) in documents.iter().enumerate() {
         if catalog.control(&d.id).is_some() || catalog.clause(&d.id).is_some() {
             diagnostics.push(
-                Diagnostic::error("ambiguous-id", format!("the document id `{}` is also an ISO 27001 clause or control id", d.id))
-                    .at(d.id_span.clone())
-                    .hint("give the document an id of its own, e.g. with a prefix like `POL-`"),
+                Diagnostic::error(
+                    "ambiguous-id",
+                    format!(
+                        "the document id `{}` is also an ISO 27001 clause or control id",
+                        d.id
+                    ),
+                )
+                .at(d.id_span.clone())
+                .hint("give the document an id of its own, e.g. with a prefix like `POL-`"),
             );
         }
         match by_key.get(&id_key(&d.id)) {
             Some(&first) => {
                 let other = &documents[first];
-                let how = if other.id == d.id { "" } else { " (ids that differ only in case or Unicode form count as the same)" };
+                let how = if other.id == d.id {
+                    ""
+                } else {
+                    " (ids that differ only in case or Unicode form count as the same)"
+                };
                 diagnostics.push(
-                    Diagnostic::error("duplicate-id", format!("the id `{}` is already used by another document{how}", d.id))
-                        .at(d.id_span.clone())
-                        .note(other.id_span.clone(), format!("`{}` is first used here", other.id))
-                        .hint("every document needs an id of its own; rename one of them"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("the id `{}` is already used by another document{how}", d.id),
+                    )
+                    .at(d.id_span.clone())
+                    .note(
+                        other.id_span.clone(),
+                        format!("`{}` is first used here", other.id),
+                    )
+                    .hint("every document needs an id of its own; rename one of them"),
                 );
             }
             None => {
@@ -244,6 +279,14 @@ fn index_ids(documents: &[Document], catalog: &Catalog, diagnostics: &mut Vec<Di
         }
     }
     by_id
+}
+
+/// A document's front-matter references as indices, and what did not resolve.
+struct FrontMatterRefs {
+    clauses: Vec<usize>,
+    controls: Vec<usize>,
+    related: Vec<usize>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Name lookups shared by front-matter and body resolution.
@@ -256,16 +299,21 @@ struct Names<'a> {
 
 impl Names<'_> {
     /// Resolves `clauses`, `controls` and `related`.
-    fn front_matter(&self, d: &Document) -> (Vec<usize>, Vec<usize>, Vec<usize>, Vec<Diagnostic>) {
+    fn front_matter(&self, d: &Document) -> FrontMatterRefs {
         let mut diags = Vec::new();
-        let mut lookup = |refs: &[Ref], find: &dyn Fn(&str) -> Option<usize>, on_miss: &dyn Fn(&Ref) -> Option<Diagnostic>| {
+        let mut lookup = |refs: &[Ref],
+                          find: &dyn Fn(&str) -> Option<usize>,
+                          on_miss: &dyn Fn(&Ref) -> Option<Diagnostic>| {
             let mut out: Vec<usize> = Vec::new();
             for r in refs {
                 match find(&r.target) {
                     Some(i) if out.contains(&i) => diags.push(
-                        Diagnostic::warning("duplicate-reference", format!("`{}` is listed twice", r.target))
-                            .at(r.span.clone())
-                            .hint("remove the repeated entry"),
+                        Diagnostic::warning(
+                            "duplicate-reference",
+                            format!("`{}` is listed twice", r.target),
+                        )
+                        .at(r.span.clone())
+                        .hint("remove the repeated entry"),
                     ),
                     Some(i) => out.push(i),
                     None => diags.extend(on_miss(r)),
@@ -275,16 +323,25 @@ impl Names<'_> {
         };
         let clauses = lookup(&d.clauses, &|t| self.catalog.clause(t), &|r| {
             Some(
-                Diagnostic::error("unknown-clause", format!("`{}` is not an ISO/IEC 27001:2022 clause", r.target))
-                    .at(r.span.clone())
-                    .hint(self.catalog.clause_hint(&r.target)),
+                Diagnostic::error(
+                    "unknown-clause",
+                    format!("`{}` is not an ISO/IEC 27001:2022 clause", r.target),
+                )
+                .at(r.span.clone())
+                .hint(self.catalog.clause_hint(&r.target)),
             )
         });
         let controls = lookup(&d.controls, &|t| self.catalog.control(t), &|r| {
             Some(
-                Diagnostic::error("unknown-control", format!("`{}` is not an ISO/IEC 27001:2022 Annex A control", r.target))
-                    .at(r.span.clone())
-                    .hint(self.catalog.control_hint(&r.target)),
+                Diagnostic::error(
+                    "unknown-control",
+                    format!(
+                        "`{}` is not an ISO/IEC 27001:2022 Annex A control",
+                        r.target
+                    ),
+                )
+                .at(r.span.clone())
+                .hint(self.catalog.control_hint(&r.target)),
             )
         });
         let related = lookup(&d.related, &|t| self.by_id.get(t).copied(), &|r| {
@@ -292,12 +349,14 @@ impl Names<'_> {
                 return None;
             }
             Some(
-                Diagnostic::error("unknown-document", format!("no document has the id `{}`", r.target))
-                    .at(r.span.clone())
-                    .hint(self.document_hint(&r.target)),
+                Diagnostic::error(
+                    "unknown-document",
+                    format!("no document has the id `{}`", r.target),
+                )
+                .at(r.span.clone())
+                .hint(self.document_hint(&r.target)),
             )
         });
-        let mut diags = diags;
         for (r, &j) in d.related.iter().zip(&related) {
             if self.documents[j].id == d.id {
                 diags.push(
@@ -307,7 +366,12 @@ impl Names<'_> {
                 );
             }
         }
-        (clauses, controls, related, diags)
+        FrontMatterRefs {
+            clauses,
+            controls,
+            related,
+            diagnostics: diags,
+        }
     }
 
     fn document_hint(&self, wrong: &str) -> String {
@@ -401,9 +465,17 @@ fn body_span(d: &Document, range: std::ops::Range<usize>) -> Span {
 fn relative_path(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to_parts: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
-    parts.extend(to_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -479,7 +551,10 @@ mod tests {
 
     #[test]
     fn relative_paths_between_folders() {
-        assert_eq!(relative_path(Path::new("a/b"), Path::new("a/c/x.md")), "../c/x.md");
+        assert_eq!(
+            relative_path(Path::new("a/b"), Path::new("a/c/x.md")),
+            "../c/x.md"
+        );
         assert_eq!(relative_path(Path::new(""), Path::new("x.md")), "x.md");
     }
 

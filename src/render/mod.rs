@@ -69,7 +69,8 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagn
             }
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + theme.statics.len() + model.assets.len() + 1);
+    let mut files =
+        Vec::with_capacity(rendered.len() + theme.statics.len() + model.assets.len() + 1);
     let mut errors = Vec::new();
     for r in rendered {
         match r {
@@ -115,8 +116,11 @@ fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         .map(|(name, (src, _))| (name.as_str(), src.as_str()))
         .collect();
     tera.add_raw_templates(list).map_err(|e| {
-        vec![Diagnostic::error("template-error", format!("a theme template is invalid: {}", error_chain(&e)))
-            .hint("fix the template in your theme folder, or delete it to use the built-in one")]
+        vec![Diagnostic::error(
+            "template-error",
+            format!("a theme template is invalid: {}", error_chain(&e)),
+        )
+        .hint("fix the template in your theme folder, or delete it to use the built-in one")]
     })?;
     Ok(tera)
 }
@@ -126,8 +130,11 @@ fn template_error(theme: &Theme, template: &str, e: &tera::Error) -> Diagnostic 
         .templates
         .get(template)
         .map_or_else(|| template.to_string(), |(_, o)| o.clone());
-    Diagnostic::error("template-error", format!("rendering with {origin} failed: {}", error_chain(e)))
-        .hint("fix the template in your theme folder, or delete it to use the built-in one")
+    Diagnostic::error(
+        "template-error",
+        format!("rendering with {origin} failed: {}", error_chain(e)),
+    )
+    .hint("fix the template in your theme folder, or delete it to use the built-in one")
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -213,7 +220,9 @@ fn index_page(model: &Model, views: &Views) -> Page {
         .iter()
         .enumerate()
         .map(|(t, theme)| {
-            let ids: Vec<usize> = (0..cat.controls.len()).filter(|&c| cat.controls[c].theme == t).collect();
+            let ids: Vec<usize> = (0..cat.controls.len())
+                .filter(|&c| cat.controls[c].theme == t)
+                .collect();
             let covered = ids.iter().filter(|&&c| model.control_covered(c)).count();
             Coverage::new(&theme.id, &theme.title, covered, ids.len())
         })
@@ -261,12 +270,7 @@ fn index_page(model: &Model, views: &Views) -> Page {
 fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
     let mut sections: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, n) in model.documents.iter().enumerate() {
-        let folder = n
-            .doc
-            .rel
-            .parent()
-            .map(display_path)
-            .unwrap_or_default();
+        let folder = n.doc.rel.parent().map(display_path).unwrap_or_default();
         sections.entry(folder).or_default().push(i);
     }
     let sections: Vec<Section> = sections
@@ -311,7 +315,14 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let mut data = Context::new();
     data.insert("doc", &doc);
     data.insert("body", &n.body.html);
-    data.insert("toc", &n.body.headings.iter().filter(|h| h.level <= 3).collect::<Vec<_>>());
+    data.insert(
+        "toc",
+        &n.body
+            .headings
+            .iter()
+            .filter(|h| h.level <= 3)
+            .collect::<Vec<_>>(),
+    );
     data.insert("clauses", &views.clauses_of(&n.clauses));
     data.insert("controls", &views.controls_of(&n.controls));
     data.insert("related", &views.docs_of(&n.related));
@@ -347,7 +358,10 @@ fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
     data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
     data.insert("children", &views.clauses_of(&children));
     data.insert("documents", &views.docs_of(&model.clause_docs[i]));
-    data.insert("mentions", &views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])));
+    data.insert(
+        "mentions",
+        &views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])),
+    );
     Page {
         path: paths::clause_file(&c.id),
         template: "clause.html",
@@ -410,10 +424,16 @@ fn control_page(model: &Model, views: &Views, i: usize) -> Page {
     clauses.dedup();
     let mut data = Context::new();
     data.insert("control", &views.controls[i]);
-    data.insert("theme", &serde_json::json!({ "id": theme.id, "title": theme.title }));
+    data.insert(
+        "theme",
+        &serde_json::json!({ "id": theme.id, "title": theme.title }),
+    );
     data.insert("documents", &views.docs_of(&model.control_docs[i]));
     data.insert("clauses", &views.clauses_of(&clauses));
-    data.insert("mentions", &views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])));
+    data.insert(
+        "mentions",
+        &views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])),
+    );
     Page {
         path: paths::control_file(&c.id),
         template: "control.html",
@@ -442,7 +462,10 @@ fn clause_matrix(model: &Model, views: &Views) -> Page {
             title: &c.title,
             path: views.clauses[i].path.clone(),
             // The clause itself plus everything under it (clauses are in document order).
-            span: 1 + cat.clauses[i + 1..].iter().take_while(|x| x.depth > 0).count(),
+            span: 1 + cat.clauses[i + 1..]
+                .iter()
+                .take_while(|x| x.depth > 0)
+                .count(),
         })
         .collect();
     let rows: Vec<MatrixRow> = docs_by_id(model)
@@ -479,7 +502,9 @@ fn control_matrix(model: &Model, views: &Views) -> Page {
         .iter()
         .enumerate()
         .map(|(t, theme)| {
-            let columns: Vec<usize> = (0..cat.controls.len()).filter(|&c| cat.controls[c].theme == t).collect();
+            let columns: Vec<usize> = (0..cat.controls.len())
+                .filter(|&c| cat.controls[c].theme == t)
+                .collect();
             let first = columns.first().copied().unwrap_or(0);
             let rows = order
                 .iter()
@@ -561,7 +586,13 @@ fn reverse_chain_page(model: &Model, views: &Views) -> Page {
     )
 }
 
-fn chain(path: &str, title: &str, description: &str, labels: (&str, &str), rows: Vec<ChainRow>) -> Page {
+fn chain(
+    path: &str,
+    title: &str,
+    description: &str,
+    labels: (&str, &str),
+    rows: Vec<ChainRow>,
+) -> Page {
     let mut data = Context::new();
     data.insert("rows", &rows);
     data.insert("description", description);
@@ -584,5 +615,8 @@ fn sorted(indices: &[usize]) -> Vec<usize> {
 
 /// `a` without the entries of `b` (both sorted).
 fn without(a: &[usize], b: &[usize]) -> Vec<usize> {
-    a.iter().filter(|x| b.binary_search(x).is_err()).copied().collect()
+    a.iter()
+        .filter(|x| b.binary_search(x).is_err())
+        .copied()
+        .collect()
 }

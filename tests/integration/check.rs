@@ -1,0 +1,160 @@
+//! `policybook check`: every kind of mistake reported at once, located, with a hint.
+
+use crate::common::{json_report, located, Book};
+
+#[test]
+fn every_mistake_is_reported_at_once_with_file_line_and_column() {
+    let book = Book::fixture("mistakes");
+    let run = book.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = json_report(&run);
+    let expected = [
+        ("unquoted-value", "content/bare-version.md", 4, 10),
+        ("broken-anchor", "content/dangling-anchor.md", 8, 5),
+        ("broken-link", "content/dangling-link.md", 8, 5),
+        ("unknown-reference", "content/dangling-wiki.md", 8, 22),
+        ("duplicate-id", "content/duplicate-b.md", 2, 5),
+        ("invalid-date", "content/invalid-date.md", 5, 12),
+        ("invalid-value", "content/invalid-status.md", 4, 9),
+        ("missing-field", "content/missing-title.md", 1, 1),
+        ("missing-front-matter", "content/no-front-matter.md", 1, 1),
+        ("unknown-control", "content/old-control.md", 6, 5),
+        ("unknown-clause", "content/unknown-clause.md", 5, 19),
+        ("unknown-control", "content/unknown-control.md", 5, 23),
+        ("unknown-key", "content/unknown-key.md", 3, 1),
+        ("unknown-document", "content/unknown-related.md", 6, 11),
+        ("unsafe-link", "content/unsafe-link.md", 8, 1),
+        ("unterminated-front-matter", "content/unterminated.md", 1, 1),
+    ];
+    let expected: Vec<(String, String, u64, u64)> = expected
+        .iter()
+        .map(|(c, f, l, col)| (c.to_string(), f.to_string(), *l, *col))
+        .collect();
+    assert_eq!(located(&report), expected);
+    assert_eq!(report["errors"], 15);
+    assert_eq!(report["warnings"], 1);
+    let hints: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["hint"].as_str().unwrap_or(""))
+        .collect();
+    assert!(hints[0].contains("\"1.10\""), "quote hint: {}", hints[0]);
+    assert_eq!(hints[1], "did you mean `#scope`?");
+    assert_eq!(hints[3], "did you mean `GOOD-001`?");
+    assert!(hints[9].contains("2013"), "{}", hints[9]);
+    assert_eq!(hints[10], "did you mean `6.1.1`?");
+    assert_eq!(hints[11], "did you mean `A.5.15`?");
+    assert_eq!(hints[12], "did you mean `title`?");
+    assert!(!book.root.join("book").exists(), "check writes nothing");
+}
+
+#[test]
+fn human_output_is_rustc_style() {
+    let book = Book::fixture("mistakes");
+    let run = book.run(&["check"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("mistakes_human", run.stderr);
+}
+
+#[test]
+fn warnings_fail_only_under_strict() {
+    let book = Book::fixture("small");
+    book.write(
+        "content/extra.md",
+        "---\nid: EXTRA\ntitle: Extra\nstatus: draft\nclauses: [\"5.2\"]\n---\n[x](javascript:void(0))\n",
+    );
+    let run = book.run(&["check"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("warning[unsafe-link]"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(book.run(&["check", "--strict"]).code, 1);
+}
+
+#[test]
+fn clean_book_reports_nothing() {
+    let book = Book::fixture("small");
+    let run = book.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let report = json_report(&run);
+    assert_eq!(report["documents"], 2);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn config_mistakes_are_located_in_book_toml() {
+    let book = Book::fixture("small");
+    book.write(
+        "book.toml",
+        "[book]\ntitle = \"x\"\n\n[build]\nouput-dir = \"site\"\n",
+    );
+    let run = book.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report = json_report(&run);
+    assert_eq!(
+        located(&report),
+        vec![(
+            "config-unknown-key".to_string(),
+            "book.toml".to_string(),
+            5,
+            1
+        )]
+    );
+    assert_eq!(
+        report["diagnostics"][0]["hint"],
+        "did you mean `output-dir`?"
+    );
+
+    book.write("book.toml", "[book\ntitle = 1\n");
+    let report = json_report(&book.run(&["check", "--format", "json"]));
+    assert_eq!(report["diagnostics"][0]["code"], "config-invalid");
+    assert_eq!(report["diagnostics"][0]["line"], 1);
+}
+
+#[test]
+fn missing_content_folder_is_a_book_error() {
+    let book = Book::empty();
+    book.write("book.toml", "[build]\ncontent-dir = \"docs\"\n");
+    let report = json_report(&book.run(&["check", "--format", "json"]));
+    assert_eq!(
+        located(&report),
+        vec![("missing-content".to_string(), "book.toml".to_string(), 2, 1)]
+    );
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    let book = Book::empty();
+    assert_eq!(book.run(&["check", "no/such/folder"]).code, 2);
+    assert_eq!(
+        book.run(&["check"]).code,
+        2,
+        "an empty folder is not a book"
+    );
+    assert_eq!(book.run(&["check", "--format", "yaml"]).code, 2);
+    assert_eq!(book.run(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn references_to_a_broken_document_are_not_reported_twice() {
+    let book = Book::fixture("small");
+    // Break the procedure's front matter; the policy still references PRC-001.
+    let text = book
+        .read("content/procedures/incident-procedure.md")
+        .replace("version: \"2.0\"", "version: 2.0");
+    book.write("content/procedures/incident-procedure.md", &text);
+    let report = json_report(&book.run(&["check", "--format", "json"]));
+    let codes: Vec<String> = located(&report).into_iter().map(|l| l.0).collect();
+    assert!(codes.contains(&"unquoted-value".to_string()), "{codes:?}");
+    assert!(
+        !codes.contains(&"unknown-document".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.contains(&"unknown-reference".to_string()),
+        "{codes:?}"
+    );
+}

@@ -1,0 +1,60 @@
+//! The repository's own example ISMS: checks clean and builds into a complete, linked site.
+
+use std::path::Path;
+
+use crate::common::{broken_links, repo_root, run_in, tree};
+
+fn count(files: &[&String], prefix: &str) -> usize {
+    files
+        .iter()
+        .filter(|p| p.starts_with(prefix) && p.ends_with(".html"))
+        .count()
+}
+
+#[test]
+fn example_checks_clean() {
+    let run = run_in(&repo_root(), &["check", "--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("no problems"), "{}", run.stderr);
+}
+
+#[test]
+fn example_builds_every_page_with_no_broken_link() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let run = run_in(&repo_root(), &["build", "-d", dest.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = tree(&dest);
+    let files: Vec<&String> = site.keys().collect();
+    let markdown = walkdir::WalkDir::new(repo_root().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    assert!(markdown >= 25, "the example has {markdown} documents");
+    assert_eq!(count(&files, "docs/"), markdown);
+    assert_eq!(
+        count(&files, "clauses/"),
+        41,
+        "7 clauses and their 34 subclauses"
+    );
+    assert_eq!(count(&files, "controls/"), 93);
+    for page in [
+        "index.html",
+        "documents.html",
+        "clauses.html",
+        "controls.html",
+        "traceability.html",
+        "traceability/clauses.html",
+        "traceability/controls.html",
+        "traceability/chain.html",
+        "traceability/reverse.html",
+    ] {
+        assert!(site.contains_key(page), "{page}");
+    }
+    let broken = broken_links(Path::new(&dest));
+    assert!(broken.is_empty(), "{broken:#?}");
+    let index = String::from_utf8_lossy(&site["index.html"]);
+    assert!(index.contains("41/41"), "every clause addressed");
+    assert!(index.contains("93/93"), "every control addressed");
+}

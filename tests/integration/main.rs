@@ -1,0 +1,7 @@
+//! The integration suite: one test binary driving the real `policybook` binary on fixture books.
+
+mod build;
+mod check;
+mod common;
+mod example;
+mod init;
