@@ -543,18 +543,9 @@ fn control_matrix(model: &Model, views: &Views) -> Page {
 }
 
 fn chain_page(model: &Model, views: &Views) -> Page {
-    let rows: Vec<ChainRow> = (0..model.catalog.clauses.len())
-        .map(|c| ChainRow {
-            item: views.clauses[c].clone(),
-            docs: model.clause_docs[c]
-                .iter()
-                .map(|&d| ChainDoc {
-                    doc: views.docs[d].clone(),
-                    targets: views.controls_of(&sorted(&model.documents[d].controls)),
-                })
-                .collect(),
-        })
-        .collect();
+    let rows = chain_rows(views, &views.clauses, &model.clause_docs, |d| {
+        views.controls_of(&sorted(&model.documents[d].controls))
+    });
     chain(
         "traceability/chain.html",
         "Clause → document → control",
@@ -565,18 +556,9 @@ fn chain_page(model: &Model, views: &Views) -> Page {
 }
 
 fn reverse_chain_page(model: &Model, views: &Views) -> Page {
-    let rows: Vec<ChainRow> = (0..model.catalog.controls.len())
-        .map(|c| ChainRow {
-            item: views.controls[c].clone(),
-            docs: model.control_docs[c]
-                .iter()
-                .map(|&d| ChainDoc {
-                    doc: views.docs[d].clone(),
-                    targets: views.clauses_of(&sorted(&model.documents[d].clauses)),
-                })
-                .collect(),
-        })
-        .collect();
+    let rows = chain_rows(views, &views.controls, &model.control_docs, |d| {
+        views.clauses_of(&sorted(&model.documents[d].clauses))
+    });
     chain(
         "traceability/reverse.html",
         "Control → document → clause",
@@ -584,6 +566,29 @@ fn reverse_chain_page(model: &Model, views: &Views) -> Page {
         ("Annex A control", "Clauses"),
         rows,
     )
+}
+
+/// One row per item (clause or control): the documents addressing it, each with its targets.
+fn chain_rows<'a>(
+    views: &Views<'a>,
+    items: &[ItemRow<'a>],
+    docs_of: &[Vec<usize>],
+    targets_of: impl Fn(usize) -> Vec<ItemRow<'a>>,
+) -> Vec<ChainRow<'a>> {
+    items
+        .iter()
+        .zip(docs_of)
+        .map(|(item, docs)| ChainRow {
+            item: item.clone(),
+            docs: docs
+                .iter()
+                .map(|&d| ChainDoc {
+                    doc: views.docs[d].clone(),
+                    targets: targets_of(d),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn chain(
