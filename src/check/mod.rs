@@ -3,7 +3,9 @@
 //! Each rule is one small function from `&Model` to diagnostics, so each can be tested and
 //! reasoned about alone. Reference resolution lives in [`crate::model`], where the indices are.
 
-use crate::diagnostic::Diagnostic;
+use std::collections::HashMap;
+
+use crate::diagnostic::{display_path, Diagnostic};
 use crate::document::{DocKind, Status};
 use crate::model::Model;
 
@@ -12,7 +14,45 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
+    colliding_pages(model, &mut out);
     out
+}
+
+/// Two sources that would be written to the same file (`a.md` and `a.markdown`, an asset
+/// `a.html` beside `a.md`, or names that differ only in case, which collide on macOS and
+/// Windows): one would silently replace the other.
+fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let content = &model.settings.config.build.content_dir;
+    let assets = model.assets.iter().map(|a| {
+        (
+            crate::paths::asset_file(&a.rel),
+            display_path(&content.join(&a.rel)),
+            None,
+        )
+    });
+    let pages = model.documents.iter().map(|n| {
+        (
+            n.page.clone(),
+            display_path(&content.join(&n.doc.rel)),
+            Some(n.doc.id_span.clone()),
+        )
+    });
+    for (page, source, span) in pages.chain(assets) {
+        match seen.get(&page.to_lowercase()) {
+            Some(first) => out.push(
+                Diagnostic::error(
+                    "page-collision",
+                    format!("{source} and {first} would both be written to {page} (names that differ only in case collide on many systems)"),
+                )
+                .at_opt(span)
+                .hint("rename one of the two files"),
+            ),
+            None => {
+                seen.insert(page.to_lowercase(), source);
+            }
+        }
+    }
 }
 
 /// A policy, standard, procedure or plan that names no clause and no control is invisible in

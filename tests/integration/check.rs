@@ -158,3 +158,22 @@ fn references_to_a_broken_document_are_not_reported_twice() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn files_that_would_overwrite_each_other_are_refused() {
+    let book = Book::fixture("small");
+    let doc =
+        |id: &str| format!("---\nid: {id}\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\n---\nx\n");
+    book.write("content/policies/Security-Policy.markdown", &doc("CASE-1"));
+    book.write(
+        "content/procedures/incident-procedure.html",
+        "<p>an asset</p>",
+    );
+    let report = json_report(&book.run(&["check", "--format", "json"]));
+    let codes: Vec<(String, String, u64, u64)> = located(&report);
+    assert_eq!(
+        codes.iter().filter(|c| c.0 == "page-collision").count(),
+        2,
+        "{codes:?}"
+    );
+}
