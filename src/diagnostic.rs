@@ -12,12 +12,14 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
-/// How bad a problem is: errors fail `check` and `build`, warnings fail only under `--strict`.
+/// How bad a problem is: errors fail `check` and `build`, warnings fail only under `--strict`,
+/// notes (a document still in draft, say) are information and never fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// Index of a file in [`Sources`].
@@ -62,6 +64,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn note_level(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
         self
@@ -89,6 +98,10 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 }
 
@@ -220,6 +233,7 @@ impl Sources {
         let report = match d.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
+            Severity::Note => Report::note(),
         };
         let mut labels = Vec::new();
         if let Some(span) = &d.span {

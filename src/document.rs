@@ -107,6 +107,8 @@ pub struct Document {
     pub classification: Option<String>,
     pub effective: Option<NaiveDate>,
     pub review_by: Option<NaiveDate>,
+    /// Where `review_by` is written (the `---` line when it is absent).
+    pub review_span: Span,
     pub clauses: Vec<Ref>,
     pub controls: Vec<Ref>,
     pub related: Vec<Ref>,
@@ -229,6 +231,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             classification: empty(raw.classification),
             effective,
             review_by,
+            review_span: r.value_span("review_by"),
             clauses,
             controls,
             related,

@@ -6,10 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::model::Model;
+use crate::model::{soa, Inputs, Model};
 use crate::{check, document, load, output, render, theme};
 
 /// The outcome of validating a book.
@@ -26,7 +28,7 @@ impl Checked {
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics.iter().filter(|d| d.is_warning()).count()
     }
 
     pub fn documents(&self) -> usize {
@@ -34,8 +36,26 @@ impl Checked {
     }
 }
 
-/// Reads and validates the book at `root`.
-pub fn check(root: &Path) -> anyhow::Result<Checked> {
+/// The date that "overdue" is measured against: `--as-of`, else SOURCE_DATE_EPOCH (so that
+/// reproducible builds stay reproducible), else today (UTC).
+pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
+    if let Some(d) = explicit {
+        return Ok(d);
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`"))?;
+        return chrono::DateTime::from_timestamp(seconds, 0)
+            .map(|t| t.date_naive())
+            .ok_or_else(|| anyhow::anyhow!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
+    }
+    Ok(chrono::Utc::now().date_naive())
+}
+
+/// Reads and validates the book at `root`; reviews are overdue relative to `as_of`.
+pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
     let stop = |sources: Sources, mut diagnostics: Vec<Diagnostic>| {
@@ -72,14 +92,36 @@ pub fn check(root: &Path) -> anyhow::Result<Checked> {
     diagnostics.extend(found);
     let (documents, broken, found) = document::parse_all(&content.documents, &sources);
     diagnostics.extend(found);
-    let (model, found) = Model::build(
+    let catalog = Catalog::iso27001_2022();
+    let soa_path = root.join(soa::SOA_FILE);
+    let soa = if soa_path.is_file() {
+        let bytes = std::fs::read(&soa_path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", soa_path.display()))?;
+        let (text, bad_utf8) = load::decode(bytes);
+        let file = sources.add(PathBuf::from(soa::SOA_FILE), text);
+        if let Some(at) = bad_utf8 {
+            diagnostics.push(
+                Diagnostic::error("invalid-utf8", "soa.yaml is not valid UTF-8")
+                    .at(crate::diagnostic::Span { file, range: at..at })
+                    .hint("save the file as UTF-8"),
+            );
+        }
+        let (soa, found) = soa::parse(sources.text(file), file, &catalog);
+        diagnostics.extend(found);
+        soa
+    } else {
+        soa::derived(&catalog)
+    };
+    let inputs = Inputs {
         settings,
-        Catalog::iso27001_2022(),
+        catalog,
         content,
         documents,
-        &broken,
-        &sources,
-    );
+        broken,
+        soa,
+        as_of,
+    };
+    let (model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
     diagnostics.extend(check::run(&model));
     sources.sort(&mut diagnostics);

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{display_path, Diagnostic};
+use crate::diagnostic::{display_path, Diagnostic, Span};
 use crate::document::{DocKind, Status};
 use crate::model::Model;
 
@@ -15,7 +15,120 @@ pub fn run(model: &Model) -> Vec<Diagnostic> {
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
     colliding_pages(model, &mut out);
+    statement_of_applicability(model, &mut out);
+    gaps(model, &mut out);
     out
+}
+
+/// Decisions in soa.yaml that contradict the documents or lack a justification (6.1.3 d).
+fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
+    let soa = &model.soa;
+    let g = &model.gaps;
+    let control = |c: usize| &model.catalog.controls[c];
+    let span = |c: usize| soa.decisions[c].as_ref().and_then(|d| d.span.clone());
+    for &c in &g.unjustified_exclusions {
+        out.push(
+            Diagnostic::error("soa-missing-justification", format!("{} is excluded without a justification", control(c).id))
+                .at_opt(span(c))
+                .hint("add `justification:` saying why the control does not apply (clause 6.1.3 d)"),
+        );
+    }
+    for (c, docs) in &g.excluded_but_addressed {
+        let id = &control(*c).id;
+        let mut d = Diagnostic::error(
+            "soa-excluded-but-addressed",
+            format!("{id} is excluded in soa.yaml, but approved documents say they implement it"),
+        )
+        .at_opt(span(*c))
+        .hint("make it applicable, or remove it from those documents' `controls`");
+        for &doc in docs {
+            let n = &model.documents[doc].doc;
+            if let Some(r) = n.controls.iter().find(|r| &r.target == id) {
+                d = d.note(r.span.clone(), format!("{} lists {id}", n.id));
+            }
+        }
+        out.push(d);
+    }
+    for (c, decision) in soa.decisions.iter().enumerate() {
+        if let Some(d) = decision {
+            if d.applicable && d.justification.is_none() {
+                out.push(
+                    Diagnostic::warning("soa-missing-justification", format!("{} is applicable but has no justification", control(c).id))
+                        .at_opt(d.span.clone())
+                        .hint("say why it is included: risk assessment, legal, contractual or business need"),
+                );
+            }
+        }
+    }
+    let Some(file) = soa.file else {
+        if !g.uncovered_controls.is_empty() {
+            let ids: Vec<&str> = g.uncovered_controls.iter().map(|&c| control(c).id.as_str()).collect();
+            out.push(
+                Diagnostic::warning(
+                    "uncovered-controls",
+                    format!("{} Annex A controls are addressed by no approved document: {}", ids.len(), ids.join(", ")),
+                )
+                .hint("there is no soa.yaml, so every control counts as applicable; record exclusions in soa.yaml, or address the controls in approved documents"),
+            );
+        }
+        return;
+    };
+    for &c in &g.uncovered_controls {
+        if soa.decisions[c].is_some() {
+            out.push(
+                Diagnostic::warning("soa-uncovered", format!("{} is applicable, but no approved document addresses it", control(c).id))
+                    .at_opt(span(c))
+                    .hint(format!("list {} under `controls` in the approved document that implements it", control(c).id)),
+            );
+        }
+    }
+    let controls_line = soa.controls_span.clone().unwrap_or(Span { file, range: 0..0 });
+    for &c in &g.undecided {
+        out.push(
+            Diagnostic::warning("soa-undecided", format!("{} {} has no decision in soa.yaml", control(c).id, control(c).title))
+                .at(controls_line.clone())
+                .hint(format!("add `{}: {{ applicable: true, justification: ..., status: ... }}` under `controls`", control(c).id)),
+        );
+    }
+}
+
+/// What an auditor would ask about: uncovered clauses, missing documented information,
+/// overdue reviews and documents not yet approved.
+fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
+    let g = &model.gaps;
+    for &c in &g.uncovered_clauses {
+        let clause = &model.catalog.clauses[c];
+        out.push(
+            Diagnostic::warning("uncovered-clause", format!("clause {} {} is addressed by no document", clause.id, clause.title))
+                .hint(format!("list \"{}\" under `clauses` in the documents that address it", clause.id)),
+        );
+    }
+    for &i in &g.missing_information {
+        let (clause, what) = crate::model::gaps::REQUIRED_INFORMATION[i];
+        out.push(
+            Diagnostic::warning(
+                "missing-documented-information",
+                format!("clause {clause} requires documented information ({what}), and no document provides it"),
+            )
+            .hint(format!("add \"{clause}\" to `clauses` of the document that holds it, or write one")),
+        );
+    }
+    for &i in &g.overdue {
+        let d = &model.documents[i].doc;
+        let due = d.review_by.map(|x| x.to_string()).unwrap_or_default();
+        out.push(
+            Diagnostic::warning("review-overdue", format!("`{}` was due for review on {due} (as of {})", d.id, model.as_of))
+                .at(d.review_span.clone())
+                .hint("review the document and set a new `review_by`"),
+        );
+    }
+    for &i in &g.drafts {
+        let d = &model.documents[i].doc;
+        out.push(
+            Diagnostic::note_level("not-approved", format!("`{}` is {}, not approved", d.id, d.status))
+                .at(d.id_span.clone()),
+        );
+    }
 }
 
 /// Two sources that would be written to the same file (`a.md` and `a.markdown`, an asset

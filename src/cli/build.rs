@@ -12,6 +12,10 @@ pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
 
+    /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+
     /// Output folder (default: `output-dir` from book.toml, relative to the book).
     #[arg(short = 'd', long = "dest-dir")]
     pub dest: Option<PathBuf>,
@@ -20,7 +24,8 @@ pub struct Args {
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     existing_root(&args.book.dir)?;
     let started = Instant::now();
-    let mut checked = pipeline::check(&args.book.dir)?;
+    let as_of = pipeline::as_of(args.as_of)?;
+    let mut checked = pipeline::check(&args.book.dir, as_of)?;
     if args.book.dir != std::path::Path::new(".") {
         checked.sources.show_paths_from(&args.book.dir);
     }

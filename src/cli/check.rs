@@ -11,6 +11,10 @@ pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
 
+    /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
@@ -36,7 +40,8 @@ struct Report<'a> {
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     existing_root(&args.book.dir)?;
-    let mut checked = pipeline::check(&args.book.dir)?;
+    let as_of = pipeline::as_of(args.as_of)?;
+    let mut checked = pipeline::check(&args.book.dir, as_of)?;
     if args.book.dir != std::path::Path::new(".") {
         checked.sources.show_paths_from(&args.book.dir);
     }

@@ -5,7 +5,12 @@
 //! read, by `check`, by the renderer and by exports. References that do not resolve come back
 //! as diagnostics with a did-you-mean.
 
+pub mod gaps;
+pub mod soa;
+
 use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -51,18 +56,36 @@ pub struct Model {
     pub control_mentions: Vec<Vec<usize>>,
     /// Per document: the documents that link to it (body links or `related`).
     pub referenced_by: Vec<Vec<usize>>,
+    pub soa: soa::Soa,
+    /// The date "overdue" is measured against (`--as-of`, SOURCE_DATE_EPOCH, or today).
+    pub as_of: NaiveDate,
+    pub gaps: gaps::Gaps,
+}
+
+/// Everything the model is built from.
+pub struct Inputs {
+    pub settings: BookSettings,
+    pub catalog: Catalog,
+    pub content: Content,
+    pub documents: Vec<Document>,
+    /// Files whose front matter failed to parse.
+    pub broken: Vec<Broken>,
+    pub soa: soa::Soa,
+    pub as_of: NaiveDate,
 }
 
 impl Model {
     /// Resolves documents against each other and the catalog, and renders their bodies.
-    pub fn build(
-        settings: BookSettings,
-        catalog: Catalog,
-        content: Content,
-        documents: Vec<Document>,
-        broken: &[Broken],
-        sources: &Sources,
-    ) -> (Model, Vec<Diagnostic>) {
+    pub fn build(inputs: Inputs, sources: &Sources) -> (Model, Vec<Diagnostic>) {
+        let Inputs {
+            settings,
+            catalog,
+            content,
+            documents,
+            broken,
+            soa,
+            as_of,
+        } = inputs;
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
         let known_broken: HashSet<&str> = broken.iter().filter_map(|b| b.id.as_deref()).collect();
@@ -187,7 +210,10 @@ impl Model {
             list.sort_unstable();
             list.dedup();
         }
-        let model = Model {
+        let mut model = Model {
+            soa,
+            as_of,
+            gaps: gaps::Gaps::default(),
             settings,
             catalog,
             documents: nodes,
@@ -199,6 +225,7 @@ impl Model {
             control_mentions,
             referenced_by,
         };
+        model.gaps = model.compute_gaps();
         (model, diagnostics)
     }
 
