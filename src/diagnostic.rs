@@ -192,19 +192,18 @@ impl Sources {
         }
     }
 
-    /// Sorts diagnostics by file, position, severity and message, so output is stable.
+    /// Sorts diagnostics by file, position, severity and code, those without a place last. The
+    /// sort is stable, so problems without a place keep the order the checks found them in (clause order, say).
     pub fn sort(&self, diagnostics: &mut [Diagnostic]) {
-        diagnostics.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.span
-                        .as_ref()
-                        .map(|s| (self.path(s.file).to_path_buf(), s.range.start)),
-                    d.severity,
-                    d.code,
-                )
-            };
-            key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        diagnostics.sort_by_cached_key(|d| {
+            (
+                d.span.is_none(),
+                d.span
+                    .as_ref()
+                    .map(|s| (self.path(s.file).to_path_buf(), s.range.start)),
+                d.severity,
+                d.code,
+            )
         });
     }
 

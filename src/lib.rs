@@ -19,12 +19,14 @@
 //!
 //! Only `config`, `load`, `theme` and `output` touch the filesystem.
 
+pub mod bundle;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod export;
 pub mod highlight;
 pub mod load;
 pub mod markdown;

@@ -44,8 +44,8 @@ pub trait Resolve {
 pub enum PathLink {
     /// Another document's page (its index, and the href of its page).
     Document(usize, String),
-    /// A file in the content folder, linked as written.
-    Asset,
+    /// A file in the content folder, copied into the site (the href of the copy).
+    Asset(String),
     /// Nothing there.
     Missing,
     /// A path that climbs out of the content folder.
@@ -298,7 +298,13 @@ fn resolve_link(
                     };
                     return Some((href, None));
                 }
-                PathLink::Asset => return Some((dest.to_string(), None)),
+                PathLink::Asset(href) => {
+                    let href = match fragment {
+                        Some(f) => format!("{href}#{f}"),
+                        None => href,
+                    };
+                    return Some((href, None));
+                }
                 PathLink::Missing => Problem::MissingFile(decoded.into_owned()),
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
             };
@@ -332,7 +338,7 @@ fn resolve_image(
         Url::Relative { path, .. } => {
             let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             match resolver.path(&decoded) {
-                PathLink::Asset => return dest.to_string(),
+                PathLink::Asset(href) => return href,
                 PathLink::Document(..) | PathLink::Missing => {
                     Problem::MissingFile(decoded.into_owned())
                 }
@@ -458,7 +464,7 @@ mod tests {
         fn path(&self, path: &str) -> PathLink {
             match path {
                 "other.md" => PathLink::Document(1, "other.html".into()),
-                "img/logo.png" => PathLink::Asset,
+                "img/logo.png" => PathLink::Asset("@@root@@/docs/img/logo.png".into()),
                 p if p.starts_with("../") => PathLink::Outside,
                 _ => PathLink::Missing,
             }
@@ -503,7 +509,11 @@ mod tests {
             r.problems[1].problem,
             Problem::Outside("../../etc/passwd".into())
         );
-        assert!(r.html.contains(r#"src="img/logo.png""#));
+        assert!(
+            r.html.contains(r#"src="@@root@@/docs/img/logo.png""#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

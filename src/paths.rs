@@ -47,6 +47,21 @@ pub fn root_of(file: &str) -> String {
     "../".repeat(file.matches('/').count())
 }
 
+/// Stands for "the way back to the site root" in rendered document bodies. A body appears on
+/// its own page and in `print.html` at different depths; [`rebase`] fills in the real prefix.
+pub const ROOT_TOKEN: &str = "@@root@@/";
+
+/// An href to site path `to` from wherever the HTML ends up (see [`ROOT_TOKEN`]).
+pub fn site_href(to: &str) -> String {
+    format!("{ROOT_TOKEN}{}", encode(to))
+}
+
+/// Replaces [`ROOT_TOKEN`] at the start of `href` and `src` attributes with `root`.
+pub fn rebase(html: &str, root: &str) -> String {
+    html.replace(&format!("href=\"{ROOT_TOKEN}"), &format!("href=\"{root}"))
+        .replace(&format!("src=\"{ROOT_TOKEN}"), &format!("src=\"{root}"))
+}
+
 /// The href from page `from` to page `to` (both unencoded site paths).
 pub fn href(from: &str, to: &str) -> String {
     format!("{}{}", root_of(from), encode(to))
@@ -73,5 +88,14 @@ mod tests {
         );
         assert_eq!(href("index.html", &from), "docs/policies/a%20b%231.html");
         assert_eq!(encode("x\"<y>&'"), "x%22%3Cy%3E%26%27");
+        let html = format!(
+            "<a href=\"{}\">x</a> @@root@@/ <img src=\"{}\">",
+            site_href("a b.html"),
+            site_href("i.png")
+        );
+        assert_eq!(
+            rebase(&html, "../"),
+            "<a href=\"../a%20b.html\">x</a> @@root@@/ <img src=\"../i.png\">"
+        );
     }
 }

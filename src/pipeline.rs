@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, Inputs, Model};
-use crate::{check, document, load, output, render, theme};
+use crate::{check, document, export, load, output, render, theme};
 
 /// The outcome of validating a book.
 pub struct Checked {
@@ -43,10 +43,9 @@ pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
         return Ok(d);
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`"))?;
+        let seconds: i64 = epoch.trim().parse().map_err(|_| {
+            anyhow::anyhow!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`")
+        })?;
         return chrono::DateTime::from_timestamp(seconds, 0)
             .map(|t| t.date_naive())
             .ok_or_else(|| anyhow::anyhow!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
@@ -102,7 +101,10 @@ pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
         if let Some(at) = bad_utf8 {
             diagnostics.push(
                 Diagnostic::error("invalid-utf8", "soa.yaml is not valid UTF-8")
-                    .at(crate::diagnostic::Span { file, range: at..at })
+                    .at(crate::diagnostic::Span {
+                        file,
+                        range: at..at,
+                    })
                     .hint("save the file as UTF-8"),
             );
         }
@@ -123,7 +125,8 @@ pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
     };
     let (model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
-    diagnostics.extend(check::run(&model));
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    diagnostics.extend(check::run(&model, has_errors));
     sources.sort(&mut diagnostics);
     Ok(Checked {
         sources,
@@ -144,8 +147,26 @@ pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
     dest.map_or_else(|| settings.output_dir(), Path::to_path_buf)
 }
 
-/// Renders a checked book and swaps the site in. Returns `Ok(Err(diagnostics))` when a
-/// template fails (a book problem), `Err` on I/O failures.
+/// Every file of the site, in memory: pages, static files, assets and exports. Returns
+/// `Ok(Err(diagnostics))` when a template fails (a book problem), `Err` on I/O failures.
+pub fn site_files(
+    checked: &Checked,
+) -> anyhow::Result<Result<Vec<render::OutputFile>, Vec<Diagnostic>>> {
+    let model = checked
+        .model
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
+    let theme = theme::load(model.settings.theme_dir().as_deref())?;
+    let mut files = match render::render(model, &theme) {
+        Ok(files) => files,
+        Err(diagnostics) => return Ok(Err(diagnostics)),
+    };
+    files.extend(export::all(model)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Ok(files))
+}
+
+/// Renders a checked book and swaps the site in at `dest` (default: the book's output folder).
 pub fn build(
     checked: &Checked,
     dest: Option<&Path>,
@@ -160,8 +181,7 @@ pub fn build(
         &settings.root,
         &settings.content_dir(),
     )?;
-    let theme = theme::load(settings.theme_dir().as_deref())?;
-    let files = match render::render(model, &theme) {
+    let files = match site_files(checked)? {
         Ok(files) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };

@@ -9,14 +9,19 @@ use crate::diagnostic::{display_path, Diagnostic, Span};
 use crate::document::{DocKind, Status};
 use crate::model::Model;
 
-/// Runs every rule.
-pub fn run(model: &Model) -> Vec<Diagnostic> {
+/// Runs every rule. The book-wide gaps (uncovered clauses and controls, missing documented
+/// information, drafts) are left out while the book has errors: they would bury the errors,
+/// and are often caused by them.
+pub fn run(model: &Model, book_has_errors: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
     colliding_pages(model, &mut out);
     statement_of_applicability(model, &mut out);
-    gaps(model, &mut out);
+    overdue_reviews(model, &mut out);
+    if !book_has_errors {
+        gaps(model, &mut out);
+    }
     out
 }
 
@@ -28,9 +33,12 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
     let span = |c: usize| soa.decisions[c].as_ref().and_then(|d| d.span.clone());
     for &c in &g.unjustified_exclusions {
         out.push(
-            Diagnostic::error("soa-missing-justification", format!("{} is excluded without a justification", control(c).id))
-                .at_opt(span(c))
-                .hint("add `justification:` saying why the control does not apply (clause 6.1.3 d)"),
+            Diagnostic::error(
+                "soa-missing-justification",
+                format!("{} is excluded without a justification", control(c).id),
+            )
+            .at_opt(span(c))
+            .hint("add `justification:` saying why the control does not apply (clause 6.1.3 d)"),
         );
     }
     for (c, docs) in &g.excluded_but_addressed {
@@ -61,33 +69,69 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
         }
     }
     let Some(file) = soa.file else {
-        if !g.uncovered_controls.is_empty() {
-            let ids: Vec<&str> = g.uncovered_controls.iter().map(|&c| control(c).id.as_str()).collect();
-            out.push(
-                Diagnostic::warning(
-                    "uncovered-controls",
-                    format!("{} Annex A controls are addressed by no approved document: {}", ids.len(), ids.join(", ")),
-                )
-                .hint("there is no soa.yaml, so every control counts as applicable; record exclusions in soa.yaml, or address the controls in approved documents"),
-            );
-        }
         return;
     };
     for &c in &g.uncovered_controls {
         if soa.decisions[c].is_some() {
             out.push(
-                Diagnostic::warning("soa-uncovered", format!("{} is applicable, but no approved document addresses it", control(c).id))
-                    .at_opt(span(c))
-                    .hint(format!("list {} under `controls` in the approved document that implements it", control(c).id)),
+                Diagnostic::warning(
+                    "soa-uncovered",
+                    format!(
+                        "{} is applicable, but no approved document addresses it",
+                        control(c).id
+                    ),
+                )
+                .at_opt(span(c))
+                .hint(format!(
+                    "list {} under `controls` in the approved document that implements it",
+                    control(c).id
+                )),
             );
         }
     }
-    let controls_line = soa.controls_span.clone().unwrap_or(Span { file, range: 0..0 });
-    for &c in &g.undecided {
+    if !g.undecided.is_empty() {
+        let ids: Vec<&str> = g
+            .undecided
+            .iter()
+            .map(|&c| control(c).id.as_str())
+            .collect();
+        let (message, hint) = match ids.as_slice() {
+            [one] => (
+                format!("{one} {} has no decision in soa.yaml", control(g.undecided[0]).title),
+                format!("add `{one}: {{ applicable: true, justification: ..., status: ... }}` under `controls`"),
+            ),
+            _ => (
+                format!("{} controls have no decision in soa.yaml: {}", ids.len(), ids.join(", ")),
+                "add an entry under `controls` for each: `A.x.y: { applicable: true, justification: ..., status: ... }`".to_string(),
+            ),
+        };
         out.push(
-            Diagnostic::warning("soa-undecided", format!("{} {} has no decision in soa.yaml", control(c).id, control(c).title))
-                .at(controls_line.clone())
-                .hint(format!("add `{}: {{ applicable: true, justification: ..., status: ... }}` under `controls`", control(c).id)),
+            Diagnostic::warning("soa-undecided", message)
+                .at(soa
+                    .controls_span
+                    .clone()
+                    .unwrap_or(Span { file, range: 0..0 }))
+                .hint(hint),
+        );
+    }
+}
+
+/// Documents in force past their review date (A.5.1 asks for reviews at planned intervals).
+fn overdue_reviews(model: &Model, out: &mut Vec<Diagnostic>) {
+    let g = &model.gaps;
+    for &i in &g.overdue {
+        let d = &model.documents[i].doc;
+        let due = d.review_by.map(|x| x.to_string()).unwrap_or_default();
+        out.push(
+            Diagnostic::warning(
+                "review-overdue",
+                format!(
+                    "`{}` was due for review on {due} (as of {})",
+                    d.id, model.as_of
+                ),
+            )
+            .at(d.review_span.clone())
+            .hint("review the document and set a new `review_by`"),
         );
     }
 }
@@ -96,11 +140,28 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
 /// overdue reviews and documents not yet approved.
 fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
     let g = &model.gaps;
+    let required: Vec<&str> = g
+        .missing_information
+        .iter()
+        .map(|&i| crate::model::gaps::REQUIRED_INFORMATION[i].0)
+        .collect();
     for &c in &g.uncovered_clauses {
         let clause = &model.catalog.clauses[c];
+        if required.contains(&clause.id.as_str()) {
+            continue; // reported below, with what the clause requires
+        }
         out.push(
-            Diagnostic::warning("uncovered-clause", format!("clause {} {} is addressed by no document", clause.id, clause.title))
-                .hint(format!("list \"{}\" under `clauses` in the documents that address it", clause.id)),
+            Diagnostic::warning(
+                "uncovered-clause",
+                format!(
+                    "clause {} {} is addressed by no document",
+                    clause.id, clause.title
+                ),
+            )
+            .hint(format!(
+                "list \"{}\" under `clauses` in the documents that address it",
+                clause.id
+            )),
         );
     }
     for &i in &g.missing_information {
@@ -113,22 +174,44 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
             .hint(format!("add \"{clause}\" to `clauses` of the document that holds it, or write one")),
         );
     }
-    for &i in &g.overdue {
-        let d = &model.documents[i].doc;
-        let due = d.review_by.map(|x| x.to_string()).unwrap_or_default();
-        out.push(
-            Diagnostic::warning("review-overdue", format!("`{}` was due for review on {due} (as of {})", d.id, model.as_of))
-                .at(d.review_span.clone())
-                .hint("review the document and set a new `review_by`"),
-        );
+    if model.soa.is_derived() && !g.uncovered_controls.is_empty() {
+        {
+            let ids: Vec<&str> = g
+                .uncovered_controls
+                .iter()
+                .map(|&c| model.catalog.controls[c].id.as_str())
+                .collect();
+            out.push(
+                Diagnostic::warning(
+                    "uncovered-controls",
+                    format!("{} Annex A controls are addressed by no approved document: {}", ids.len(), ids.join(", ")),
+                )
+                .hint("there is no soa.yaml, so every control counts as applicable; record exclusions in soa.yaml, or address the controls in approved documents"),
+            );
+        }
     }
-    for &i in &g.drafts {
-        let d = &model.documents[i].doc;
-        out.push(
-            Diagnostic::note_level("not-approved", format!("`{}` is {}, not approved", d.id, d.status))
-                .at(d.id_span.clone()),
-        );
+    if !g.drafts.is_empty() {
+        let ids: Vec<String> = g
+            .drafts
+            .iter()
+            .map(|&i| {
+                let d = &model.documents[i].doc;
+                format!("{} ({})", d.id, d.status)
+            })
+            .collect();
+        out.push(Diagnostic::note_level(
+            "not-approved",
+            format!(
+                "{} not approved yet: {}",
+                plural(ids.len(), "document is", "documents are"),
+                ids.join(", ")
+            ),
+        ));
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Two sources that would be written to the same file (`a.md` and `a.markdown`, an asset

@@ -3,18 +3,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{counts, existing_root, print_diagnostics, BookArg, Color, EXIT_BOOK_ERRORS};
+use super::{counts, print_diagnostics, Color, DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::diagnostic::display_path;
 use crate::pipeline;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub book: BookArg,
-
-    /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<chrono::NaiveDate>,
+    pub book: DatedBookArg,
 
     /// Output folder (default: `output-dir` from book.toml, relative to the book).
     #[arg(short = 'd', long = "dest-dir")]
@@ -22,13 +18,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
-    existing_root(&args.book.dir)?;
     let started = Instant::now();
-    let as_of = pipeline::as_of(args.as_of)?;
-    let mut checked = pipeline::check(&args.book.dir, as_of)?;
-    if args.book.dir != std::path::Path::new(".") {
-        checked.sources.show_paths_from(&args.book.dir);
-    }
+    let checked = args.book.check()?;
     print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
     if checked.errors() > 0 {
         eprintln!(

@@ -2,18 +2,13 @@
 
 use serde::Serialize;
 
-use super::{counts, existing_root, print_diagnostics, BookArg, Color, EXIT_BOOK_ERRORS};
+use super::{counts, print_diagnostics, Color, DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::diagnostic::Located;
-use crate::pipeline;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    pub book: BookArg,
-
-    /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<chrono::NaiveDate>,
+    pub book: DatedBookArg,
 
     /// Treat warnings as errors.
     #[arg(long)]
@@ -39,12 +34,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
-    existing_root(&args.book.dir)?;
-    let as_of = pipeline::as_of(args.as_of)?;
-    let mut checked = pipeline::check(&args.book.dir, as_of)?;
-    if args.book.dir != std::path::Path::new(".") {
-        checked.sources.show_paths_from(&args.book.dir);
-    }
+    let checked = args.book.check()?;
     let (errors, warnings) = (checked.errors(), checked.warnings());
     match args.format {
         Format::Json => {

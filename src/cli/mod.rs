@@ -1,7 +1,9 @@
 //! The command line: one subcommand per file, shared arguments defined once here.
 
 mod build;
+mod bundle;
 mod check;
+mod export;
 mod init;
 
 use std::path::PathBuf;
@@ -34,6 +36,12 @@ pub enum Command {
     Build(build::Args),
     /// Validate the book and report every problem; writes nothing.
     Check(check::Args),
+    /// Write the exports (SoA CSV and XLSX, traceability, gaps, model JSON) to a folder.
+    Export(export::Args),
+    /// Build the site into a reproducible zip with a manifest and SHA256SUMS, for an auditor.
+    Bundle(bundle::Args),
+    /// Check a bundle against its manifest: report files added, removed or altered.
+    Verify(bundle::VerifyArgs),
 }
 
 /// The book folder, shared by every subcommand.
@@ -42,6 +50,47 @@ pub struct BookArg {
     /// The book's root folder (where book.toml is).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// A book and the date its reviews are due against.
+#[derive(Debug, Clone, Args)]
+pub struct DatedBookArg {
+    #[command(flatten)]
+    pub book: BookArg,
+
+    /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+impl DatedBookArg {
+    /// Reads and validates the book; diagnostics show paths as typed from the current folder.
+    fn check(&self) -> anyhow::Result<crate::pipeline::Checked> {
+        existing_root(&self.book.dir)?;
+        let as_of = crate::pipeline::as_of(self.as_of)?;
+        let mut checked = crate::pipeline::check(&self.book.dir, as_of)?;
+        if self.book.dir != std::path::Path::new(".") {
+            checked.sources.show_paths_from(&self.book.dir);
+        }
+        Ok(checked)
+    }
+}
+
+/// Prints a checked book's diagnostics; true when it has errors and nothing may be written.
+fn report_errors(
+    checked: &crate::pipeline::Checked,
+    color: Color,
+    what: &str,
+) -> anyhow::Result<bool> {
+    print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
+    if checked.errors() > 0 {
+        eprintln!(
+            "{what} failed: {}; nothing was written",
+            counts(checked.errors(), checked.warnings())
+        );
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -73,6 +122,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args, cli.color),
         Command::Check(args) => check::run(args, cli.color),
+        Command::Export(args) => export::run(args, cli.color),
+        Command::Bundle(args) => bundle::run(args, cli.color),
+        Command::Verify(args) => bundle::verify(args),
     }
 }
 

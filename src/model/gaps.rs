@@ -12,16 +12,28 @@ pub const REQUIRED_INFORMATION: &[(&str, &str)] = &[
     ("4.3", "the scope of the ISMS"),
     ("5.2", "the information security policy"),
     ("6.1.2", "the information security risk assessment process"),
-    ("6.1.3", "the Statement of Applicability and the risk treatment plan"),
+    (
+        "6.1.3",
+        "the Statement of Applicability and the risk treatment plan",
+    ),
     ("6.2", "the information security objectives"),
     ("7.2", "evidence of competence"),
-    ("8.1", "evidence that operational processes are carried out as planned"),
-    ("8.2", "the results of information security risk assessments"),
+    (
+        "8.1",
+        "evidence that operational processes are carried out as planned",
+    ),
+    (
+        "8.2",
+        "the results of information security risk assessments",
+    ),
     ("8.3", "the results of information security risk treatment"),
     ("9.1", "evidence of the monitoring and measurement results"),
     ("9.2", "the audit programme and the audit results"),
     ("9.3", "the results of management reviews"),
-    ("10.2", "the nonconformities, the actions taken and the results of corrective action"),
+    (
+        "10.2",
+        "the nonconformities, the actions taken and the results of corrective action",
+    ),
 ];
 
 /// A control's effective SoA entry: recorded in soa.yaml, or derived from the documents.
@@ -130,7 +142,11 @@ impl Model {
             }
         }
         for (i, (clause, _)) in REQUIRED_INFORMATION.iter().enumerate() {
-            if !self.catalog.clause(clause).is_some_and(|c| self.clause_covered(c)) {
+            if !self
+                .catalog
+                .clause(clause)
+                .is_some_and(|c| self.clause_covered(c))
+            {
                 gaps.missing_information.push(i);
             }
         }

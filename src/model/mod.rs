@@ -114,11 +114,9 @@ impl Model {
             .collect();
         let bodies: Vec<Rendered> = documents
             .par_iter()
-            .enumerate()
-            .map(|(i, d)| {
+            .map(|d| {
                 let resolver = BodyResolver {
                     names: &names,
-                    page: &pages[i],
                     dir: d.rel.parent().unwrap_or(Path::new("")),
                     by_path: &by_path,
                     pages: &pages,
@@ -240,8 +238,9 @@ impl Model {
                 .any(|(i, c)| c.parent == Some(clause) && self.clause_covered(i))
     }
 
+    /// True when an approved document lists the control: what the SoA counts as addressed.
     pub fn control_covered(&self, control: usize) -> bool {
-        self.in_force(&self.control_docs[control])
+        !self.approved_docs_of_control(control).is_empty()
     }
 
     /// Whether any of `docs` is in force (not retired).
@@ -509,7 +508,6 @@ fn relative_path(from: &Path, to: &Path) -> String {
 /// Resolves one document's body links.
 struct BodyResolver<'a> {
     names: &'a Names<'a>,
-    page: &'a str,
     dir: &'a Path,
     by_path: &'a HashMap<PathBuf, usize>,
     pages: &'a [String],
@@ -523,7 +521,7 @@ impl Resolve for BodyResolver<'_> {
             let control = &catalog.controls[c];
             return Some(Resolved {
                 target: Some(Target::Control(c)),
-                href: paths::href(self.page, &paths::control_file(&control.id)),
+                href: paths::site_href(&paths::control_file(&control.id)),
                 title: format!("{} {}", control.id, control.title),
             });
         }
@@ -531,7 +529,7 @@ impl Resolve for BodyResolver<'_> {
             let clause = &catalog.clauses[c];
             return Some(Resolved {
                 target: Some(Target::Clause(c)),
-                href: paths::href(self.page, &paths::clause_file(&clause.id)),
+                href: paths::site_href(&paths::clause_file(&clause.id)),
                 title: format!("Clause {} {}", clause.id, clause.title),
             });
         }
@@ -539,7 +537,7 @@ impl Resolve for BodyResolver<'_> {
         let doc = &self.names.documents[i];
         Some(Resolved {
             target: Some(Target::Document(i)),
-            href: paths::href(self.page, &self.pages[i]),
+            href: paths::site_href(&self.pages[i]),
             title: format!("{} {}", doc.id, doc.title),
         })
     }
@@ -563,10 +561,10 @@ impl Resolve for BodyResolver<'_> {
         }
         let target: PathBuf = parts.iter().collect();
         if let Some(&i) = self.by_path.get(&target) {
-            return PathLink::Document(i, paths::href(self.page, &self.pages[i]));
+            return PathLink::Document(i, paths::site_href(&self.pages[i]));
         }
         if self.assets.contains(&target) {
-            return PathLink::Asset;
+            return PathLink::Asset(paths::site_href(&paths::asset_file(&target)));
         }
         PathLink::Missing
     }

@@ -102,20 +102,31 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
         owner: None,
         approver: None,
         decisions: vec![None; catalog.controls.len()],
-        controls_span: crate::load::front_matter::key_range(text, "controls", 0).map(|range| Span { file, range }),
+        controls_span: crate::load::front_matter::key_range(text, "controls", 0)
+            .map(|range| Span { file, range }),
     };
     let raw: RawSoa = match yaml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => return (soa, vec![yaml_error(text, file, e)]),
     };
-    let keys = key_ranges(text);
+    let (keys, repeated) = key_ranges(text);
     let span_of = |key: &str| {
         keys.get(key).map(|r| Span {
             file,
             range: r.clone(),
         })
     };
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = repeated
+        .into_iter()
+        .map(|(key, range)| {
+            Diagnostic::error(
+                "soa-duplicate-control",
+                format!("{key} appears twice in soa.yaml"),
+            )
+            .at(Span { file, range })
+            .hint("keep one entry per control; merge the two")
+        })
+        .collect();
     let text_of = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     soa.version = text_of(raw.version);
     soa.owner = text_of(raw.owner);
@@ -124,15 +135,21 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
         let span = span_of(&key);
         let Some(c) = catalog.control(key.trim()) else {
             diagnostics.push(
-                Diagnostic::error("soa-unknown-control", format!("`{key}` in soa.yaml is not an ISO/IEC 27001:2022 Annex A control"))
-                    .at_opt(span)
-                    .hint(catalog.control_hint(&key)),
+                Diagnostic::error(
+                    "soa-unknown-control",
+                    format!("`{key}` in soa.yaml is not an ISO/IEC 27001:2022 Annex A control"),
+                )
+                .at_opt(span)
+                .hint(catalog.control_hint(&key)),
             );
             continue;
         };
         let status = match d.status.map(|s| s.0.trim().to_string()) {
             None => None,
-            Some(s) => match Implementation::ALL.iter().find(|i| i.as_str().eq_ignore_ascii_case(&s)) {
+            Some(s) => match Implementation::ALL
+                .iter()
+                .find(|i| i.as_str().eq_ignore_ascii_case(&s))
+            {
                 Some(i) => Some(*i),
                 None => {
                     let names: Vec<&str> = Implementation::ALL.iter().map(|i| i.as_str()).collect();
@@ -141,9 +158,12 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
                         None => format!("`status` is one of: {}", names.join(", ")),
                     };
                     diagnostics.push(
-                        Diagnostic::error("soa-invalid-status", format!("`{s}` is not a valid implementation status for {key}"))
-                            .at_opt(span.clone())
-                            .hint(hint),
+                        Diagnostic::error(
+                            "soa-invalid-status",
+                            format!("`{s}` is not a valid implementation status for {key}"),
+                        )
+                        .at_opt(span.clone())
+                        .hint(hint),
                     );
                     None
                 }
@@ -200,26 +220,45 @@ fn yaml_error(text: &str, file: FileId, e: yaml::YamlError) -> Diagnostic {
         .hint(hint)
 }
 
-/// Byte range of each key of the `controls:` mapping (first occurrence), by key text.
-fn key_ranges(text: &str) -> HashMap<String, Range<usize>> {
-    let mut out = HashMap::new();
+/// A key of soa.yaml's `controls:` mapping and where it is written.
+type KeyAt = (String, Range<usize>);
+
+/// Byte range of each key of the `controls:` mapping (first occurrence), by key text, and the
+/// ranges of keys that appear again (YAML parsers keep the last silently).
+fn key_ranges(text: &str) -> (HashMap<String, Range<usize>>, Vec<KeyAt>) {
+    let mut first = HashMap::new();
+    let mut repeated = Vec::new();
     let mut offset = 0;
+    let mut in_controls = false;
+    let mut indent_of_keys: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        if indent > 0 {
-            if let Some((key, _)) = trimmed.split_once(':') {
-                let key_text = key.trim_end();
-                let unquoted = key_text.trim_matches(['"', '\'']);
-                if !unquoted.is_empty() && !unquoted.contains(' ') {
-                    out.entry(unquoted.to_string())
-                        .or_insert(offset + indent..offset + indent + key_text.len());
+        let blank = trimmed.trim().is_empty() || trimmed.starts_with('#');
+        if !blank && indent == 0 {
+            in_controls = trimmed.starts_with("controls:");
+            indent_of_keys = None;
+        } else if in_controls && !blank {
+            let level = *indent_of_keys.get_or_insert(indent);
+            if indent == level {
+                if let Some((key, _)) = trimmed.split_once(':') {
+                    let key_text = key.trim_end();
+                    let unquoted = key_text.trim_matches(['"', '\'']).to_string();
+                    let range = offset + indent..offset + indent + key_text.len();
+                    match first.entry(unquoted) {
+                        std::collections::hash_map::Entry::Occupied(e) => {
+                            repeated.push((e.key().clone(), range))
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(range);
+                        }
+                    }
                 }
             }
         }
         offset += line.len();
     }
-    out
+    (first, repeated)
 }
 
 #[cfg(test)]
@@ -257,7 +296,12 @@ mod tests {
         let (_, d) = parse_("controls:\n  A.5.1: { applicable: yes }\n");
         assert_eq!(d[0].code, "soa-invalid");
         assert!(d[0].hint.as_deref().unwrap().contains("true"));
-        let (_, d) = parse_("controls:\n  A.5.1: { applicable: true }\n  A.5.1: { applicable: false }\n");
-        assert_eq!(d[0].code, "soa-invalid");
+        let text = "controls:\n  A.5.1: { applicable: true }\n  A.5.1: { applicable: false }\n";
+        let (_, d) = parse_(text);
+        assert_eq!(d[0].code, "soa-duplicate-control");
+        assert_eq!(
+            d[0].span.as_ref().unwrap().range.start,
+            text.rfind("A.5.1").unwrap()
+        );
     }
 }

@@ -176,6 +176,9 @@ fn pages(model: &Model, views: &Views) -> Vec<Page> {
         control_matrix(model, views),
         chain_page(model, views),
         reverse_chain_page(model, views),
+        soa_page(model, views),
+        gaps_page(model, views),
+        print_page(model),
     ];
     pages.extend((0..model.documents.len()).map(|i| document_page(model, views, i)));
     pages.extend((0..model.catalog.clauses.len()).map(|i| clause_page(model, views, i)));
@@ -191,7 +194,10 @@ fn index_page(model: &Model, views: &Views) -> Page {
         by_status: Vec<Count>,
         clauses: Coverage,
         controls: Coverage,
+        excluded: usize,
         themes: Vec<Coverage>,
+        clause_groups: Vec<Coverage>,
+        soa_derived: bool,
     }
     let docs = &model.documents;
     let mut by_kind: Vec<Count> = DocKind::ALL
@@ -220,13 +226,37 @@ fn index_page(model: &Model, views: &Views) -> Page {
         .iter()
         .enumerate()
         .map(|(t, theme)| {
-            let ids: Vec<usize> = (0..cat.controls.len())
-                .filter(|&c| cat.controls[c].theme == t)
+            let rows: Vec<&ItemRow> = views
+                .controls
+                .iter()
+                .zip(&cat.controls)
+                .filter(|(v, c)| c.theme == t && v.applicable)
+                .map(|(v, _)| v)
                 .collect();
-            let covered = ids.iter().filter(|&&c| model.control_covered(c)).count();
-            Coverage::new(&theme.id, &theme.title, covered, ids.len())
+            let covered = rows.iter().filter(|c| c.covered).count();
+            Coverage::new(&theme.id, &theme.title, covered, rows.len())
         })
         .collect();
+    let clause_groups = cat
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.depth == 0)
+        .map(|(i, c)| {
+            let subtree: Vec<&ItemRow> = views.clauses[i + 1..]
+                .iter()
+                .take_while(|x| x.depth > 0)
+                .collect();
+            let covered = subtree.iter().filter(|x| x.covered).count();
+            Coverage::new(
+                &c.id,
+                &format!("{} {}", c.id, c.title),
+                covered,
+                subtree.len(),
+            )
+        })
+        .collect();
+    let applicable: Vec<&ItemRow> = views.controls.iter().filter(|c| c.applicable).collect();
     let stats = Stats {
         documents: docs.len(),
         by_kind,
@@ -239,14 +269,21 @@ fn index_page(model: &Model, views: &Views) -> Page {
         ),
         controls: Coverage::new(
             "controls",
-            "Annex A controls",
-            views.controls.iter().filter(|c| c.covered).count(),
-            views.controls.len(),
+            "Applicable Annex A controls",
+            applicable.iter().filter(|c| c.covered).count(),
+            applicable.len(),
         ),
+        excluded: views.controls.len() - applicable.len(),
         themes,
+        clause_groups,
+        soa_derived: model.soa.is_derived(),
     };
     let uncovered_clauses: Vec<&ItemRow> = views.clauses.iter().filter(|c| !c.covered).collect();
-    let uncovered_controls: Vec<&ItemRow> = views.controls.iter().filter(|c| !c.covered).collect();
+    let uncovered_controls: Vec<&ItemRow> = views
+        .controls
+        .iter()
+        .filter(|c| c.applicable && !c.covered)
+        .collect();
     let pending: Vec<&DocRow> = docs
         .iter()
         .zip(&views.docs)
@@ -258,6 +295,8 @@ fn index_page(model: &Model, views: &Views) -> Page {
     data.insert("uncovered_clauses", &uncovered_clauses);
     data.insert("uncovered_controls", &uncovered_controls);
     data.insert("pending", &pending);
+    data.insert("overdue", &views.docs_of(&model.gaps.overdue));
+    data.insert("as_of", &model.as_of.to_string());
     Page {
         path: "index.html".into(),
         template: "index.html",
@@ -298,23 +337,13 @@ fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
 fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let n = &model.documents[i];
     let d = &n.doc;
-    let doc = DocView {
-        id: &d.id,
-        title: &d.title,
-        kind: d.kind.map(|k| k.as_str()),
-        owner: d.owner.as_deref(),
-        approver: d.approver.as_deref(),
-        version: d.version.as_deref(),
-        status: d.status.as_str(),
-        classification: d.classification.as_deref(),
-        effective: d.effective.map(|x| x.to_string()),
-        review_by: d.review_by.map(|x| x.to_string()),
-        tags: &d.tags,
-        source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
-    };
+    let doc = doc_view(model, n);
     let mut data = Context::new();
     data.insert("doc", &doc);
-    data.insert("body", &n.body.html);
+    data.insert(
+        "body",
+        &paths::rebase(&n.body.html, &paths::root_of(&n.page)),
+    );
     data.insert(
         "toc",
         &n.body
@@ -333,6 +362,25 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
         nav: "documents",
         title: format!("{} {}", d.id, d.title),
         data,
+    }
+}
+
+fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
+    let d = &n.doc;
+    DocView {
+        id: &d.id,
+        title: &d.title,
+        kind: d.kind.map(|k| k.as_str()),
+        owner: d.owner.as_deref(),
+        approver: d.approver.as_deref(),
+        version: d.version.as_deref(),
+        status: d.status.as_str(),
+        classification: d.classification.as_deref(),
+        effective: d.effective.map(|x| x.to_string()),
+        review_by: d.review_by.map(|x| x.to_string()),
+        overdue: d.review_by.is_some_and(|r| r < model.as_of) && d.status != Status::Retired,
+        tags: &d.tags,
+        source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
     }
 }
 
@@ -424,6 +472,8 @@ fn control_page(model: &Model, views: &Views, i: usize) -> Page {
     clauses.dedup();
     let mut data = Context::new();
     data.insert("control", &views.controls[i]);
+    data.insert("soa", &model.applicability(i));
+    data.insert("soa_derived", &model.soa.is_derived());
     data.insert(
         "theme",
         &serde_json::json!({ "id": theme.id, "title": theme.title }),
@@ -624,4 +674,184 @@ fn without(a: &[usize], b: &[usize]) -> Vec<usize> {
         .filter(|x| b.binary_search(x).is_err())
         .copied()
         .collect()
+}
+
+fn soa_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        control: ItemRow<'a>,
+        entry: crate::model::gaps::Applicability<'a>,
+        status: &'a str,
+        documents: Vec<DocRow<'a>>,
+        pending: Vec<DocRow<'a>>,
+    }
+    #[derive(Serialize)]
+    struct ThemeRows<'a> {
+        id: &'a str,
+        title: &'a str,
+        rows: Vec<Row<'a>>,
+    }
+    let cat = &model.catalog;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let themes: Vec<ThemeRows> = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| ThemeRows {
+            id: &theme.id,
+            title: &theme.title,
+            rows: (0..cat.controls.len())
+                .filter(|&c| cat.controls[c].theme == t)
+                .map(|c| {
+                    let entry = model.applicability(c);
+                    let status = if !entry.applicable {
+                        "excluded"
+                    } else {
+                        entry.status.map_or("undecided", |s| s.as_str())
+                    };
+                    *counts.entry(status).or_default() += 1;
+                    let approved = model.approved_docs_of_control(c);
+                    let pending: Vec<usize> = model.control_docs[c]
+                        .iter()
+                        .copied()
+                        .filter(|d| !approved.contains(d))
+                        .collect();
+                    Row {
+                        control: views.controls[c].clone(),
+                        entry,
+                        status,
+                        documents: views.docs_of(&approved),
+                        pending: views.docs_of(&pending),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let counts: Vec<Count> = [
+        "implemented",
+        "partial",
+        "planned",
+        "not-implemented",
+        "undecided",
+        "excluded",
+    ]
+    .iter()
+    .filter_map(|k| {
+        counts.get(k).map(|&n| Count {
+            name: k.to_string(),
+            count: n,
+        })
+    })
+    .collect();
+    let mut data = Context::new();
+    data.insert("themes", &themes);
+    data.insert("counts", &counts);
+    data.insert("derived", &model.soa.is_derived());
+    data.insert("version", &model.soa.version);
+    data.insert("owner", &model.soa.owner);
+    data.insert("approver", &model.soa.approver);
+    Page {
+        path: "soa.html".into(),
+        template: "soa.html",
+        nav: "soa",
+        title: "Statement of Applicability".into(),
+        data,
+    }
+}
+
+fn gaps_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Excluded<'a> {
+        control: ItemRow<'a>,
+        documents: Vec<DocRow<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Missing<'a> {
+        clause: Option<ItemRow<'a>>,
+        what: &'a str,
+    }
+    let g = &model.gaps;
+    let missing: Vec<Missing> = g
+        .missing_information
+        .iter()
+        .map(|&i| {
+            let (clause, what) = crate::model::gaps::REQUIRED_INFORMATION[i];
+            Missing {
+                clause: model
+                    .catalog
+                    .clause(clause)
+                    .map(|c| views.clauses[c].clone()),
+                what,
+            }
+        })
+        .collect();
+    let excluded: Vec<Excluded> = g
+        .excluded_but_addressed
+        .iter()
+        .map(|(c, docs)| Excluded {
+            control: views.controls[*c].clone(),
+            documents: views.docs_of(docs),
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("as_of", &model.as_of.to_string());
+    data.insert("derived", &model.soa.is_derived());
+    data.insert(
+        "uncovered_controls",
+        &views.controls_of(&g.uncovered_controls),
+    );
+    data.insert("unjustified", &views.controls_of(&g.unjustified_exclusions));
+    data.insert("excluded_but_addressed", &excluded);
+    data.insert("undecided", &views.controls_of(&g.undecided));
+    data.insert("uncovered_clauses", &views.clauses_of(&g.uncovered_clauses));
+    data.insert("missing_information", &missing);
+    data.insert("overdue", &views.docs_of(&g.overdue));
+    data.insert("drafts", &views.docs_of(&g.drafts));
+    Page {
+        path: "gaps.html".into(),
+        template: "gaps.html",
+        nav: "gaps",
+        title: "Gaps".into(),
+        data,
+    }
+}
+
+/// The whole ISMS on one page for "Save as PDF": documents in the order of the documents page.
+fn print_page(model: &Model) -> Page {
+    #[derive(Serialize)]
+    struct Printed<'a> {
+        doc: views::DocView<'a>,
+        anchor: String,
+        body: String,
+    }
+    let mut order: Vec<usize> = (0..model.documents.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&model.documents[a].doc, &model.documents[b].doc);
+        (a.rel.parent(), &a.id).cmp(&(b.rel.parent(), &b.id))
+    });
+    let docs: Vec<Printed> = order
+        .into_iter()
+        .map(|i| {
+            let n = &model.documents[i];
+            let anchor = format!("doc-{}", n.doc.id);
+            // Heading ids repeat across documents: prefix them so each stays unique on the page.
+            let body = paths::rebase(&n.body.html, "")
+                .replace(" id=\"", &format!(" id=\"{anchor}-"))
+                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
+            Printed {
+                doc: doc_view(model, n),
+                anchor,
+                body,
+            }
+        })
+        .collect();
+    let mut data = Context::new();
+    data.insert("docs", &docs);
+    Page {
+        path: "print.html".into(),
+        template: "print.html",
+        nav: "print",
+        title: "The whole ISMS".into(),
+        data,
+    }
 }

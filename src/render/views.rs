@@ -42,6 +42,8 @@ pub struct ItemRow<'a> {
     /// Documents that list it in their front matter.
     pub count: usize,
     pub covered: bool,
+    /// False for an Annex A control the SoA excludes (always true for clauses).
+    pub applicable: bool,
 }
 
 /// A document's front matter, for its document-control block.
@@ -57,6 +59,8 @@ pub struct DocView<'a> {
     pub classification: Option<&'a str>,
     pub effective: Option<String>,
     pub review_by: Option<String>,
+    /// Its review date is before the as-of date.
+    pub overdue: bool,
     pub tags: &'a [String],
     pub source: String,
 }
@@ -128,6 +132,7 @@ impl<'a> Views<'a> {
                 depth: c.depth,
                 count: model.clause_docs[i].len(),
                 covered: model.clause_covered(i),
+                applicable: true,
             })
             .collect();
         let controls = model
@@ -142,6 +147,7 @@ impl<'a> Views<'a> {
                 depth: 0,
                 count: model.control_docs[i].len(),
                 covered: model.control_covered(i),
+                applicable: model.applicability(i).applicable,
             })
             .collect();
         Views {

@@ -63,7 +63,10 @@ fn documents_clauses_and_controls_link_both_ways() {
 fn values_and_bodies_are_escaped_and_never_templates() {
     let book = Book::fixture("small");
     let site = built(&book);
-    for (path, bytes) in tree(&site) {
+    for (path, bytes) in tree(&site)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+    {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("<script"), "{path} contains a script tag");
     }

@@ -1,0 +1,115 @@
+//! `policybook bundle` and `policybook verify`: the auditor's offline copy and its check.
+
+use std::path::PathBuf;
+
+use super::{report_errors, Color, DatedBookArg, EXIT_BOOK_ERRORS};
+use crate::bundle::{self, BuildInfo};
+use crate::pipeline;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub book: DatedBookArg,
+
+    /// The zip to write (default: `<output-dir>.zip` in the book's folder, e.g. book.zip).
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The bundle to check.
+    pub file: PathBuf,
+}
+
+pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+    let checked = args.book.check()?;
+    if report_errors(&checked, color, "bundle")? {
+        return Ok(EXIT_BOOK_ERRORS);
+    }
+    let model = checked
+        .model
+        .as_ref()
+        .expect("a book without errors has a model");
+    let settings = &model.settings;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut name = settings
+            .config
+            .build
+            .output_dir
+            .file_name()
+            .unwrap_or_default()
+            .to_os_string();
+        name.push(".zip");
+        settings.root.join(name)
+    });
+    let abs = std::path::absolute(&out)?;
+    for protected in [settings.content_dir(), settings.root.join("themes")] {
+        if let Ok(p) = std::path::absolute(&protected) {
+            if abs.starts_with(&p) {
+                anyhow::bail!(
+                    "refusing to write {} inside the book's sources",
+                    out.display()
+                );
+            }
+        }
+    }
+    let files = match pipeline::site_files(&checked)? {
+        Ok(files) => files,
+        Err(problems) => {
+            super::print_diagnostics(&checked.sources, &problems, color)?;
+            return Ok(EXIT_BOOK_ERRORS);
+        }
+    };
+    let info = BuildInfo {
+        catalog_edition: model.catalog.edition.clone(),
+        build_date: model.as_of,
+        git_commit: bundle::git_commit(&settings.root),
+        documents: model.documents.len(),
+    };
+    let entries = bundle::write(&files, info, &out)?;
+    eprintln!(
+        "wrote {} ({} files, {} documents); check it with `policybook verify {}` or, unzipped, `sha256sum -c SHA256SUMS`",
+        out.display(),
+        entries,
+        model.documents.len(),
+        out.display()
+    );
+    Ok(0)
+}
+
+pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
+    let v = bundle::verify(&args.file)?;
+    for (what, list) in [
+        ("added", &v.added),
+        ("removed", &v.removed),
+        ("altered", &v.altered),
+    ] {
+        for name in list {
+            println!("{what}: {name}");
+        }
+    }
+    let m = v.manifest.as_ref().expect("verify returns the manifest");
+    if v.is_intact() {
+        println!(
+            "{}: intact ({} files, {} documents, built {} by {}{})",
+            args.file.display(),
+            m.files.len(),
+            m.documents,
+            m.build_date,
+            m.generator,
+            m.git_commit
+                .as_ref()
+                .map(|c| format!(" from commit {c}"))
+                .unwrap_or_default()
+        );
+        Ok(0)
+    } else {
+        let n = v.added.len() + v.removed.len() + v.altered.len();
+        println!(
+            "{}: NOT intact: {n} file(s) differ from the manifest",
+            args.file.display()
+        );
+        Ok(EXIT_BOOK_ERRORS)
+    }
+}
