@@ -42,7 +42,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 fn bytes_of(file: &OutputFile) -> anyhow::Result<Vec<u8>> {
     match &file.contents {
-        Contents::Bytes(b) => Ok(b.clone()),
+        Contents::Bytes(b) => Ok(b.to_vec()),
         Contents::Copy(p) => {
             std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))
         }
@@ -241,11 +241,11 @@ mod tests {
         vec![
             OutputFile {
                 path: "index.html".into(),
-                contents: Contents::Bytes(b"<p>hi</p>".to_vec()),
+                contents: Contents::Bytes(b"<p>hi</p>".as_slice().into()),
             },
             OutputFile {
                 path: "docs/a.html".into(),
-                contents: Contents::Bytes(b"a".to_vec()),
+                contents: Contents::Bytes(b"a".as_slice().into()),
             },
         ]
     }

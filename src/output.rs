@@ -140,7 +140,7 @@ fn fill(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     files.par_iter().try_for_each(|f| {
         let target = dir.join(&f.path);
         match &f.contents {
-            Contents::Bytes(bytes) => std::fs::write(&target, bytes).map(|_| ()),
+            Contents::Bytes(bytes) => std::fs::write(&target, &bytes[..]).map(|_| ()),
             Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
         }
         .with_context(|| format!("cannot write {}", target.display()))
@@ -222,7 +222,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(text.as_bytes().to_vec()),
+            contents: Contents::Bytes(text.as_bytes().into()),
         }
     }
 

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::model::{soa, Inputs, Model};
+use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::{check, document, export, load, output, render, theme};
 
 /// The outcome of validating a book.
@@ -55,6 +55,11 @@ pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
 
 /// Reads and validates the book at `root`; reviews are overdue relative to `as_of`.
 pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
+    check_with(root, as_of, BodyCache::new())
+}
+
+/// [`check`], reusing the rendered bodies of an earlier build of the same book.
+pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::Result<Checked> {
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
     let stop = |sources: Sources, mut diagnostics: Vec<Diagnostic>| {
@@ -122,6 +127,7 @@ pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
         broken,
         soa,
         as_of,
+        bodies,
     };
     let (model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);

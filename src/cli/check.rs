@@ -52,7 +52,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
         }
         Format::Human => {
             print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
-            if checked.diagnostics.is_empty() {
+            if errors == 0 && warnings == 0 {
                 eprintln!("checked {} documents: no problems", checked.documents());
             } else {
                 eprintln!(

@@ -34,7 +34,7 @@ pub fn all(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
         .into_iter()
         .map(|(name, bytes)| OutputFile {
             path: format!("{DIR}/{name}"),
-            contents: Contents::Bytes(bytes),
+            contents: Contents::Bytes(bytes.into()),
         })
         .collect())
 }

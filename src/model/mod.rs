@@ -9,6 +9,8 @@ pub mod gaps;
 pub mod soa;
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -36,7 +38,22 @@ pub struct Node {
     pub clauses: Vec<usize>,
     pub controls: Vec<usize>,
     pub related: Vec<usize>,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
+    /// Identifies the body's rendering: its text and everything its links resolve against.
+    pub body_key: u64,
+}
+
+/// Rendered bodies by [`Node::body_key`], kept between rebuilds by `serve` and `watch`.
+pub type BodyCache = HashMap<u64, Arc<Rendered>>;
+
+impl Model {
+    /// The rendered bodies of this model, to reuse in the next rebuild.
+    pub fn body_cache(&self) -> BodyCache {
+        self.documents
+            .iter()
+            .map(|n| (n.body_key, n.body.clone()))
+            .collect()
+    }
 }
 
 /// The whole book, resolved.
@@ -72,6 +89,8 @@ pub struct Inputs {
     pub broken: Vec<Broken>,
     pub soa: soa::Soa,
     pub as_of: NaiveDate,
+    /// Bodies rendered by an earlier build of the same book (empty for a one-off build).
+    pub bodies: BodyCache,
 }
 
 impl Model {
@@ -85,6 +104,7 @@ impl Model {
             broken,
             soa,
             as_of,
+            bodies: previous,
         } = inputs;
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
@@ -112,9 +132,30 @@ impl Model {
             .iter()
             .map(|d| paths::document_file(&d.rel))
             .collect();
-        let bodies: Vec<Rendered> = documents
-            .par_iter()
+        // Everything a body's links resolve against; any change re-renders every body.
+        let mut signature = std::collections::hash_map::DefaultHasher::new();
+        for d in &documents {
+            (&d.id, &d.rel).hash(&mut signature);
+        }
+        let mut assets_sorted: Vec<&PathBuf> = asset_paths.iter().collect();
+        assets_sorted.sort();
+        (assets_sorted, options.allow_html).hash(&mut signature);
+        let signature = signature.finish();
+        let body_keys: Vec<u64> = documents
+            .iter()
             .map(|d| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (signature, &d.rel, d.body(sources)).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let bodies: Vec<Arc<Rendered>> = documents
+            .par_iter()
+            .zip(&body_keys)
+            .map(|(d, key)| {
+                if let Some(body) = previous.get(key) {
+                    return body.clone();
+                }
                 let resolver = BodyResolver {
                     names: &names,
                     dir: d.rel.parent().unwrap_or(Path::new("")),
@@ -122,7 +163,7 @@ impl Model {
                     pages: &pages,
                     assets: &asset_paths,
                 };
-                markdown::render(d.body(sources), &resolver, options)
+                Arc::new(markdown::render(d.body(sources), &resolver, options))
             })
             .collect();
 
@@ -196,6 +237,7 @@ impl Model {
                 controls,
                 related,
                 body,
+                body_key: body_keys[i],
             });
         }
         for list in clause_docs

@@ -6,8 +6,10 @@
 
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,7 +26,8 @@ use views::*;
 /// What one output file holds.
 #[derive(Debug, Clone)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Shared, so that `serve` can keep pages across rebuilds without copying them.
+    Bytes(Arc<[u8]>),
     /// A content asset, copied from disk when the site is written.
     Copy(PathBuf),
 }
@@ -45,14 +48,28 @@ struct Page {
     data: Context,
 }
 
+/// Rendered pages by path, with a hash of the data each was rendered from. A page whose data
+/// is unchanged is not rendered again: its output depends only on the templates and its data.
+pub type PageCache = HashMap<String, (u64, Arc<[u8]>)>;
+
 /// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
 pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_cached(model, theme, &PageCache::new()).map(|(files, _)| files)
+}
+
+/// Like [`render`], reusing pages of `previous` (rendered with the same theme) whose data has
+/// not changed; also returns the cache for the next round and how many pages were rendered.
+pub fn render_cached(
+    model: &Model,
+    theme: &Theme,
+    previous: &PageCache,
+) -> Result<(Vec<OutputFile>, PageCache), Vec<Diagnostic>> {
     let tera = templates(theme)?;
     let views = Views::new(model);
     let site = site_view(model);
     let pages = pages(model, &views);
 
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+    let rendered: Vec<Result<(OutputFile, u64), Diagnostic>> = pages
         .into_par_iter()
         .map(|page| {
             let mut ctx = page.data;
@@ -60,11 +77,24 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagn
             ctx.insert("root", &paths::root_of(&page.path));
             ctx.insert("nav", page.nav);
             ctx.insert("page_title", &page.title);
+            let key = context_hash(page.template, &ctx);
+            if let Some((k, bytes)) = previous.get(&page.path) {
+                if *k == key {
+                    let file = OutputFile {
+                        path: page.path,
+                        contents: Contents::Bytes(bytes.clone()),
+                    };
+                    return Ok((file, key));
+                }
+            }
             match tera.render(page.template, &ctx) {
-                Ok(html) => Ok(OutputFile {
-                    path: page.path,
-                    contents: Contents::Bytes(html.into_bytes()),
-                }),
+                Ok(html) => Ok((
+                    OutputFile {
+                        path: page.path,
+                        contents: Contents::Bytes(html.into_bytes().into()),
+                    },
+                    key,
+                )),
                 Err(e) => Err(template_error(theme, page.template, &e)),
             }
         })
@@ -72,9 +102,15 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagn
     let mut files =
         Vec::with_capacity(rendered.len() + theme.statics.len() + model.assets.len() + 1);
     let mut errors = Vec::new();
+    let mut cache = PageCache::with_capacity(rendered.len());
     for r in rendered {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, key)) => {
+                if let Contents::Bytes(bytes) = &f.contents {
+                    cache.insert(f.path.clone(), (key, bytes.clone()));
+                }
+                files.push(f);
+            }
             Err(d) => {
                 if !errors.iter().any(|e: &Diagnostic| e.message == d.message) {
                     errors.push(d);
@@ -87,12 +123,12 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagn
     }
     files.push(OutputFile {
         path: "static/syntax.css".into(),
-        contents: Contents::Bytes(highlight::stylesheet().into_bytes()),
+        contents: Contents::Bytes(highlight::stylesheet().into_bytes().into()),
     });
     for (name, bytes) in &theme.statics {
         files.push(OutputFile {
             path: format!("static/{name}"),
-            contents: Contents::Bytes(bytes.clone()),
+            contents: Contents::Bytes(bytes.clone().into()),
         });
     }
     for asset in &model.assets {
@@ -103,7 +139,17 @@ pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagn
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    Ok((files, cache))
+}
+
+/// A hash of everything a page's template sees.
+fn context_hash(template: &str, ctx: &Context) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    template.hash(&mut h);
+    serde_json::to_vec(&ctx.clone().into_json())
+        .unwrap_or_default()
+        .hash(&mut h);
+    h.finish()
 }
 
 fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {

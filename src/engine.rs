@@ -1,0 +1,138 @@
+//! Repeated builds of one book, for `serve` and `watch`: the pipeline again on every change,
+//! with what did not change kept from the last build.
+//!
+//! Two caches make a rebuild after one edit cheap: rendered Markdown bodies (by body text and
+//! everything its links resolve against) and rendered pages (by a hash of the page's data), so
+//! an edit re-renders its own body and only the pages whose data it changed.
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Sources;
+use crate::model::BodyCache;
+use crate::pipeline::{self, Checked};
+use crate::render::{self, OutputFile, PageCache};
+use crate::{export, theme};
+
+/// One book, rebuilt on demand.
+pub struct Engine {
+    pub root: PathBuf,
+    pub as_of: NaiveDate,
+    bodies: BodyCache,
+    pages: PageCache,
+    theme_hash: u64,
+}
+
+/// What a rebuild produced.
+pub enum Outcome {
+    Built {
+        files: Vec<OutputFile>,
+        stats: Stats,
+        /// The warnings of this build, rendered for the terminal (empty when none).
+        warnings: String,
+    },
+    /// The book has errors: rendered diagnostics for the terminal and the browser overlay.
+    Failed { report: String, errors: usize },
+}
+
+/// Figures of one rebuild.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    pub documents: usize,
+    pub pages: usize,
+    /// Pages whose data changed and were rendered again.
+    pub rendered: usize,
+    pub warnings: usize,
+    pub elapsed: Duration,
+}
+
+impl Engine {
+    pub fn new(root: PathBuf, as_of: NaiveDate) -> Engine {
+        Engine {
+            root,
+            as_of,
+            bodies: BodyCache::new(),
+            pages: PageCache::new(),
+            theme_hash: 0,
+        }
+    }
+
+    /// Reads the book again and builds the site in memory.
+    pub fn rebuild(&mut self) -> anyhow::Result<Outcome> {
+        let started = Instant::now();
+        let checked =
+            pipeline::check_with(&self.root, self.as_of, std::mem::take(&mut self.bodies))?;
+        if checked.errors() > 0 {
+            return Ok(Outcome::Failed {
+                report: plain(&checked.sources, &checked.diagnostics),
+                errors: checked.errors(),
+            });
+        }
+        let model = checked
+            .model
+            .as_ref()
+            .expect("a book without errors has a model");
+        self.bodies = model.body_cache();
+        let theme = theme::load(model.settings.theme_dir().as_deref())?;
+        let theme_hash = hash_theme(&theme);
+        if theme_hash != self.theme_hash {
+            self.pages.clear();
+            self.theme_hash = theme_hash;
+        }
+        let (mut files, pages) = match render::render_cached(model, &theme, &self.pages) {
+            Ok(rendered) => rendered,
+            Err(problems) => {
+                return Ok(Outcome::Failed {
+                    report: plain(&checked.sources, &problems),
+                    errors: problems.len(),
+                })
+            }
+        };
+        let rendered = pages
+            .iter()
+            .filter(|(path, (key, _))| self.pages.get(*path).map(|(k, _)| k) != Some(key))
+            .count();
+        self.pages = pages;
+        files.extend(export::all(model)?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let warnings = checked.warnings();
+        let stats = Stats {
+            documents: model.documents.len(),
+            pages: self.pages.len(),
+            rendered,
+            warnings,
+            elapsed: started.elapsed(),
+        };
+        Ok(Outcome::Built {
+            files,
+            stats,
+            warnings: warnings_report(&checked),
+        })
+    }
+}
+
+fn warnings_report(checked: &Checked) -> String {
+    let shown: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_warning())
+        .cloned()
+        .collect();
+    plain(&checked.sources, &shown)
+}
+
+/// Diagnostics rendered without colour.
+pub fn plain(sources: &Sources, diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
+    let mut out = String::new();
+    let _ = sources.render(diagnostics, &mut out);
+    out
+}
+
+fn hash_theme(theme: &theme::Theme) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    theme.templates.hash(&mut h);
+    h.finish()
+}

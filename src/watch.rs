@@ -1,0 +1,183 @@
+//! Watching a book for changes: file-system events mapped by a pure function to what they mean
+//! for the book, debounced so that an editor's save (write, rename, delete of a swap file)
+//! becomes one rebuild.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache, RecommendedCache};
+
+use crate::config::CONFIG_FILE;
+use crate::model::soa::SOA_FILE;
+
+/// What a changed path means for the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A document or asset in the content folder.
+    Content,
+    /// `book.toml`.
+    Config,
+    /// `soa.yaml`.
+    Soa,
+    /// A file of a theme.
+    Theme,
+    /// Nothing policybook reads: the output, editor swap and backup files, hidden files.
+    Ignored,
+}
+
+/// Where the book keeps what it reads; paths are compared after making them absolute.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+    pub content: PathBuf,
+    pub output: PathBuf,
+}
+
+/// Classifies one changed path. Pure, so every editor's habits can be tested.
+pub fn classify(layout: &Layout, path: &Path) -> ChangeKind {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return ChangeKind::Ignored;
+    };
+    let noise = name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"; // vim's probe that a folder is writable
+    if noise || path.starts_with(&layout.output) {
+        return ChangeKind::Ignored;
+    }
+    let Ok(rel) = path.strip_prefix(&layout.root) else {
+        return ChangeKind::Ignored;
+    };
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return ChangeKind::Ignored;
+    }
+    if path.starts_with(&layout.content) {
+        ChangeKind::Content
+    } else if rel == Path::new(CONFIG_FILE) {
+        ChangeKind::Config
+    } else if rel == Path::new(SOA_FILE) {
+        ChangeKind::Soa
+    } else if rel.starts_with("themes") {
+        ChangeKind::Theme
+    } else {
+        ChangeKind::Ignored
+    }
+}
+
+/// How to learn about changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WatcherKind {
+    /// The operating system's notifications (inotify, FSEvents, ...).
+    Native,
+    /// Looking at the files every half second: for network and container file systems.
+    Poll,
+}
+
+/// A running watcher; changes arrive on `changes` as batches of relevant paths.
+pub struct Watcher {
+    _native: Option<notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>>,
+    _poll: Option<notify_debouncer_full::Debouncer<PollWatcher, NoCache>>,
+    pub changes: Receiver<Vec<(ChangeKind, PathBuf)>>,
+}
+
+/// Watches the book's root folder (recursively) and reports relevant changes.
+pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
+    let (tx, rx) = mpsc::channel();
+    let root = layout.root.clone();
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let mut changed: Vec<(ChangeKind, PathBuf)> = events
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .map(|p| (classify(&layout, p), p.clone()))
+            .filter(|(k, _)| *k != ChangeKind::Ignored)
+            .collect();
+        changed.sort();
+        changed.dedup();
+        if !changed.is_empty() {
+            let _ = tx.send(changed);
+        }
+    };
+    let debounce = Duration::from_millis(60);
+    match kind {
+        WatcherKind::Native => {
+            let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                debounce,
+                None,
+                handler,
+                RecommendedCache::new(),
+                notify::Config::default(),
+            )?;
+            d.watch(&root, RecursiveMode::Recursive)?;
+            Ok(Watcher {
+                _native: Some(d),
+                _poll: None,
+                changes: rx,
+            })
+        }
+        WatcherKind::Poll => {
+            let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
+                debounce,
+                None,
+                handler,
+                NoCache,
+                notify::Config::default().with_poll_interval(Duration::from_millis(500)),
+            )?;
+            d.watch(&root, RecursiveMode::Recursive)?;
+            Ok(Watcher {
+                _native: None,
+                _poll: Some(d),
+                changes: rx,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout {
+            root: "/b".into(),
+            content: "/b/content".into(),
+            output: "/b/book".into(),
+        }
+    }
+
+    #[test]
+    fn editors_noise_is_ignored_and_sources_are_recognised() {
+        let l = layout();
+        let kind = |p: &str| classify(&l, Path::new(p));
+        assert_eq!(kind("/b/content/policies/a.md"), ChangeKind::Content);
+        assert_eq!(kind("/b/content/img/logo.png"), ChangeKind::Content);
+        assert_eq!(kind("/b/book.toml"), ChangeKind::Config);
+        assert_eq!(kind("/b/soa.yaml"), ChangeKind::Soa);
+        assert_eq!(
+            kind("/b/themes/corp/templates/base.html"),
+            ChangeKind::Theme
+        );
+        for noise in [
+            "/b/content/policies/.a.md.swp",
+            "/b/content/policies/a.md~",
+            "/b/content/policies/#a.md#",
+            "/b/content/policies/4913",
+            "/b/content/.git/index",
+            "/b/book/index.html",
+            "/b/.book.policybook-staging-x/index.html",
+            "/b/README.md",
+            "/elsewhere/a.md",
+        ] {
+            assert_eq!(kind(noise), ChangeKind::Ignored, "{noise}");
+        }
+    }
+}
