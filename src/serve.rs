@@ -175,7 +175,7 @@ fn handle(request: Request, site: &Site, hosts: &[String]) {
     let host = request_header(&request, "Host")
         .unwrap_or("")
         .to_ascii_lowercase();
-    if !hosts.iter().any(|h| *h == host) {
+    if !hosts.contains(&host) {
         let _ = request.respond(plain_response(
             421,
             "421 Misdirected Request: this server answers only to its own address\n",
