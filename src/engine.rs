@@ -136,3 +136,52 @@ fn hash_theme(theme: &theme::Theme) -> u64 {
     theme.templates.hash(&mut h);
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(outcome: Outcome) -> Stats {
+        match outcome {
+            Outcome::Built { stats, .. } => stats,
+            Outcome::Failed { report, .. } => panic!("{report}"),
+        }
+    }
+
+    #[test]
+    fn an_edit_re_renders_only_the_pages_it_affects() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let doc = |id: &str, body: &str| {
+            format!("---\nid: {id}\ntitle: {id}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        std::fs::write(root.join("content/a.md"), doc("A", "First.")).unwrap();
+        std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
+        let mut engine = Engine::new(
+            root.to_path_buf(),
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        );
+        let first = stats(engine.rebuild().unwrap());
+        assert_eq!(
+            first.rendered, first.pages,
+            "everything is rendered the first time"
+        );
+        assert_eq!(
+            stats(engine.rebuild().unwrap()).rendered,
+            0,
+            "nothing changed"
+        );
+        // A body edit: the document's page and the print page.
+        std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
+        assert_eq!(stats(engine.rebuild().unwrap()).rendered, 2);
+        // A title edit shows wherever A is listed, but not on clause 6's pages, say.
+        std::fs::write(
+            root.join("content/a.md"),
+            doc("A", "First, edited.").replace("title: A", "title: Renamed"),
+        )
+        .unwrap();
+        let s = stats(engine.rebuild().unwrap());
+        assert!(s.rendered > 2 && s.rendered < s.pages / 2, "{s:?}");
+    }
+}

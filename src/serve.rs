@@ -6,7 +6,7 @@
 //! at serve time only: `build` output carries no live-reload code.
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -342,23 +342,36 @@ fn events(request: Request, site: &Site) {
     }
     let site = site.clone();
     std::thread::spawn(move || {
-        let stream = EventStream {
+        // Written by hand on the raw connection: a response body would be buffered, and
+        // events must reach the browser as they happen.
+        let mut writer = request.into_writer();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+        let mut stream = EventStream {
             site: site.clone(),
             seen: None,
             pending: Vec::new(),
         };
-        let r = Response::new(
-            StatusCode(200),
-            vec![
-                header("Content-Type", "text/event-stream"),
-                header("Cache-Control", "no-store"),
-                header("X-Content-Type-Options", "nosniff"),
-            ],
-            stream,
-            None,
-            None,
-        );
-        let _ = request.respond(r);
+        if writer
+            .write_all(head.as_bytes())
+            .and_then(|_| writer.flush())
+            .is_ok()
+        {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if writer
+                            .write_all(&buf[..n])
+                            .and_then(|_| writer.flush())
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         let mut s = site.inner.0.lock().unwrap_or_else(|e| e.into_inner());
         s.listeners = s.listeners.saturating_sub(1);
     });

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache, RecommendedCache};
 
 use crate::config::CONFIG_FILE;
@@ -73,6 +76,18 @@ pub fn classify(layout: &Layout, path: &Path) -> ChangeKind {
     }
 }
 
+/// Creations, writes, renames and deletions; not reads (policybook's own reads of the book
+/// would otherwise trigger rebuilds forever) nor access-time and permission changes.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 /// How to learn about changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum WatcherKind {
@@ -97,6 +112,7 @@ pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
         let Ok(events) = result else { return };
         let mut changed: Vec<(ChangeKind, PathBuf)> = events
             .iter()
+            .filter(|e| changes_content(&e.event.kind))
             .flat_map(|e| e.paths.iter())
             .map(|p| (classify(&layout, p), p.clone()))
             .filter(|(k, _)| *k != ChangeKind::Ignored)

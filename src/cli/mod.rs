@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod export;
 mod init;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -42,6 +43,10 @@ pub enum Command {
     Bundle(bundle::Args),
     /// Check a bundle against its manifest: report files added, removed or altered.
     Verify(bundle::VerifyArgs),
+    /// Build, serve on http://127.0.0.1:3000 and reload open pages after every change.
+    Serve(serve::ServeArgs),
+    /// Rebuild the site on disk after every change.
+    Watch(serve::WatchArgs),
 }
 
 /// The book folder, shared by every subcommand.
@@ -125,6 +130,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(args) => export::run(args, cli.color),
         Command::Bundle(args) => bundle::run(args, cli.color),
         Command::Verify(args) => bundle::verify(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Watch(args) => serve::watch(args),
     }
 }
 

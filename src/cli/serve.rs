@@ -1,0 +1,218 @@
+//! `policybook serve` and `policybook watch`: rebuild on every change; serve with live reload,
+//! or write the site to disk.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{DatedBookArg, EXIT_BOOK_ERRORS};
+use crate::diagnostic::display_path;
+use crate::engine::{Engine, Outcome};
+use crate::pipeline;
+use crate::serve::{self, Site};
+use crate::watch::{self, Layout, WatcherKind};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub book: DatedBookArg,
+
+    /// Address to listen on. The default serves this machine only.
+    #[arg(short = 'n', long = "hostname", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (default: 3000, or the next free one up to 3019).
+    #[arg(short = 'p', long)]
+    pub port: Option<u16>,
+
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// How to notice changes: `native` events, or `poll` for network and container file systems.
+    #[arg(long, value_enum, default_value_t = WatcherKind::Native)]
+    pub watcher: WatcherKind,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub book: DatedBookArg,
+
+    /// Output folder (default: `output-dir` from book.toml).
+    #[arg(short = 'd', long = "dest-dir")]
+    pub dest: Option<PathBuf>,
+
+    /// How to notice changes: `native` events, or `poll` for network and container file systems.
+    #[arg(long, value_enum, default_value_t = WatcherKind::Native)]
+    pub watcher: WatcherKind,
+}
+
+/// The engine and the folders the watcher must tell apart.
+fn prepare(
+    book: &DatedBookArg,
+    dest: Option<&std::path::Path>,
+) -> anyhow::Result<(Engine, Layout)> {
+    super::existing_root(&book.book.dir)?;
+    let as_of = pipeline::as_of(book.as_of)?;
+    let root = std::path::absolute(&book.book.dir)?;
+    let mut sources = crate::diagnostic::Sources::default();
+    let (settings, _) = crate::config::load(&root, &mut sources)?;
+    let layout = Layout {
+        content: settings.content_dir(),
+        output: std::path::absolute(pipeline::output_dir(&settings, dest))?,
+        root: root.clone(),
+    };
+    Ok((Engine::new(root, as_of), layout))
+}
+
+/// One line per rebuild, like `build`'s summary.
+fn summary(outcome: &Outcome, started: Instant) -> String {
+    match outcome {
+        Outcome::Built { stats, .. } => format!(
+            "built {} documents ({} pages, {} rendered again) in {} ms{}",
+            stats.documents,
+            stats.pages,
+            stats.rendered,
+            started.elapsed().as_millis(),
+            if stats.warnings > 0 {
+                format!(", {} warnings", stats.warnings)
+            } else {
+                String::new()
+            }
+        ),
+        Outcome::Failed { errors, .. } => format!(
+            "the book has {errors} error(s); still serving the last good version ({} ms)",
+            started.elapsed().as_millis()
+        ),
+    }
+}
+
+pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+    let (mut engine, layout) = prepare(&args.book, None)?;
+    if !serve::is_loopback(&args.host) {
+        eprintln!(
+            "warning: serving on {}, which other machines may reach",
+            args.host
+        );
+    }
+    let bound = serve::bind(&args.host, args.port)?;
+    let url = format!("http://{}/", bound.addr);
+    let site = Site::default();
+    let started = Instant::now();
+    let outcome = engine.rebuild()?;
+    report(&site, outcome, started, true);
+    eprintln!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        display_path(&engine.root)
+    );
+    let watcher = watch::watch(layout, args.watcher)?;
+    let server_site = site.clone();
+    std::thread::spawn(move || bound.run(server_site));
+    if args.open {
+        open_browser(&url);
+    }
+    for changes in watcher.changes.iter() {
+        let started = Instant::now();
+        // Let a burst of saves settle into one rebuild.
+        while watcher.changes.try_recv().is_ok() {}
+        let shown: Vec<String> = changes
+            .iter()
+            .filter(|(_, p)| !p.is_dir())
+            .filter_map(|(_, p)| p.strip_prefix(&engine.root).ok().map(display_path))
+            .take(3)
+            .collect();
+        eprintln!("changed: {}", shown.join(", "));
+        match engine.rebuild() {
+            Ok(outcome) => report(&site, outcome, started, false),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                site.fail(format!("{e:#}"));
+            }
+        }
+    }
+    site.stop();
+    Ok(0)
+}
+
+fn report(site: &Site, outcome: Outcome, started: Instant, first: bool) {
+    let line = summary(&outcome, started);
+    match outcome {
+        Outcome::Built {
+            files, warnings, ..
+        } => {
+            if first {
+                eprint!("{warnings}");
+            }
+            site.publish(files);
+        }
+        Outcome::Failed { report, .. } => {
+            eprint!("{report}");
+            site.fail(report);
+        }
+    }
+    eprintln!("{line}");
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
+    let (mut engine, layout) = prepare(&args.book, args.dest.as_deref())?;
+    let checked = pipeline::check(&engine.root, engine.as_of)?;
+    let settings = match &checked.model {
+        Some(m) => m.settings.clone(),
+        None => {
+            eprint!(
+                "{}",
+                crate::engine::plain(&checked.sources, &checked.diagnostics)
+            );
+            return Ok(EXIT_BOOK_ERRORS);
+        }
+    };
+    let dest = crate::output::guard(&layout.output, &settings.root, &settings.content_dir())?;
+    let write = |engine: &mut Engine, started: Instant| -> anyhow::Result<()> {
+        let outcome = engine.rebuild()?;
+        let line = summary(&outcome, started);
+        match outcome {
+            Outcome::Built { files, .. } => {
+                crate::output::write(&dest, &files)?;
+                eprintln!("{line}; wrote {}", display_path(&dest));
+            }
+            Outcome::Failed { report, .. } => {
+                eprint!("{report}");
+                eprintln!(
+                    "the book has errors; {} was left as it was",
+                    display_path(&dest)
+                );
+            }
+        }
+        Ok(())
+    };
+    write(&mut engine, Instant::now())?;
+    let watcher = watch::watch(layout, args.watcher)?;
+    eprintln!(
+        "watching {} for changes (Ctrl-C to stop)",
+        display_path(&engine.root)
+    );
+    for _ in watcher.changes.iter() {
+        while watcher.changes.try_recv().is_ok() {}
+        if let Err(e) = write(&mut engine, Instant::now()) {
+            eprintln!("error: {e:#}");
+        }
+    }
+    Ok(0)
+}
