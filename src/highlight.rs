@@ -1,12 +1,12 @@
-//! Syntax highlighting of fenced code with syntect: CSS classes in the HTML, one stylesheet.
+//! Syntax highlighting of fenced code with syntect: CSS classes in the HTML; the colours are
+//! the theme's `static/syntax.css`.
 //!
 //! The syntax set is loaded once per process (it takes milliseconds, not microseconds) and
 //! shared by every rendering thread.
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
@@ -58,16 +58,6 @@ pub fn code_block(code: &str, lang: &str) -> String {
     format!("<pre class=\"code\"><code{lang_class}>{body}</code></pre>\n")
 }
 
-/// The stylesheet for highlighted code: a light theme, and a dark one for dark-mode readers.
-pub fn stylesheet() -> String {
-    let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], CLASS_STYLE)
-        .unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], CLASS_STYLE)
-        .unwrap_or_default();
-    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +70,5 @@ mod tests {
         let html = code_block("<script>\n", "nosuchlang");
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
-    }
-
-    #[test]
-    fn stylesheet_has_both_schemes() {
-        let css = stylesheet();
-        assert!(css.contains(".hl-"));
-        assert!(css.contains("prefers-color-scheme: dark"));
     }
 }

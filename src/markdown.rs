@@ -99,6 +99,8 @@ pub struct Rendered {
     pub targets: Vec<Target>,
     pub problems: Vec<LinkProblem>,
     pub anchors: Vec<AnchorRef>,
+    /// The body's words without markup or code blocks, for the search index.
+    pub text: String,
 }
 
 /// Rendering options from the book's config.
@@ -145,6 +147,16 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, text) = code.take().unwrap_or_default();
                 Event::Html(code_block(&text, &lang).into())
+            }
+            Event::Text(t) => {
+                out.text.push_str(&t);
+                out.text.push(' ');
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                out.text.push_str(&t);
+                out.text.push(' ');
+                Event::Code(t)
             }
             Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => Event::Text(html),
             Event::Start(Tag::Link {

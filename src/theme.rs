@@ -38,7 +38,9 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/print.html"),
     embed!("templates/soa.html"),
     embed!("templates/traceability.html"),
+    embed!("static/search.js"),
     embed!("static/style.css"),
+    embed!("static/syntax.css"),
 ];
 
 /// The theme a build uses: templates by name and static files by path under `static/`.

@@ -17,7 +17,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{display_path, Diagnostic};
 use crate::document::{DocKind, Status};
-use crate::highlight::{self, escape_html};
+use crate::highlight::escape_html;
 use crate::model::Model;
 use crate::paths;
 use crate::theme::Theme;
@@ -122,8 +122,8 @@ pub fn render_cached(
         return Err(errors);
     }
     files.push(OutputFile {
-        path: "static/syntax.css".into(),
-        contents: Contents::Bytes(highlight::stylesheet().into_bytes().into()),
+        path: "search-index.js".into(),
+        contents: Contents::Bytes(crate::search::index(model).into()),
     });
     for (name, bytes) in &theme.statics {
         files.push(OutputFile {

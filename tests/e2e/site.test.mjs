@@ -1,0 +1,244 @@
+// Browser tests of the built example ISMS and of `policybook serve`, in Debian's chromium.
+// Run from tests/e2e with `npm test` after `cargo build`; .ci/run does both.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const bin = process.env.POLICYBOOK_BIN || path.join(repo, "target/debug/policybook");
+const artifacts = path.join(here, "artifacts");
+const AS_OF = "2026-11-22";
+let work, site, browser;
+
+function run(args, cwd = repo) {
+  const r = spawnSync(bin, args, { cwd, encoding: "utf8" });
+  assert.equal(r.status, 0, `policybook ${args.join(" ")}: ${r.stderr}`);
+  return r;
+}
+
+function url(page) {
+  return pathToFileURL(path.join(site, page)).href;
+}
+
+before(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "policybook-e2e-"));
+  site = path.join(work, "site");
+  run(["build", "--as-of", AS_OF, "-d", site]);
+  fs.mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  if (browser) { await browser.close(); }
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+// A page that records every request that leaves file://.
+async function offlinePage() {
+  const page = await browser.newPage();
+  const network = [];
+  page.on("request", (r) => { if (!r.url().startsWith("file:")) { network.push(r.url()); } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") { errors.push(m.text()); } });
+  return { page, network, errors };
+}
+
+test("navigating index -> document -> control -> clause and back, from file://", async () => {
+  const { page, network, errors } = await offlinePage();
+  await page.goto(url("index.html"));
+  await page.click("nav[aria-label=Main] >> text=Documents");
+  assert.match(page.url(), /documents\.html$/);
+  await page.click("table.list a[href*='access-control-policy']");
+  assert.match(page.url(), /docs\/policies\/access-control-policy\.html$/);
+  assert.equal(await page.textContent("h1"), "Access Control Policy");
+  await page.click("#traceability a[href$='controls/A.5.15.html']");
+  assert.match(page.url(), /controls\/A\.5\.15\.html$/);
+  assert.match(await page.textContent("h1"), /A\.5\.15\s+Access control/);
+  // The control page links back to the document, and on to the clauses it is traced through.
+  assert.ok(await page.$("a[href$='docs/policies/access-control-policy.html']"));
+  const clause = page.locator("section:has(h2:text('Through clauses')) a").first();
+  const clauseId = (await clause.locator(".id").textContent()).trim();
+  await clause.click();
+  assert.match(page.url(), new RegExp(`clauses/${clauseId.replace(/\./g, "\\.")}\\.html$`));
+  await page.goBack();
+  assert.match(page.url(), /controls\/A\.5\.15\.html$/);
+  await page.goBack();
+  assert.match(page.url(), /access-control-policy\.html$/);
+  assert.deepEqual(network, [], "no network request from file://");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A word that only one document's body uses, found by reading the example's Markdown.
+function distinctiveWord() {
+  const files = [];
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) { walk(p); } else if (p.endsWith(".md")) { files.push(p); }
+  });
+  walk(path.join(repo, "content"));
+  const words = new Map();
+  for (const f of files) {
+    const text = fs.readFileSync(f, "utf8");
+    const id = /^id:\s*(\S+)/m.exec(text)[1];
+    const body = text.split(/^---$/m).slice(2).join("---").toLowerCase().replace(/\[\[[^\]]*\]\]|\([^)]*\)|`[^`]*`/g, " ");
+    for (const w of new Set(body.match(/\b[a-z]{10,}\b/g) || [])) {
+      words.set(w, words.has(w) ? null : id);
+    }
+  }
+  for (const [w, id] of words) { if (id) { return { word: w, id }; } }
+  throw new Error("no distinctive word");
+}
+
+test("search finds a document by a word of its body, and controls by id, from file://", async () => {
+  const { page, network, errors } = await offlinePage();
+  await page.goto(url("docs/policies/access-control-policy.html"));
+  const { word, id } = distinctiveWord();
+  await page.keyboard.press("/");
+  await page.keyboard.type(word);
+  const first = page.locator("#search-results li").first();
+  await first.waitFor({ timeout: 3000 });
+  assert.match(await first.textContent(), new RegExp(id));
+  assert.ok((await first.locator("mark").count()) > 0, "matching words are highlighted");
+  await page.screenshot({ path: path.join(artifacts, "search.png") });
+  await first.locator("a").click();
+  assert.equal(await page.textContent(".kicker .id"), id);
+
+  for (const [query, expected] of [["A.8.24", "A.8.24"], ["5.15", "A.5.15"], ["6.1.2", "6.1.2"]]) {
+    await page.fill("#search-input", query);
+    const top = page.locator("#search-results li").first();
+    await top.waitFor({ timeout: 3000 });
+    assert.match(await top.locator(".search-title").textContent(), new RegExp(`^${expected.replace(/\./g, "\\.")}\\s`), query);
+  }
+  await page.fill("#search-input", "zzqqxxnothing");
+  await page.locator("#search-results .search-empty").waitFor({ timeout: 3000 });
+  assert.deepEqual(network, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("matrices, SoA and print view work from file://", async () => {
+  const { page, network, errors } = await offlinePage();
+  await page.goto(url("traceability/controls.html"));
+  const marks = await page.locator("table.matrix td.hit a").count();
+  assert.ok(marks > 90, `the document x control matrix has ${marks} marks`);
+  await page.locator("table.matrix td.hit a").first().click();
+  assert.match(page.url(), /controls\/A\.\d+\.\d+\.html$/);
+  await page.goto(url("traceability/clauses.html"));
+  assert.ok((await page.locator("table.matrix td.hit").count()) > 30);
+  await page.goto(url("soa.html"));
+  assert.equal(await page.locator("table.soa tbody tr").count(), 93);
+  await page.goto(url("print.html"));
+  const docs = await page.locator("article.print-doc").count();
+  assert.ok(docs >= 25, `${docs} documents on the print page`);
+  assert.deepEqual(network, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const pages = {
+  index: "index.html",
+  documents: "documents.html",
+  document: "docs/policies/access-control-policy.html",
+  clauses: "clauses.html",
+  clause: "clauses/6.1.2.html",
+  controls: "controls.html",
+  control: "controls/A.8.24.html",
+  traceability: "traceability.html",
+  "matrix-clauses": "traceability/clauses.html",
+  "matrix-controls": "traceability/controls.html",
+  chain: "traceability/chain.html",
+  soa: "soa.html",
+  gaps: "gaps.html",
+  print: "print.html",
+};
+
+test("every kind of page passes axe (WCAG 2.1 A and AA), light and dark", async () => {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    for (const [name, file] of Object.entries(pages)) {
+      await page.goto(url(file));
+      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
+      assert.deepEqual(found, [], `${name} (${scheme})`);
+      await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: name !== "print" });
+    }
+    await context.close();
+  }
+});
+
+test("a phone-sized screen gets a readable layout", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(url("docs/policies/access-control-policy.html"));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: path.join(artifacts, "document-phone.png") });
+  await context.close();
+});
+
+test("the built site passes the Nu HTML checker", () => {
+  const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+  const files = [];
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) { walk(p); } else if (p.endsWith(".html")) { files.push(p); }
+  });
+  walk(site);
+  assert.ok(files.length > 150, `${files.length} pages`);
+  const r = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.error, undefined, "java runs the checker");
+  const messages = JSON.parse(r.stderr).messages;
+  const shown = messages.slice(0, 10).map((m) => `${path.relative(site, fileURLToPath(m.url))}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(shown, [], `${messages.length} validator errors`);
+});
+
+test("serve reloads an open page within 2 seconds of an edit", async () => {
+  const book = path.join(work, "book");
+  fs.cpSync(path.join(repo, "content"), path.join(book, "content"), { recursive: true });
+  fs.copyFileSync(path.join(repo, "book.toml"), path.join(book, "book.toml"));
+  fs.copyFileSync(path.join(repo, "soa.yaml"), path.join(book, "soa.yaml"));
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const server = spawn(bin, ["serve", "--as-of", AS_OF, "-p", String(port)], { cwd: book, stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  server.stderr.on("data", (d) => { log += d; });
+  try {
+    const start = Date.now();
+    while (!log.includes("serving")) {
+      if (Date.now() - start > 20000) { throw new Error(`serve did not start: ${log}`); }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/docs/policies/access-control-policy.html`);
+    await page.waitForLoadState("networkidle").catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    const file = path.join(book, "content/policies/access-control-policy.md");
+    const edited = Date.now();
+    fs.appendFileSync(file, "\nA sentence added while the page was open.\n");
+    await page.waitForSelector("text=A sentence added while the page was open.", { timeout: 2000 });
+    const took = Date.now() - edited;
+    // A broken edit shows the problem over the last good page.
+    fs.appendFileSync(file, "\nSee [[A.5.99]].\n");
+    await page.waitForSelector("#policybook-problem", { timeout: 2000 });
+    assert.match(await page.textContent("#policybook-problem"), /A\.5\.99/);
+    assert.ok(await page.$("text=A sentence added while the page was open."), "the last good page stays");
+    await page.screenshot({ path: path.join(artifacts, "serve-problem.png") });
+    console.log(`live reload after ${took} ms`);
+    await page.close();
+  } finally {
+    server.kill();
+  }
+});
