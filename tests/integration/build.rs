@@ -70,7 +70,11 @@ fn values_and_bodies_are_escaped_and_never_templates() {
         let text = String::from_utf8_lossy(&bytes);
         // The theme's own search script is the only script on any page.
         let own = text.matches("static/search.js\" defer></script>").count();
-        assert_eq!(text.matches("<script").count(), own, "{path} contains a script tag");
+        assert_eq!(
+            text.matches("<script").count(),
+            own,
+            "{path} contains a script tag"
+        );
         assert_eq!(own, 1, "{path}");
     }
     let page = std::fs::read_to_string(site.join("docs/policies/security-policy.html")).unwrap();

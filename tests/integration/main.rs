@@ -6,3 +6,4 @@ mod check;
 mod common;
 mod example;
 mod init;
+mod serve;

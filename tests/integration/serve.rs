@@ -1,0 +1,180 @@
+//! `policybook serve` over raw HTTP: only the site's files, only GET and HEAD, only to its own
+//! address, live reload only for its own pages.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::Book;
+
+struct Server {
+    child: Child,
+    port: u16,
+    _book: Book,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start() -> Server {
+    let book = Book::fixture("small");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policybook"))
+        .args(["serve", "--as-of", "2026-11-22", "-p", &port.to_string()])
+        .current_dir(&book.root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.starts_with("serving ") {
+            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+            return Server {
+                child,
+                port,
+                _book: book,
+            };
+        }
+    }
+    panic!("serve did not start: {line}");
+}
+
+/// Sends `request` as written and returns the status code and the whole response.
+fn raw(port: u16, request: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    raw(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn serves_the_site_with_live_reload_and_nothing_else() {
+    let server = start();
+    let port = server.port;
+    let (status, page) = get(port, "/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<script src=\"/__policybook/livereload.js\"></script>"));
+    assert!(!page
+        .to_ascii_lowercase()
+        .contains("access-control-allow-origin"));
+    let (status, css) = get(port, "/static/style.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("text/css"));
+    assert_eq!(get(port, "/docs/policies/security-policy.html").0, 200);
+    assert_eq!(get(port, "/docs/policies/").0, 404);
+
+    for escape in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/docs/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/%2fetc%2fpasswd",
+        "/..\\..\\etc\\passwd",
+        "/docs\\..\\..\\book.toml",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/content/policies/security-policy.md",
+        "/book.toml",
+        "/%00",
+    ] {
+        let (status, body) = get(port, escape);
+        assert_eq!(status, 404, "{escape}: {body}");
+        assert!(
+            !body.contains("root:") && !body.contains("[book]"),
+            "{escape} leaked a file"
+        );
+    }
+    let long = format!("/{}", "a".repeat(10_000));
+    let (status, _) = get(port, &long);
+    assert!(status == 414 || status == 400, "a 10 kB URL: {status}");
+
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"] {
+        let (status, text) = raw(port, &format!("{method} / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        assert_eq!(status, 405, "{method}: {text}");
+        assert!(text.contains("Allow: GET, HEAD"), "{text}");
+    }
+    let (status, head) = raw(
+        port,
+        &format!("HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(!head.contains("<html"), "HEAD has no body");
+
+    // DNS rebinding: a page of another site whose name resolves to 127.0.0.1.
+    let (status, _) = raw(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: attacker.example:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 421);
+    let (status, _) = raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 421, "no Host header");
+    assert_eq!(
+        raw(
+            port,
+            &format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n")
+        )
+        .0,
+        200
+    );
+
+    // Live reload only for the server's own pages.
+    let (status, _) = raw(port, &format!("GET /__policybook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://attacker.example\r\nConnection: close\r\n\r\n"));
+    assert_eq!(status, 403);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET /__policybook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut buf = [0u8; 512];
+    let n = s.read(&mut buf).unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("text/event-stream"));
+}
+
+#[test]
+fn a_busy_port_is_explained() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let book = Book::fixture("small");
+    let run = book.run(&["serve", "-p", &port]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("Choose another with -p"),
+        "{}",
+        run.stderr
+    );
+}
