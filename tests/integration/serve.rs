@@ -56,6 +56,8 @@ fn start() -> Server {
             };
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("serve did not start: {line}");
 }
 
