@@ -78,6 +78,10 @@ pub struct HtmlConfig {
     /// Pass raw HTML in Markdown through instead of showing it as text. Off by default so a
     /// document cannot run script in a reader's browser.
     pub allow_html: bool,
+    /// Stylesheets of the book (paths relative to the book root), loaded after the theme's.
+    pub extra_css: Vec<PathBuf>,
+    /// An image shown in the header of every page (path relative to the book root).
+    pub logo: Option<PathBuf>,
 }
 
 /// A loaded book configuration with the book's root folder.
@@ -210,6 +214,45 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
                 .at_opt(settings.key_span(sources, "title"))
                 .hint("set `title` under [book]"),
         );
+    }
+    let html = &c.output.html;
+    let files = html
+        .extra_css
+        .iter()
+        .map(|p| ("extra-css", p))
+        .chain(html.logo.iter().map(|p| ("logo", p)));
+    let mut names = std::collections::HashSet::new();
+    for (key, path) in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let inside = !path.is_absolute()
+            && !path
+                .components()
+                .any(|c| c == std::path::Component::ParentDir);
+        if !inside || !settings.root.join(path).is_file() {
+            out.push(
+                Diagnostic::error(
+                    "config-invalid",
+                    format!(
+                        "`{}` (from `{key}`) is not a file of the book",
+                        path.display()
+                    ),
+                )
+                .at_opt(settings.key_span(sources, key))
+                .hint("give a path relative to the folder of book.toml, inside it"),
+            );
+        } else if !names.insert(name.clone()) {
+            out.push(
+                Diagnostic::error(
+                    "config-invalid",
+                    format!("two files named `{name}` in `extra-css` and `logo`"),
+                )
+                .at_opt(settings.key_span(sources, key))
+                .hint("rename one of them: they are published side by side under static/book/"),
+            );
+        }
     }
     if let Some(theme) = &c.output.html.theme {
         let valid = !theme.is_empty()

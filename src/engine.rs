@@ -82,7 +82,12 @@ impl Engine {
             self.pages.clear();
             self.theme_hash = theme_hash;
         }
-        let (mut files, pages) = match render::render_cached(model, &theme, &self.pages) {
+        let (mut files, pages) = match render::render_cached(
+            model,
+            &theme,
+            &self.pages,
+            &crate::progress::Progress::none(),
+        ) {
             Ok(rendered) => rendered,
             Err(problems) => {
                 return Ok(Outcome::Failed {

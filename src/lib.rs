@@ -35,6 +35,7 @@ pub mod model;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 
+use crate::progress::Progress;
 use crate::render::{Contents, OutputFile};
 
 /// Marks a folder as a policybook site, so a rebuild may replace it.
@@ -104,6 +105,11 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 
 /// Writes `files` as the site at `dest` (already [`guard`]ed), replacing the old site atomically.
 pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    write_with(dest, files, &Progress::none())
+}
+
+/// [`write`], reporting each file written to `progress`.
+pub fn write_with(dest: &Path, files: &[OutputFile], progress: &Progress) -> anyhow::Result<()> {
     let parent = dest.parent().context("the output folder has no parent")?;
     let name = dest
         .file_name()
@@ -118,7 +124,8 @@ pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         .prefix(&format!(".{name}.policybook-staging-"))
         .tempdir_in(parent)
         .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-    fill(staging.path(), files)?;
+    progress.stage("writing", files.len());
+    fill(staging.path(), files, progress)?;
     let staging = staging.keep();
     swap_in(&staging, dest).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&staging);
@@ -127,7 +134,7 @@ pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
 }
 
 /// Writes every file under `dir`, folders first, files in parallel.
-fn fill(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+fn fill(dir: &Path, files: &[OutputFile], progress: &Progress) -> anyhow::Result<()> {
     set_public(dir)?;
     let folders: BTreeSet<&str> = files
         .iter()
@@ -138,6 +145,7 @@ fn fill(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         std::fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
     }
     files.par_iter().try_for_each(|f| {
+        progress.inc();
         let target = dir.join(&f.path);
         match &f.contents {
             Contents::Bytes(bytes) => std::fs::write(&target, &bytes[..]).map(|_| ()),

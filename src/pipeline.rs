@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
+use crate::progress::Progress;
 use crate::{check, document, export, load, output, render, theme};
 
 /// The outcome of validating a book.
@@ -157,14 +158,16 @@ pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
 /// `Ok(Err(diagnostics))` when a template fails (a book problem), `Err` on I/O failures.
 pub fn site_files(
     checked: &Checked,
+    progress: &Progress,
 ) -> anyhow::Result<Result<Vec<render::OutputFile>, Vec<Diagnostic>>> {
     let model = checked
         .model
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
     let theme = theme::load(model.settings.theme_dir().as_deref())?;
-    let mut files = match render::render(model, &theme) {
-        Ok(files) => files,
+    let previous = render::PageCache::new();
+    let mut files = match render::render_cached(model, &theme, &previous, progress) {
+        Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
     files.extend(export::all(model)?);
@@ -176,6 +179,7 @@ pub fn site_files(
 pub fn build(
     checked: &Checked,
     dest: Option<&Path>,
+    progress: &Progress,
 ) -> anyhow::Result<Result<Built, Vec<Diagnostic>>> {
     let model = checked
         .model
@@ -187,11 +191,12 @@ pub fn build(
         &settings.root,
         &settings.content_dir(),
     )?;
-    let files = match site_files(checked)? {
+    let files = match site_files(checked, progress)? {
         Ok(files) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    output::write(&dest, &files)?;
+    output::write_with(&dest, &files, progress)?;
+    progress.finish();
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Ok(Built {
         dest,

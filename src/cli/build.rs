@@ -28,7 +28,8 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_BOOK_ERRORS);
     }
-    match pipeline::build(&checked, args.dest.as_deref())? {
+    let progress = crate::progress::Progress::for_terminal(checked.documents());
+    match pipeline::build(&checked, args.dest.as_deref(), &progress)? {
         Err(problems) => {
             print_diagnostics(&checked.sources, &problems, color)?;
             eprintln!(

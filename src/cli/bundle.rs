@@ -54,7 +54,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
             }
         }
     }
-    let files = match pipeline::site_files(&checked)? {
+    let files = match pipeline::site_files(&checked, &crate::progress::Progress::none())? {
         Ok(files) => files,
         Err(problems) => {
             super::print_diagnostics(&checked.sources, &problems, color)?;

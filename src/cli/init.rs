@@ -42,10 +42,41 @@ const STARTER: &[(&str, &str)] = &[
 pub struct Args {
     #[command(flatten)]
     pub book: BookArg,
+
+    /// Copy the built-in theme into themes/NAME/ for editing (default name: custom). Works in an
+    /// existing book too.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "custom")]
+    pub theme: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let root = &args.book.dir;
+    if let Some(name) = &args.theme {
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid || name == "default" {
+            anyhow::bail!("`{name}` cannot be a theme name: use letters, digits, `-` and `_` (and not `default`)");
+        }
+        if !root.join("book.toml").exists() {
+            write_starter(root)?;
+        }
+        let dir = root.join("themes").join(name);
+        let (written, skipped) = write_files(
+            &dir,
+            crate::theme::DEFAULT_THEME.iter().map(|(p, b)| (*p, *b)),
+        )?;
+        for p in &skipped {
+            eprintln!("kept existing {}", p.display());
+        }
+        eprintln!(
+            "copied the built-in theme into {} ({} files); to use it, set `theme = \"{name}\"` under [output.html] in book.toml",
+            dir.display(),
+            written.len()
+        );
+        return Ok(0);
+    }
     if root.join("book.toml").exists() {
         anyhow::bail!(
             "{} already has a book.toml; nothing was changed",
@@ -67,9 +98,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 /// Writes the starter files that do not exist yet; never replaces a file.
 fn write_starter(root: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    write_files(root, STARTER.iter().map(|(p, t)| (*p, t.as_bytes())))
+}
+
+/// Writes `files` under `root`, keeping any file that already exists.
+fn write_files<'a>(
+    root: &Path,
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut written = Vec::new();
     let mut skipped = Vec::new();
-    for (rel, text) in STARTER {
+    for (rel, text) in files {
         let path = root.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -81,7 +120,7 @@ fn write_starter(root: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
             .open(&path)
         {
             Ok(mut f) => {
-                std::io::Write::write_all(&mut f, text.as_bytes())
+                std::io::Write::write_all(&mut f, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 written.push(path);
             }

@@ -20,6 +20,7 @@ use crate::document::{DocKind, Status};
 use crate::highlight::escape_html;
 use crate::model::Model;
 use crate::paths;
+use crate::progress::Progress;
 use crate::theme::Theme;
 use views::*;
 
@@ -54,7 +55,7 @@ pub type PageCache = HashMap<String, (u64, Arc<[u8]>)>;
 
 /// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
 pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_cached(model, theme, &PageCache::new()).map(|(files, _)| files)
+    render_cached(model, theme, &PageCache::new(), &Progress::none()).map(|(files, _)| files)
 }
 
 /// Like [`render`], reusing pages of `previous` (rendered with the same theme) whose data has
@@ -63,11 +64,13 @@ pub fn render_cached(
     model: &Model,
     theme: &Theme,
     previous: &PageCache,
+    progress: &Progress,
 ) -> Result<(Vec<OutputFile>, PageCache), Vec<Diagnostic>> {
     let tera = templates(theme)?;
     let views = Views::new(model);
     let site = site_view(model);
     let pages = pages(model, &views);
+    progress.stage("rendering", pages.len());
 
     let rendered: Vec<Result<(OutputFile, u64), Diagnostic>> = pages
         .into_par_iter()
@@ -77,6 +80,7 @@ pub fn render_cached(
             ctx.insert("root", &paths::root_of(&page.path));
             ctx.insert("nav", page.nav);
             ctx.insert("page_title", &page.title);
+            progress.inc();
             let key = context_hash(page.template, &ctx);
             if let Some((k, bytes)) = previous.get(&page.path) {
                 if *k == key {
@@ -129,6 +133,13 @@ pub fn render_cached(
         files.push(OutputFile {
             path: format!("static/{name}"),
             contents: Contents::Bytes(bytes.clone().into()),
+        });
+    }
+    let html = &model.settings.config.output.html;
+    for extra in html.extra_css.iter().chain(html.logo.iter()) {
+        files.push(OutputFile {
+            path: book_static(extra),
+            contents: Contents::Copy(model.settings.root.join(extra)),
         });
     }
     for asset in &model.assets {
@@ -195,6 +206,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 fn site_view(model: &Model) -> SiteView<'_> {
     let book = &model.settings.config.book;
+    let html = &model.settings.config.output.html;
     SiteView {
         title: &book.title,
         organization: book.organization.as_deref(),
@@ -202,7 +214,23 @@ fn site_view(model: &Model) -> SiteView<'_> {
         language: &book.language,
         edition: &model.catalog.edition,
         generator: format!("policybook {}", env!("CARGO_PKG_VERSION")),
+        extra_css: html
+            .extra_css
+            .iter()
+            .map(|p| paths::encode(&book_static(p)))
+            .collect(),
+        logo: html.logo.as_ref().map(|p| paths::encode(&book_static(p))),
     }
+}
+
+/// Where a file the book adds through book.toml (stylesheet, logo) is published.
+fn book_static(path: &std::path::Path) -> String {
+    format!(
+        "static/book/{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    )
 }
 
 fn pages(model: &Model, views: &Views) -> Vec<Page> {

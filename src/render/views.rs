@@ -17,6 +17,9 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub edition: &'a str,
     pub generator: String,
+    /// Site paths of the book's own stylesheets and logo (`static/book/...`).
+    pub extra_css: Vec<String>,
+    pub logo: Option<String>,
 }
 
 /// A document as a row in a list.

@@ -277,3 +277,55 @@ fn book_dir_argument_and_odd_file_names() {
     assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
     assert!(Path::new(&site).join(".policybook-site").is_file());
 }
+
+#[test]
+fn init_theme_copies_the_built_in_theme_for_editing() {
+    let book = Book::fixture("small");
+    let run = book.run(&["init", "--theme", "corp"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("theme = \"corp\""), "{}", run.stderr);
+    assert!(book
+        .root
+        .join("themes/corp/templates/document.html")
+        .is_file());
+    let css = book.read("themes/corp/static/style.css");
+    book.write(
+        "themes/corp/static/style.css",
+        &format!("{css}\n/* corporate */\n"),
+    );
+    book.write("branding/extra.css", ".brand { letter-spacing: .02em; }\n");
+    book.write(
+        "branding/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[output.html]\ntheme = \"corp\"\nextra-css = [\"branding/extra.css\"]\nlogo = \"branding/logo.svg\"\n"),
+    );
+    let site = built(&book);
+    assert!(std::fs::read_to_string(site.join("static/style.css"))
+        .unwrap()
+        .ends_with("/* corporate */\n"));
+    assert!(site.join("static/book/extra.css").is_file());
+    assert!(site.join("static/book/logo.svg").is_file());
+    let page = std::fs::read_to_string(site.join("docs/policies/security-policy.html")).unwrap();
+    assert!(page.contains(r#"<link rel="stylesheet" href="../../static/book/extra.css">"#));
+    assert!(page.contains(r#"src="../../static/book/logo.svg""#));
+    assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+    // A second init keeps the edited theme.
+    assert_eq!(book.run(&["init", "--theme", "corp"]).code, 0);
+    assert!(book
+        .read("themes/corp/static/style.css")
+        .ends_with("/* corporate */\n"));
+    // A missing file is a located error.
+    book.write(
+        "book.toml",
+        &book
+            .read("book.toml")
+            .replace("branding/logo.svg", "branding/nope.svg"),
+    );
+    let run = book.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("branding/nope.svg"), "{}", run.stdout);
+}
