@@ -85,7 +85,7 @@ impl Engine {
         let (mut files, pages) = match render::render_cached(
             model,
             &theme,
-            &self.pages,
+            Some(&self.pages),
             &crate::progress::Progress::none(),
         ) {
             Ok(rendered) => rendered,

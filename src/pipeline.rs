@@ -165,8 +165,7 @@ pub fn site_files(
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
     let theme = theme::load(model.settings.theme_dir().as_deref())?;
-    let previous = render::PageCache::new();
-    let mut files = match render::render_cached(model, &theme, &previous, progress) {
+    let mut files = match render::render_cached(model, &theme, None, progress) {
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };

@@ -55,15 +55,16 @@ pub type PageCache = HashMap<String, (u64, Arc<[u8]>)>;
 
 /// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
 pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_cached(model, theme, &PageCache::new(), &Progress::none()).map(|(files, _)| files)
+    render_cached(model, theme, None, &Progress::none()).map(|(files, _)| files)
 }
 
 /// Like [`render`], reusing pages of `previous` (rendered with the same theme) whose data has
-/// not changed; also returns the cache for the next round and how many pages were rendered.
+/// not changed. With a `previous` cache (even an empty one), also returns the cache for the next
+/// round; without, pages are not hashed at all.
 pub fn render_cached(
     model: &Model,
     theme: &Theme,
-    previous: &PageCache,
+    previous: Option<&PageCache>,
     progress: &Progress,
 ) -> Result<(Vec<OutputFile>, PageCache), Vec<Diagnostic>> {
     let tera = templates(theme)?;
@@ -81,8 +82,8 @@ pub fn render_cached(
             ctx.insert("nav", page.nav);
             ctx.insert("page_title", &page.title);
             progress.inc();
-            let key = context_hash(page.template, &ctx);
-            if let Some((k, bytes)) = previous.get(&page.path) {
+            let key = previous.map_or(0, |_| context_hash(page.template, &ctx));
+            if let Some((k, bytes)) = previous.and_then(|p| p.get(&page.path)) {
                 if *k == key {
                     let file = OutputFile {
                         path: page.path,
@@ -110,7 +111,7 @@ pub fn render_cached(
     for r in rendered {
         match r {
             Ok((f, key)) => {
-                if let Contents::Bytes(bytes) = &f.contents {
+                if let (Some(_), Contents::Bytes(bytes)) = (previous, &f.contents) {
                     cache.insert(f.path.clone(), (key, bytes.clone()));
                 }
                 files.push(f);
