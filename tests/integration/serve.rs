@@ -180,3 +180,47 @@ fn a_busy_port_is_explained() {
         run.stderr
     );
 }
+
+#[test]
+fn watch_rebuilds_the_site_on_disk_after_a_save() {
+    let book = Book::fixture("small");
+    let out = book.outside().join("site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policybook"))
+        .args([
+            "watch",
+            "--as-of",
+            "2026-11-22",
+            "-d",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(&book.root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let page = out.join("docs/policies/security-policy.html");
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline && !what() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        what()
+    };
+    let first = wait_for(&|| page.is_file());
+    // An editor's atomic save: write a temporary file, then rename it over the document.
+    let doc = book.root.join("content/policies/security-policy.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(
+        doc.with_extension("md.tmp"),
+        format!("{text}\nSaved by an editor.\n"),
+    )
+    .unwrap();
+    std::fs::rename(doc.with_extension("md.tmp"), &doc).unwrap();
+    let rebuilt = wait_for(&|| {
+        std::fs::read_to_string(&page).is_ok_and(|p| p.contains("Saved by an editor."))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first, "the first build was written");
+    assert!(rebuilt, "the save was rebuilt");
+}
