@@ -248,8 +248,32 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    out.html = if options.allow_html {
+        sanitize(&html)
+    } else {
+        html
+    };
     out
+}
+
+/// Raw HTML a book allows still must not run script: ammonia keeps formatting and removes
+/// `<script>`, event handlers, `style` and URLs with other schemes than http(s), mailto and tel.
+fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(&["class", "id", "title", "aria-label", "aria-hidden", "role"])
+        .add_tags(&[
+            "kbd",
+            "mark",
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "input",
+        ])
+        .add_tag_attributes("input", &["type", "checked", "disabled"])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(None);
+    b.clean(html).to_string()
 }
 
 /// Resolves one link; `None` drops the link (its text stays).
@@ -536,6 +560,20 @@ mod tests {
         assert!(!r.html.contains("<b "));
         let r = render("<b>ok</b>\n", &Book, RenderOptions { allow_html: true });
         assert!(r.html.contains("<b>ok</b>"));
+        let r = render(
+            "<b onclick=\"x()\">ok</b><script>alert(1)</script><a href=\"javascript:x\">l</a><img src=x onerror=alert(1)>\n\n[[A.5.15]]\n",
+            &Book,
+            RenderOptions { allow_html: true },
+        );
+        for bad in ["onclick", "<script", "javascript:", "onerror"] {
+            assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+        }
+        assert!(r.html.contains("<b>ok</b>"));
+        assert!(
+            r.html.contains("href=\"../controls/A.5.15.html\""),
+            "our links survive: {}",
+            r.html
+        );
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     write_with(dest, files, &Progress::none())
 }
 
-/// [`write`], reporting each file written to `progress`.
+/// [`write()`], reporting each file written to `progress`.
 pub fn write_with(dest: &Path, files: &[OutputFile], progress: &Progress) -> anyhow::Result<()> {
     let parent = dest.parent().context("the output folder has no parent")?;
     let name = dest

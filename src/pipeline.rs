@@ -59,7 +59,7 @@ pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
     check_with(root, as_of, BodyCache::new())
 }
 
-/// [`check`], reusing the rendered bodies of an earlier build of the same book.
+/// [`check()`], reusing the rendered bodies of an earlier build of the same book.
 pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::Result<Checked> {
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
