@@ -255,9 +255,14 @@ fn sniff_id(text: &str) -> Option<String> {
 /// True for the characters a document id may hold: they must survive `[[id]]` and file names.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && id.chars().all(|c| {
+            c.is_alphanumeric()
+                || c == '-'
+                || c == '_'
+                || c == '.'
+                // Accents typed as combining marks (macOS file names, some keyboards).
+                || unicode_normalization::char::is_combining_mark(c)
+        })
         && !id.starts_with('.')
 }
 

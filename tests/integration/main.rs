@@ -5,5 +5,6 @@ mod build;
 mod check;
 mod common;
 mod example;
+mod hostile;
 mod init;
 mod serve;

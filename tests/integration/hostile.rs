@@ -1,0 +1,362 @@
+//! Hostile inputs: each case is a small book (or a command against one) with its exact outcome.
+//!
+//! After every case nothing outside the output folder has changed, and no run panicked (the
+//! harness fails on any panic message).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::{broken_links, json_report, tree, Book};
+
+/// What a case must produce.
+enum Expect {
+    /// `check` exits 1 with this error (code, file, line).
+    Error(&'static str, &'static str, u64),
+    /// `check` exits 0 and reports this warning (code, file, line; line 0: no place).
+    Warning(&'static str, &'static str, u64),
+    /// `build` succeeds; the page contains every `yes` and none of the `no` strings.
+    Page(
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+    /// `build` with these extra arguments exits with this code, its stderr containing the text.
+    Refused(&'static [&'static str], i32, &'static str),
+}
+
+struct Case {
+    name: &'static str,
+    files: Vec<(String, Vec<u8>)>,
+    toml: &'static str,
+    expect: Expect,
+}
+
+const FM: &str = "---\nid: DOC-1\ntitle: A document\nstatus: draft\nclauses: [\"5.2\"]\n---\n";
+
+fn case(name: &'static str, files: &[(&str, &[u8])], expect: Expect) -> Case {
+    Case {
+        name,
+        files: files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect(),
+        toml: "",
+        expect,
+    }
+}
+
+fn doc(name: &'static str, text: &str, expect: Expect) -> Case {
+    case(name, &[("content/doc.md", text.as_bytes())], expect)
+}
+
+fn body(name: &'static str, markdown: &str, expect: Expect) -> Case {
+    doc(name, &format!("{FM}{markdown}\n"), expect)
+}
+
+fn fm(yaml: &str) -> String {
+    format!("---\n{yaml}\n---\nBody.\n")
+}
+
+fn cases() -> Vec<Case> {
+    use Expect::*;
+    let page = "book/docs/doc.html";
+    let mut bomb = String::from("id: X\ntitle: T\na0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+    for i in 1..10 {
+        let p = format!("*a{}", i - 1);
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{p},{p},{p},{p},{p},{p},{p},{p},{p},{p}]\n"
+        ));
+    }
+    let deep = format!("id: X\ntitle: {}", "[".repeat(20_000));
+    let long_line = format!("{FM}{}\n", "word ".repeat(1_800_000));
+    let too_big = format!("{FM}{}\n", "x".repeat(11 * 1024 * 1024));
+    let many: Vec<(String, Vec<u8>)> = (0..2000)
+        .map(|i| {
+            let next = (i + 1) % 2000;
+            let text = format!("---\nid: D-{i}\ntitle: Document {i}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\ncontrols: [\"A.5.{}\"]\nrelated: [D-{next}]\n---\nSee [[D-{next}]].\n", i % 37 + 1);
+            (format!("content/many/d{i:04}.md"), text.into_bytes())
+        })
+        .collect();
+    vec![
+        // Front matter.
+        doc("no front matter", "# Just a heading\n", Error("missing-front-matter", "content/doc.md", 1)),
+        doc("empty file", "", Error("missing-front-matter", "content/doc.md", 1)),
+        doc("unterminated front matter", "---\nid: DOC-1\ntitle: T\n", Error("unterminated-front-matter", "content/doc.md", 1)),
+        doc("tab indentation", &fm("id: DOC-1\ntitle: T\nclauses:\n\t- \"5.2\""), Error("yaml-syntax", "content/doc.md", 5)),
+        doc("duplicate key", &fm("id: DOC-1\ntitle: T\nstatus: draft\nid: DOC-2"), Error("duplicate-key", "content/doc.md", 5)),
+        doc("a string where a list belongs", &fm("id: DOC-1\ntitle: T\ncontrols: A.5.1"), Error("yaml-syntax", "content/doc.md", 4)),
+        doc("a list where a string belongs", &fm("id: DOC-1\ntitle: [a, b]"), Error("yaml-syntax", "content/doc.md", 3)),
+        doc("bare version 1.10", &fm("id: DOC-1\ntitle: T\nversion: 1.10"), Error("unquoted-value", "content/doc.md", 4)),
+        doc("bare integer version", &fm("id: DOC-1\ntitle: T\nversion: 2"), Error("unquoted-value", "content/doc.md", 4)),
+        doc("bare clause 6.1", &fm("id: DOC-1\ntitle: T\nclauses: [6.1]"), Error("unquoted-value", "content/doc.md", 4)),
+        doc("boolean status", &fm("id: DOC-1\ntitle: T\nstatus: true"), Error("unquoted-value", "content/doc.md", 4)),
+        doc("yes is text", &fm("id: DOC-1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\nowner: yes\nclassification: off"), Page(page, &[">yes<", ">off<"], &[])),
+        doc("impossible date", &fm("id: DOC-1\ntitle: T\neffective: 2026-02-30"), Error("invalid-date", "content/doc.md", 4)),
+        doc("date in another format", &fm("id: DOC-1\ntitle: T\nreview_by: 15/01/2027"), Error("invalid-date", "content/doc.md", 4)),
+        doc("unknown control", &fm("id: DOC-1\ntitle: T\ncontrols: [\"A.5.99\"]"), Error("unknown-control", "content/doc.md", 4)),
+        doc("2013 control id", &fm("id: DOC-1\ntitle: T\ncontrols:\n  - A.9.2.1"), Error("unknown-control", "content/doc.md", 5)),
+        doc("unknown clause", &fm("id: DOC-1\ntitle: T\nclauses: [\"11.1\"]"), Error("unknown-clause", "content/doc.md", 4)),
+        doc("unknown key", &fm("id: DOC-1\ntitle: T\nreviewer: Bob"), Error("unknown-key", "content/doc.md", 4)),
+        doc("missing id", &fm("title: T"), Error("missing-field", "content/doc.md", 1)),
+        doc("empty title", &fm("id: DOC-1\ntitle:"), Error("missing-field", "content/doc.md", 3)),
+        doc("id with spaces", &fm("id: DOC 1\ntitle: T"), Error("invalid-id", "content/doc.md", 2)),
+        doc("id that is a control id", &fm("id: A.5.1\ntitle: T"), Error("ambiguous-id", "content/doc.md", 2)),
+        doc("front matter that is a list", &fm("- id\n- title"), Error("yaml-syntax", "content/doc.md", 2)),
+        // Strict keys stop a billion-laughs document at its first anchor, before any expansion.
+        doc("alias bomb", &fm(&bomb), Error("unknown-key", "content/doc.md", 4)),
+        doc("deep nesting", &fm(&deep), Error("yaml-syntax", "content/doc.md", 3)),
+        doc("front matter only", FM, Page(page, &["A document"], &[])),
+        case("utf-8 byte order mark", &[("content/doc.md", format!("\u{feff}{FM}Body.\n").as_bytes())], Page(page, &["Body."], &[])),
+        doc("crlf line endings", &format!("{FM}## Scope\n\n[x](#scope)\n").replace('\n', "\r\n"), Page(page, &["href=\"#scope\"", "id=\"scope\""], &[])),
+        case("invalid utf-8", &[("content/doc.md", b"---\nid: DOC-1\ntitle: T\xff\xfe\n---\n")], Error("invalid-utf8", "content/doc.md", 3)),
+        case(
+            "ids differing only in case",
+            &[("content/a.md", fm("id: POL-1\ntitle: A").as_bytes()), ("content/b.md", fm("id: pol-1\ntitle: B").as_bytes())],
+            Error("duplicate-id", "content/b.md", 2),
+        ),
+        case(
+            "ids differing only in unicode normalisation",
+            &[("content/a.md", fm("id: POL-\u{e9}\ntitle: A").as_bytes()), ("content/b.md", fm("id: POL-e\u{301}\ntitle: B").as_bytes())],
+            Error("duplicate-id", "content/b.md", 2),
+        ),
+        // Markdown.
+        body("raw script", "<script>alert(1)</script>", Page(page, &["&lt;script&gt;alert(1)&lt;/script&gt;"], &["<script>alert"])),
+        body("event handler attribute", "<img src=x onerror=alert(1)>", Page(page, &["&lt;img src=x onerror=alert(1)&gt;"], &["<img src=x"])),
+        body("javascript link", "[x](javascript:alert(1))", Warning("unsafe-link", "content/doc.md", 7)),
+        body("entity-encoded javascript link", "[x](&#106;avascript:alert(1))", Warning("unsafe-link", "content/doc.md", 7)),
+        body("data link", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", Warning("unsafe-link", "content/doc.md", 7)),
+        body("javascript image", "![x](javascript:alert(1))", Warning("unsafe-link", "content/doc.md", 7)),
+        body("unsafe links never reach the page", "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(2))", Page(page, &["<p>x y</p>"], &["javascript:", "JaVaScRiPt"])),
+        body("heading attributes are text", "# Title {onclick=alert(1)}", Page(page, &["{onclick=alert(1)}"], &[" onclick="])),
+        body("template syntax is text", "{{ config.secret }} {% include \"x\" %} {# c #}", Page(page, &["{{ config.secret }}", "{% include \"x\" %}", "{# c #}"], &[])),
+        doc("html in front matter", &fm("id: DOC-1\ntitle: <img src=x onerror=alert(1)>\nstatus: draft\nclauses: [\"5.2\"]\nowner: \"<b>boss</b>\""), Page(page, &["&lt;img src=x onerror=alert(1)&gt;", "&lt;b&gt;boss&lt;/b&gt;"], &["<img src=x", "<b>boss"])),
+        body("100,000 brackets", &"[".repeat(100_000), Page(page, &["[[["], &[])),
+        body("100,000 quote levels", &format!("{} deep", ">".repeat(100_000)), Page(page, &["deep"], &[])),
+        body("100,000 list levels", &"- ".repeat(100_000), Page(page, &["A document"], &[])),
+        doc("a 9 MB single line", &long_line, Page(page, &["word word"], &[])),
+        doc("a file over the size limit", &too_big, Error("unreadable-file", "", 0)),
+        Case {
+            name: "allowed raw html is sanitised",
+            files: vec![("content/doc.md".into(), format!("{FM}<b onclick=\"x()\">bold</b><script>alert(1)</script><a href=\"javascript:x\">l</a><iframe src=\"https://e.example\"></iframe>\n").into_bytes())],
+            toml: "[output.html]\nallow-html = true\n",
+            expect: Page(page, &["<b>bold</b>"], &["onclick", "<script>alert", "javascript:", "<iframe"]),
+        },
+        // References.
+        body("unknown wiki link", "See [[POL-404]].", Error("unknown-reference", "content/doc.md", 7)),
+        body("link to a missing document", "See [it](missing.md).", Error("broken-link", "content/doc.md", 7)),
+        body("link to a missing anchor", "## Scope\n\nSee [it](#scoop).", Error("broken-anchor", "content/doc.md", 9)),
+        body("link out of the content folder", "See [it](../../../etc/passwd).", Error("link-outside-content", "content/doc.md", 7)),
+        body("missing image", "![diagram](img/none.png)", Error("broken-link", "content/doc.md", 7)),
+        case(
+            "the same id in two files",
+            &[("content/a.md", fm("id: POL-1\ntitle: A").as_bytes()), ("content/b/a.md", fm("id: POL-1\ntitle: B").as_bytes())],
+            Error("duplicate-id", "content/b/a.md", 2),
+        ),
+        case(
+            "a cycle in related",
+            &[
+                ("content/a.md", fm("id: A-1\ntitle: A\nstatus: draft\nclauses: [\"5.2\"]\nrelated: [B-1]").as_bytes()),
+                ("content/b.md", fm("id: B-1\ntitle: B\nstatus: draft\nclauses: [\"5.2\"]\nrelated: [A-1]").as_bytes()),
+            ],
+            Page("book/docs/a.html", &["B-1"], &[]),
+        ),
+        doc("a document related to itself", &fm("id: DOC-1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\nrelated: [DOC-1]"), Warning("self-reference", "content/doc.md", 6)),
+        // The file system.
+        case(
+            "names with spaces, unicode, #, ? and %",
+            &[
+                ("content/a b/ünï #1?%.md", fm("id: ODD-1\ntitle: Odd\nstatus: draft\nclauses: [\"5.2\"]").as_bytes()),
+                ("content/index.md", format!("{FM}[odd](a%20b/%C3%BCn%C3%AF%20%231%3F%25.md) [[ODD-1]]\n").replace("DOC-1", "IDX").as_bytes()),
+            ],
+            Page("book/docs/index.html", &["href=\"../docs/a%20b/%C3%BCn%C3%AF%20%231%3F%25.html\""], &[]),
+        ),
+        case(
+            "names that collide on a case-insensitive file system",
+            &[("content/Policy.md", fm("id: P-1\ntitle: A").as_bytes()), ("content/policy.md", fm("id: P-2\ntitle: B").as_bytes())],
+            Error("page-collision", "content/policy.md", 2),
+        ),
+        Case { name: "two thousand documents", files: many, toml: "", expect: Page("book/docs/many/d1999.html", &["D-0"], &[]) },
+        doc("output folder is the book root", FM, Refused(&["-d", "."], 2, "refusing")),
+        doc("output folder is the content folder", FM, Refused(&["-d", "content"], 2, "refusing")),
+        doc("output folder is the file-system root", FM, Refused(&["-d", "/"], 2, "refusing")),
+        doc("output folder contains the book", FM, Refused(&["-d", ".."], 2, "refusing")),
+        doc("output folder cannot be written", FM, Refused(&["-d", "/proc/policybook-site"], 2, "error")),
+        Case {
+            name: "an unknown key in book.toml",
+            files: vec![("content/doc.md".into(), FM.as_bytes().to_vec())],
+            toml: "[build]\noutput-directory = \"site\"\n",
+            expect: Error("config-unknown-key", "book.toml", 4),
+        },
+    ]
+}
+
+#[cfg(unix)]
+fn special_cases(book: &Book, name: &str) {
+    let content = book.root.join("content");
+    match name {
+        "a symlink out of the book" => {
+            std::os::unix::fs::symlink("/etc/passwd", content.join("passwd.md")).unwrap();
+        }
+        "a symlink loop" => {
+            std::os::unix::fs::symlink("..", content.join("loop")).unwrap();
+        }
+        "a named pipe" => {
+            let _ = std::process::Command::new("mkfifo")
+                .arg(content.join("pipe.md"))
+                .status();
+        }
+        _ => {}
+    }
+}
+
+/// Everything under `dir` except the output folder, so a case can prove it touched nothing else.
+fn outside_output(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(dir)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("book-src/book/"))
+        .collect()
+}
+
+fn run_case(c: &Case) -> Result<(), String> {
+    let book = Book::empty();
+    book.write(
+        "book.toml",
+        &format!("[book]\ntitle = \"Hostile\"\n{}", c.toml),
+    );
+    for (path, bytes) in &c.files {
+        let p = book.root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    #[cfg(unix)]
+    special_cases(&book, c.name);
+    let before = outside_output(&book.outside());
+    let check = book.run(&["check", "--format", "json", "--as-of", "2026-11-22"]);
+    let report = json_report(&check);
+    let diagnostics: Vec<(String, String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap_or("").to_string(),
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let has = |severity: &str, code: &str, file: &str, line: u64| {
+        diagnostics
+            .iter()
+            .any(|d| d.0 == severity && d.1 == code && d.2 == file && d.3 == line)
+    };
+    let result = match &c.expect {
+        Expect::Error(code, file, line) => {
+            if check.code != 1 {
+                Err(format!("check exited {}", check.code))
+            } else if !has("error", code, file, *line) {
+                Err(format!(
+                    "no error {code} at {file}:{line} in {diagnostics:?}"
+                ))
+            } else {
+                let build = book.run(&["build", "--as-of", "2026-11-22"]);
+                if build.code != 1 || book.root.join("book").exists() {
+                    Err(format!("build exited {} and wrote a site", build.code))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        Expect::Warning(code, file, line) => {
+            if check.code != 0 {
+                Err(format!("check exited {}: {diagnostics:?}", check.code))
+            } else if !has("warning", code, file, *line) {
+                Err(format!(
+                    "no warning {code} at {file}:{line} in {diagnostics:?}"
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Expect::Page(path, yes, no) => {
+            let build = book.run(&["build", "--as-of", "2026-11-22"]);
+            if check.code != 0 || build.code != 0 {
+                Err(format!(
+                    "check exited {}, build {}: {}",
+                    check.code, build.code, build.stderr
+                ))
+            } else {
+                let page = std::fs::read_to_string(book.root.join(path)).unwrap_or_default();
+                let missing: Vec<_> = yes.iter().filter(|y| !page.contains(*y)).collect();
+                let present: Vec<_> = no.iter().filter(|n| page.contains(*n)).collect();
+                let broken = broken_links(&book.root.join("book"));
+                if !missing.is_empty() || !present.is_empty() || !broken.is_empty() {
+                    Err(format!(
+                        "{path}: missing {missing:?}, present {present:?}, broken links {broken:?}"
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+        Expect::Refused(args, code, text) => {
+            let mut full = vec!["build", "--as-of", "2026-11-22"];
+            full.extend_from_slice(args);
+            let build = book.run(&full);
+            if build.code != *code || !build.stderr.contains(text) {
+                Err(format!(
+                    "build {args:?} exited {}: {}",
+                    build.code, build.stderr
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    };
+    let after = outside_output(&book.outside());
+    if before != after {
+        let changed: Vec<_> = after
+            .keys()
+            .filter(|k| before.get(*k) != after.get(*k))
+            .chain(before.keys().filter(|k| !after.contains_key(*k)))
+            .collect();
+        return Err(format!("files outside the output changed: {changed:?}"));
+    }
+    result
+}
+
+#[test]
+fn hostile_inputs_get_exact_answers_and_touch_nothing_else() {
+    let mut all = cases();
+    #[cfg(unix)]
+    {
+        all.push(case(
+            "a symlink out of the book",
+            &[("content/doc.md", FM.as_bytes())],
+            Expect::Warning("symlink-skipped", "", 0),
+        ));
+        all.push(case(
+            "a symlink loop",
+            &[("content/doc.md", FM.as_bytes())],
+            Expect::Warning("symlink-skipped", "", 0),
+        ));
+        all.push(case(
+            "a named pipe",
+            &[("content/doc.md", FM.as_bytes())],
+            Expect::Page("book/docs/doc.html", &["A document"], &[]),
+        ));
+    }
+    assert!(all.len() >= 60, "{} cases", all.len());
+    let failures: Vec<String> = all
+        .iter()
+        .filter_map(|c| run_case(c).err().map(|e| format!("{}: {e}", c.name)))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
