@@ -42,3 +42,5 @@ pub mod serve;
 pub mod theme;
 pub mod watch;
 pub mod yaml;
+/// The date type of `--as-of` dates, for callers of [`pipeline`].
+pub use chrono::NaiveDate;

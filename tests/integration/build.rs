@@ -329,3 +329,91 @@ fn init_theme_copies_the_built_in_theme_for_editing() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("branding/nope.svg"), "{}", run.stdout);
 }
+
+/// Kills builds at many points; the output is always the whole previous site or the whole new
+/// one, and a later build leaves no staging folder behind.
+#[test]
+fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
+    let book = Book::empty();
+    book.write("book.toml", "[book]\ntitle = \"Kill\"\n");
+    let write_docs = |marker: &str| {
+        for i in 0..600 {
+            book.write(
+                &format!("content/d{i:03}.md"),
+                &format!("---\nid: D-{i}\ntitle: Doc {i}\nstatus: draft\nclauses: [\"5.2\"]\n---\n{marker} {}\n", "text ".repeat(200)),
+            );
+        }
+    };
+    write_docs("OLD");
+    let site = built(&book);
+    let old = tree(&site);
+    write_docs("NEW");
+    // Kill at fractions of a whole build's time, so some kills land while the site is written.
+    let started = std::time::Instant::now();
+    assert_eq!(book.run(&["build", "-d", "../timing"]).code, 0);
+    let whole = started.elapsed().as_millis() as u64;
+    let pages: Vec<String> = old
+        .keys()
+        .filter(|p| p.starts_with("docs/"))
+        .cloned()
+        .collect();
+    let mut saw_new = false;
+    let mut mid_write = 0;
+    for step in 0..30u64 {
+        // Writing comes last: most kills aim at the second half of the build.
+        let delay = if step < 5 {
+            whole * step / 10
+        } else {
+            whole / 2 + whole * (step - 5) / 40
+        };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policybook"))
+            .args(["build"])
+            .current_dir(&book.root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let staging = std::fs::read_dir(&book.root).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("policybook-staging")
+        });
+        mid_write += usize::from(staging);
+        let now = tree(&site);
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            old.keys().collect::<Vec<_>>(),
+            "after {delay} ms"
+        );
+        let new = pages
+            .iter()
+            .filter(|p| String::from_utf8_lossy(&now[*p]).contains("NEW"))
+            .count();
+        assert!(
+            new == 0 || new == pages.len(),
+            "after {delay} ms: {new} of {} pages are new",
+            pages.len()
+        );
+        if new == 0 {
+            assert!(now == old, "after {delay} ms the old site changed");
+        } else {
+            saw_new = true;
+        }
+    }
+    assert!(
+        mid_write > 0,
+        "no kill landed while the new site was being written"
+    );
+    eprintln!("killed {mid_write} builds while writing; the new site was complete after a kill: {saw_new}");
+    built(&book);
+    let leftovers: Vec<String> = std::fs::read_dir(&book.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("policybook"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

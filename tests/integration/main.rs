@@ -7,4 +7,5 @@ mod common;
 mod example;
 mod hostile;
 mod init;
+mod properties;
 mod serve;
