@@ -15,6 +15,9 @@ use crate::diagnostic::{display_path, Diagnostic, FileId, Sources, Span};
 /// Larger Markdown files are refused: no policy is 10 MB, and parsing one would stall a build.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// More Markdown files than this are refused: far beyond any ISMS, and a sign of a wrong folder.
+pub const MAX_DOCUMENTS: usize = 100_000;
+
 /// A Markdown file of the book, its text in [`Sources`].
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -51,6 +54,15 @@ pub fn load(
     content_dir: &Path,
     shown_as: &Path,
     sources: &mut Sources,
+) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
+    load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS)
+}
+
+fn load_at_most(
+    content_dir: &Path,
+    shown_as: &Path,
+    sources: &mut Sources,
+    max_documents: usize,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
@@ -112,6 +124,16 @@ pub fn load(
         }
     }
 
+    if markdown.len() > max_documents {
+        diagnostics.push(
+            Diagnostic::error(
+                "too-many-files",
+                format!("the content folder holds {} Markdown files; the limit is {max_documents}", markdown.len()),
+            )
+            .hint("check `content-dir` in book.toml: it may point at a folder far larger than the book"),
+        );
+        return Ok((content, diagnostics));
+    }
     let read: Vec<(PathBuf, Result<Vec<u8>, String>)> = markdown
         .into_par_iter()
         .map(|rel| {
@@ -199,6 +221,18 @@ mod tests {
         let (text, at) = decode(b"ab\ncd\xFFe".to_vec());
         assert_eq!(at, Some(5));
         assert!(text.starts_with("ab\ncd"));
+    }
+
+    #[test]
+    fn too_many_files_is_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..4 {
+            std::fs::write(dir.path().join(format!("{i}.md")), "x").unwrap();
+        }
+        let mut sources = Sources::default();
+        let (content, d) = load_at_most(dir.path(), Path::new("content"), &mut sources, 3).unwrap();
+        assert_eq!(d[0].code, "too-many-files");
+        assert!(content.documents.is_empty(), "nothing is read");
     }
 
     #[test]
