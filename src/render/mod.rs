@@ -247,14 +247,14 @@ fn pages(model: &Model, views: &Views) -> Vec<Page> {
             title: "Traceability".into(),
             data: Context::new(),
         },
-        clause_matrix(model, views),
-        control_matrix(model, views),
-        chain_page(model, views),
-        reverse_chain_page(model, views),
         soa_page(model, views),
         gaps_page(model, views),
-        print_page(model),
     ];
+    pages.extend(clause_matrix(model, views));
+    pages.extend(control_matrix(model, views));
+    pages.extend(chain_page(model, views));
+    pages.extend(reverse_chain_page(model, views));
+    pages.extend(print_pages(model));
     pages.extend((0..model.documents.len()).map(|i| document_page(model, views, i)));
     pages.extend((0..model.catalog.clauses.len()).map(|i| clause_page(model, views, i)));
     pages.extend((0..model.catalog.controls.len()).map(|i| control_page(model, views, i)));
@@ -575,7 +575,83 @@ fn docs_by_id(model: &Model) -> Vec<usize> {
     order
 }
 
-fn clause_matrix(model: &Model, views: &Views) -> Page {
+/// Matrix rows (documents) per page: pages stay small however large the book.
+const MATRIX_ROWS: usize = 400;
+/// Document rows per page of a chain.
+const CHAIN_ROWS: usize = 1000;
+/// Rendered body bytes per print page.
+const PRINT_BYTES: usize = 2_500_000;
+
+/// Links between the parts of a page split to stay small.
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    parts: Vec<String>,
+}
+
+/// Site path of part `n` (1-based) of a page split in parts: `base.html`, `base-2.html`, ...
+fn part_path(base: &str, n: usize) -> String {
+    if n == 1 {
+        format!("{base}.html")
+    } else {
+        format!("{base}-{n}.html")
+    }
+}
+
+/// One page per part, each with a pager; `make` gets the part's contents and fills the page.
+fn paginate<T>(
+    base: &str,
+    parts: Vec<Vec<T>>,
+    mut make: impl FnMut(Vec<T>, &mut Context) -> (&'static str, &'static str, String),
+) -> Vec<Page> {
+    let total = parts.len().max(1);
+    let links: Vec<String> = (1..=total)
+        .map(|n| paths::encode(&part_path(base, n)))
+        .collect();
+    let mut parts = parts;
+    if parts.is_empty() {
+        parts.push(Vec::new());
+    }
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let mut data = Context::new();
+            let (template, nav, title) = make(part, &mut data);
+            data.insert(
+                "pager",
+                &Pager {
+                    current: i + 1,
+                    total,
+                    parts: links.clone(),
+                },
+            );
+            Page {
+                path: part_path(base, i + 1),
+                template,
+                nav,
+                title: if total > 1 {
+                    format!("{title} ({} of {total})", i + 1)
+                } else {
+                    title
+                },
+                data,
+            }
+        })
+        .collect()
+}
+
+fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        out.push(items.by_ref().take(size).collect());
+    }
+    out
+}
+
+fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
     let cat = &model.catalog;
     let groups: Vec<Group> = cat
         .clauses
@@ -606,22 +682,42 @@ fn clause_matrix(model: &Model, views: &Views) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
-    data.insert("groups", &groups);
-    data.insert("columns", &views.clauses);
-    data.insert("rows", &rows);
-    Page {
-        path: "traceability/clauses.html".into(),
-        template: "matrix-clauses.html",
-        nav: "traceability",
-        title: "Clause × document".into(),
-        data,
-    }
+    paginate(
+        "traceability/clauses",
+        chunks(rows, MATRIX_ROWS),
+        |rows, data| {
+            data.insert("groups", &groups);
+            data.insert("columns", &views.clauses);
+            data.insert("rows", &rows);
+            (
+                "matrix-clauses.html",
+                "traceability",
+                "Clause × document".into(),
+            )
+        },
+    )
 }
 
-fn control_matrix(model: &Model, views: &Views) -> Page {
+fn control_matrix(model: &Model, views: &Views) -> Vec<Page> {
+    let parts = chunks(docs_by_id(model), MATRIX_ROWS);
+    paginate("traceability/controls", parts, |order, data| {
+        let themes = control_matrix_part(model, views, &order);
+        data.insert("themes", &themes);
+        (
+            "matrix-controls.html",
+            "traceability",
+            "Document × Annex A control".into(),
+        )
+    })
+}
+
+/// The theme tables of the control matrix for the documents `order`.
+fn control_matrix_part<'a>(
+    model: &'a Model,
+    views: &Views<'a>,
+    order: &[usize],
+) -> Vec<ThemeMatrix<'a>> {
     let cat = &model.catalog;
-    let order = docs_by_id(model);
     let themes: Vec<ThemeMatrix> = cat
         .themes
         .iter()
@@ -656,23 +752,15 @@ fn control_matrix(model: &Model, views: &Views) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
-    data.insert("themes", &themes);
-    Page {
-        path: "traceability/controls.html".into(),
-        template: "matrix-controls.html",
-        nav: "traceability",
-        title: "Document × Annex A control".into(),
-        data,
-    }
+    themes
 }
 
-fn chain_page(model: &Model, views: &Views) -> Page {
+fn chain_page(model: &Model, views: &Views) -> Vec<Page> {
     let rows = chain_rows(views, &views.clauses, &model.clause_docs, |d| {
         views.controls_of(&sorted(&model.documents[d].controls))
     });
     chain(
-        "traceability/chain.html",
+        "traceability/chain",
         "Clause → document → control",
         "For each clause 4–10: the documents that address it, and the Annex A controls each of those documents addresses.",
         ("Clause", "Annex A controls"),
@@ -680,12 +768,12 @@ fn chain_page(model: &Model, views: &Views) -> Page {
     )
 }
 
-fn reverse_chain_page(model: &Model, views: &Views) -> Page {
+fn reverse_chain_page(model: &Model, views: &Views) -> Vec<Page> {
     let rows = chain_rows(views, &views.controls, &model.control_docs, |d| {
         views.clauses_of(&sorted(&model.documents[d].clauses))
     });
     chain(
-        "traceability/reverse.html",
+        "traceability/reverse",
         "Control → document → clause",
         "For each Annex A control: the documents that address it, and the clauses each of those documents addresses.",
         ("Annex A control", "Clauses"),
@@ -717,24 +805,45 @@ fn chain_rows<'a>(
 }
 
 fn chain(
-    path: &str,
-    title: &str,
+    base: &str,
+    title: &'static str,
     description: &str,
     labels: (&str, &str),
     rows: Vec<ChainRow>,
-) -> Page {
-    let mut data = Context::new();
-    data.insert("rows", &rows);
-    data.insert("description", description);
-    data.insert("from_label", labels.0);
-    data.insert("to_label", labels.1);
-    Page {
-        path: path.into(),
-        template: "chain.html",
-        nav: "traceability",
-        title: title.into(),
-        data,
+) -> Vec<Page> {
+    // Split into parts of about CHAIN_ROWS documents; an item with more continues on the next.
+    let mut parts: Vec<Vec<ChainRow>> = vec![Vec::new()];
+    let mut size = 0;
+    for mut row in rows {
+        loop {
+            let room = CHAIN_ROWS - size;
+            if row.docs.len() <= room {
+                size += row.docs.len().max(1);
+                parts.last_mut().expect("one part").push(row);
+                break;
+            }
+            let rest = row.docs.split_off(room);
+            parts.last_mut().expect("one part").push(ChainRow {
+                item: row.item.clone(),
+                docs: std::mem::take(&mut row.docs),
+            });
+            row.docs = rest;
+            parts.push(Vec::new());
+            size = 0;
+        }
+        if size >= CHAIN_ROWS {
+            parts.push(Vec::new());
+            size = 0;
+        }
     }
+    parts.retain(|p| !p.is_empty());
+    paginate(base, parts, |rows, data| {
+        data.insert("rows", &rows);
+        data.insert("description", description);
+        data.insert("from_label", labels.0);
+        data.insert("to_label", labels.1);
+        ("chain.html", "traceability", title.into())
+    })
 }
 
 fn sorted(indices: &[usize]) -> Vec<usize> {
@@ -892,7 +1001,7 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
 }
 
 /// The whole ISMS on one page for "Save as PDF": documents in the order of the documents page.
-fn print_page(model: &Model) -> Page {
+fn print_pages(model: &Model) -> Vec<Page> {
     #[derive(Serialize)]
     struct Printed<'a> {
         doc: views::DocView<'a>,
@@ -920,13 +1029,50 @@ fn print_page(model: &Model) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
-    data.insert("docs", &docs);
-    Page {
-        path: "print.html".into(),
-        template: "print.html",
-        nav: "print",
-        title: "The whole ISMS".into(),
-        data,
+    // Parts of at most PRINT_BYTES of bodies, so no page grows with the book.
+    let mut parts: Vec<Vec<Printed>> = Vec::new();
+    let mut size = 0;
+    for d in docs {
+        match parts.last_mut() {
+            Some(part) if size + d.body.len() <= PRINT_BYTES || size == 0 => {
+                size += d.body.len();
+                part.push(d);
+            }
+            _ => {
+                size = d.body.len();
+                parts.push(vec![d]);
+            }
+        }
     }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        id: &'a str,
+        title: &'a str,
+        href: String,
+    }
+    let contents: Vec<Entry> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(n, part)| {
+            part.iter().map(move |p| Entry {
+                id: p.doc.id,
+                title: p.doc.title,
+                href: format!(
+                    "{}#{}",
+                    paths::encode(&part_path("print", n + 1)),
+                    paths::encode(&p.anchor)
+                ),
+            })
+        })
+        .collect();
+    let total = parts.len();
+    let mut first = true;
+    paginate("print", parts, |docs, data| {
+        if std::mem::take(&mut first) {
+            data.insert("contents", &contents);
+        }
+        data.insert("docs", &docs);
+        data.insert("parts", &total);
+        ("print.html", "print", "The whole ISMS".into())
+    })
 }

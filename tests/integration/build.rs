@@ -417,3 +417,48 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Matrices, chains and the print view are split into parts, so no page grows with the book.
+#[test]
+fn large_books_get_pages_in_parts() {
+    let book = Book::empty();
+    book.write("book.toml", "[book]\ntitle = \"Large\"\n");
+    for i in 0..900 {
+        book.write(
+            &format!("content/d{i:03}.md"),
+            &format!(
+                "---\nid: D-{i:03}\ntitle: Doc {i}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\ncontrols: [\"A.5.{}\"]\n---\n{}\n",
+                i % 37 + 1,
+                "Policy text. ".repeat(300)
+            ),
+        );
+    }
+    let site = built(&book);
+    let files = tree(&site);
+    for part in [
+        "traceability/clauses-3.html",
+        "traceability/controls-3.html",
+        "traceability/chain.html",
+        "print-2.html",
+    ] {
+        assert!(files.contains_key(part), "{part}");
+    }
+    assert!(
+        !files.contains_key("traceability/clauses-4.html"),
+        "400 rows a part"
+    );
+    let clauses = String::from_utf8_lossy(&files["traceability/clauses-2.html"]);
+    assert!(clauses.contains("Part 2 of 3"), "pager");
+    let print = String::from_utf8_lossy(&files["print.html"]);
+    assert!(
+        print.contains("href=\"print-2.html#doc-D-"),
+        "contents link into later parts"
+    );
+    let largest = files.iter().map(|(p, b)| (b.len(), p)).max().unwrap();
+    assert!(largest.0 < 3_000_000, "largest page {largest:?}");
+    assert!(
+        broken_links(&site).is_empty(),
+        "{:?}",
+        broken_links(&site).first()
+    );
+}
