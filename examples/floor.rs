@@ -26,8 +26,13 @@ fn main() {
     files.par_iter().for_each(|f| {
         let text = std::fs::read_to_string(f).expect("read a file");
         let mut html = String::with_capacity(text.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::ENABLE_TABLES));
-        let target = out.join(f.strip_prefix(content).expect("inside")).with_extension("html");
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(&text, pulldown_cmark::Options::ENABLE_TABLES),
+        );
+        let target = out
+            .join(f.strip_prefix(content).expect("inside"))
+            .with_extension("html");
         std::fs::write(target, html).expect("write a file");
     });
     eprintln!("floor: {} files", files.len());

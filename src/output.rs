@@ -5,8 +5,10 @@
 //! atomic step (Linux `renameat2(RENAME_EXCHANGE)`; two renames elsewhere). A failed or killed
 //! build leaves the previous site exactly as it was; leftovers are removed by the next build.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context as _};
 use rayon::prelude::*;
@@ -110,51 +112,175 @@ pub fn write(dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
 
 /// [`write()`], reporting each file written to `progress`.
 pub fn write_with(dest: &Path, files: &[OutputFile], progress: &Progress) -> anyhow::Result<()> {
-    let parent = dest.parent().context("the output folder has no parent")?;
-    let name = dest
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy()
-        .into_owned();
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    remove_leftovers(parent, &name);
-
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.policybook-staging-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
+    let staging = Staging::begin(dest)?;
     progress.stage("writing", files.len());
-    fill(staging.path(), files, progress)?;
-    let staging = staging.keep();
-    swap_in(&staging, dest).inspect_err(|_| {
-        let _ = std::fs::remove_dir_all(&staging);
-    })?;
-    Ok(())
-}
-
-/// Writes every file under `dir`, folders first, files in parallel.
-fn fill(dir: &Path, files: &[OutputFile], progress: &Progress) -> anyhow::Result<()> {
-    set_public(dir)?;
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for folder in folders {
-        let p = dir.join(folder);
-        std::fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
-    }
     files.par_iter().try_for_each(|f| {
         progress.inc();
-        let target = dir.join(&f.path);
-        match &f.contents {
-            Contents::Bytes(bytes) => std::fs::write(&target, &bytes[..]).map(|_| ()),
-            Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
-        }
-        .with_context(|| format!("cannot write {}", target.display()))
+        staging.put(f)
     })?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT).context("cannot write the site marker")?;
-    Ok(())
+    staging.commit()
+}
+
+/// A new site being written beside the live one.
+///
+/// It starts as hard links to the previous site's files (cheap: no data is copied), and the
+/// site's manifest says what each file held. A file whose content is unchanged stays a link;
+/// a changed one is unlinked and written anew, so the live site's files are never written to.
+/// Files the new build does not produce are removed at [`Staging::commit`], which then swaps
+/// the folders. Dropped without commit, the staging folder is removed and the site is as it was.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    dest: PathBuf,
+    /// Path -> content key, from the previous site's manifest.
+    previous: HashMap<String, String>,
+    /// Path -> content key of every file of the new site.
+    written: Mutex<BTreeMap<String, String>>,
+    folders: Mutex<HashSet<PathBuf>>,
+}
+
+impl Staging {
+    /// Prepares a staging folder for `dest` (already [`guard`]ed).
+    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+        let parent = dest.parent().context("the output folder has no parent")?;
+        let name = dest
+            .file_name()
+            .context("the output folder has no name")?
+            .to_string_lossy()
+            .into_owned();
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_leftovers(parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.policybook-staging-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
+        set_public(dir.path())?;
+        let previous = read_manifest(dest);
+        if !previous.is_empty() {
+            link_tree(dest, dir.path(), &previous);
+        }
+        Ok(Staging {
+            dir,
+            dest: dest.to_path_buf(),
+            previous,
+            written: Mutex::new(BTreeMap::new()),
+            folders: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// Adds one file to the new site; thread-safe.
+    pub fn put(&self, file: &OutputFile) -> anyhow::Result<()> {
+        let key = content_key(&file.contents);
+        let target = self.dir.path().join(&file.path);
+        let unchanged = self.previous.get(&file.path) == Some(&key) && target.is_file();
+        if !unchanged {
+            if let Some(folder) = target.parent() {
+                let known = self
+                    .folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .contains(folder);
+                if !known {
+                    std::fs::create_dir_all(folder)
+                        .with_context(|| format!("cannot create {}", folder.display()))?;
+                    self.folders
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(folder.to_path_buf());
+                }
+            }
+            // Never write through a link into the live site.
+            let _ = std::fs::remove_file(&target);
+            match &file.contents {
+                Contents::Bytes(bytes) => std::fs::write(&target, &bytes[..]).map(|_| ()),
+                Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
+            }
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone(), key);
+        Ok(())
+    }
+
+    /// Removes what the new site no longer has, writes the manifest and swaps the site in.
+    pub fn commit(self) -> anyhow::Result<()> {
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        for path in self.previous.keys().filter(|p| !written.contains_key(*p)) {
+            let stale = self.dir.path().join(path);
+            let _ = std::fs::remove_file(&stale);
+            // Folders left empty go too (remove_dir fails on a folder that still holds files).
+            let mut folder = stale.parent();
+            while let Some(f) = folder.filter(|f| *f != self.dir.path()) {
+                if std::fs::remove_dir(f).is_err() {
+                    break;
+                }
+                folder = f.parent();
+            }
+        }
+        let mut manifest = String::from(MARKER_TEXT);
+        for (path, key) in &written {
+            manifest.push_str(&format!("{key}\t{path}\n"));
+        }
+        std::fs::write(self.dir.path().join(MARKER), manifest)
+            .context("cannot write the site marker")?;
+        let staging = self.dir.keep();
+        swap_in(&staging, &self.dest).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&staging);
+        })
+    }
+}
+
+/// What a file holds, in a few bytes: a hash of the bytes, or for a copied file its size and
+/// modification time (reading it to hash it would cost what copying costs).
+fn content_key(contents: &Contents) -> String {
+    match contents {
+        Contents::Bytes(bytes) => {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            format!("{:016x}", h.finish())
+        }
+        Contents::Copy(source) => {
+            let meta = std::fs::metadata(source).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("copy-{len}-{modified}")
+        }
+    }
+}
+
+/// The manifest of the site at `dest` (empty when there is none or it is not ours).
+fn read_manifest(dest: &Path) -> HashMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(dest.join(MARKER)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(_, p)| !p.split('/').any(|part| part == ".." || part.is_empty()))
+        .map(|(k, p)| (p.to_string(), k.to_string()))
+        .collect()
+}
+
+/// Hard-links the files of the previous site listed in its manifest into `to`.
+fn link_tree(from: &Path, to: &Path, files: &HashMap<String, String>) {
+    let mut folders: HashSet<PathBuf> = HashSet::new();
+    for path in files.keys() {
+        let target = to.join(path);
+        if let Some(folder) = target.parent() {
+            if folders.insert(folder.to_path_buf()) {
+                let _ = std::fs::create_dir_all(folder);
+            }
+        }
+        // Only regular files; a file that cannot be linked is simply written anew.
+        let source = from.join(path);
+        if std::fs::symlink_metadata(&source).is_ok_and(|m| m.file_type().is_file()) {
+            let _ = std::fs::hard_link(source, &target);
+        }
+    }
 }
 
 /// A staging folder is created private; the site must be readable by a web server.
@@ -285,6 +411,42 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("book")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_writes_only_files_whose_bytes_changed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        write(
+            &dest,
+            &[
+                file("same.html", "1"),
+                file("changed.html", "a"),
+                file("gone.html", "x"),
+            ],
+        )
+        .unwrap();
+        let ino = |p: &str| std::fs::metadata(dest.join(p)).unwrap().ino();
+        let (same, changed) = (ino("same.html"), ino("changed.html"));
+        write(&dest, &[file("same.html", "1"), file("changed.html", "b")]).unwrap();
+        assert_eq!(
+            ino("same.html"),
+            same,
+            "an unchanged file is not written again"
+        );
+        assert_ne!(ino("changed.html"), changed);
+        assert_eq!(
+            std::fs::read_to_string(dest.join("changed.html")).unwrap(),
+            "b"
+        );
+        assert!(!dest.join("gone.html").exists());
+        // A manifest entry pointing outside the site is ignored.
+        let marker = std::fs::read_to_string(dest.join(MARKER)).unwrap();
+        std::fs::write(dest.join(MARKER), format!("{marker}0\t../../etc/passwd\n")).unwrap();
+        write(&dest, &[file("same.html", "1")]).unwrap();
+        assert!(std::fs::read_dir(&dest).unwrap().count() == 2);
     }
 
     #[test]

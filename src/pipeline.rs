@@ -175,6 +175,7 @@ pub fn site_files(
 }
 
 /// Renders a checked book and swaps the site in at `dest` (default: the book's output folder).
+/// Pages are written as they are rendered, so the site is never whole in memory.
 pub fn build(
     checked: &Checked,
     dest: Option<&Path>,
@@ -190,16 +191,28 @@ pub fn build(
         &settings.root,
         &settings.content_dir(),
     )?;
-    let files = match site_files(checked, progress)? {
-        Ok(files) => files,
-        Err(diagnostics) => return Ok(Err(diagnostics)),
+    let theme = theme::load(settings.theme_dir().as_deref())?;
+    let staging = output::Staging::begin(&dest)?;
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let sink = |f: render::OutputFile| {
+        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if f.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        staging.put(&f)
     };
-    output::write_with(&dest, &files, progress)?;
+    if let Err(diagnostics) = render::render_to(model, &theme, None, progress, &sink)? {
+        return Ok(Err(diagnostics));
+    }
+    for f in export::all(model)? {
+        sink(f)?;
+    }
+    staging.commit()?;
     progress.finish();
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Ok(Built {
         dest,
-        files: files.len(),
-        pages,
+        files: files.into_inner(),
+        pages: pages.into_inner(),
     }))
 }

@@ -67,15 +67,52 @@ pub fn render_cached(
     previous: Option<&PageCache>,
     progress: &Progress,
 ) -> Result<(Vec<OutputFile>, PageCache), Vec<Diagnostic>> {
-    let tera = templates(theme)?;
+    let files = std::sync::Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    };
+    let cache = match render_to(model, theme, previous, progress, &sink) {
+        Ok(result) => result?,
+        Err(e) => return Err(vec![Diagnostic::error("render-failed", format!("{e:#}"))]),
+    };
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, cache))
+}
+
+/// Where rendered files go: collected in memory, or written out as they come.
+pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
+
+/// Why a page was not rendered.
+enum Failure {
+    Template(Diagnostic),
+    Io(anyhow::Error),
+}
+
+/// Renders every file of the site into `sink`, in parallel, building each page's data only
+/// when it is rendered, so the whole site is never in memory at once. `Err` is a failure of
+/// the sink; `Ok(Err)` holds template problems.
+pub fn render_to(
+    model: &Model,
+    theme: &Theme,
+    previous: Option<&PageCache>,
+    progress: &Progress,
+    sink: &Sink,
+) -> anyhow::Result<Result<PageCache, Vec<Diagnostic>>> {
+    let tera = match templates(theme) {
+        Ok(t) => t,
+        Err(d) => return Ok(Err(d)),
+    };
     let views = Views::new(model);
     let site = site_view(model);
-    let pages = pages(model, &views);
-    progress.stage("rendering", pages.len());
+    let specs = pages(model, &views);
+    progress.stage("rendering", specs.len());
 
-    let rendered: Vec<Result<(OutputFile, u64), Diagnostic>> = pages
+    let rendered: Vec<Result<Option<(String, u64, Arc<[u8]>)>, Failure>> = specs
         .into_par_iter()
-        .map(|page| {
+        .map(|spec| {
+            let page = spec.materialize(model, &views);
             let mut ctx = page.data;
             ctx.insert("site", &site);
             ctx.insert("root", &paths::root_of(&page.path));
@@ -83,40 +120,42 @@ pub fn render_cached(
             ctx.insert("page_title", &page.title);
             progress.inc();
             let key = previous.map_or(0, |_| context_hash(page.template, &ctx));
-            if let Some((k, bytes)) = previous.and_then(|p| p.get(&page.path)) {
-                if *k == key {
-                    let file = OutputFile {
-                        path: page.path,
-                        contents: Contents::Bytes(bytes.clone()),
-                    };
-                    return Ok((file, key));
-                }
-            }
-            match tera.render(page.template, &ctx) {
-                Ok(html) => Ok((
-                    OutputFile {
-                        path: page.path,
-                        contents: Contents::Bytes(html.into_bytes().into()),
-                    },
-                    key,
-                )),
-                Err(e) => Err(template_error(theme, page.template, &e)),
-            }
+            let reused = previous
+                .and_then(|p| p.get(&page.path))
+                .filter(|(k, _)| *k == key)
+                .map(|(_, bytes)| bytes.clone());
+            let bytes: Arc<[u8]> = match reused {
+                Some(bytes) => bytes,
+                None => match tera.render(page.template, &ctx) {
+                    Ok(html) => html.into_bytes().into(),
+                    Err(e) => {
+                        return Err(Failure::Template(template_error(theme, page.template, &e)))
+                    }
+                },
+            };
+            drop(ctx);
+            sink(OutputFile {
+                path: page.path.clone(),
+                contents: Contents::Bytes(bytes.clone()),
+            })
+            .map_err(Failure::Io)?;
+            Ok(previous.map(|_| (page.path, key, bytes)))
         })
         .collect();
-    let mut files =
-        Vec::with_capacity(rendered.len() + theme.statics.len() + model.assets.len() + 1);
     let mut errors = Vec::new();
-    let mut cache = PageCache::with_capacity(rendered.len());
+    let mut cache = PageCache::with_capacity(if previous.is_some() {
+        rendered.len()
+    } else {
+        0
+    });
     for r in rendered {
         match r {
-            Ok((f, key)) => {
-                if let (Some(_), Contents::Bytes(bytes)) = (previous, &f.contents) {
-                    cache.insert(f.path.clone(), (key, bytes.clone()));
-                }
-                files.push(f);
+            Ok(Some((path, key, bytes))) => {
+                cache.insert(path, (key, bytes));
             }
-            Err(d) => {
+            Ok(None) => {}
+            Err(Failure::Io(e)) => return Err(e),
+            Err(Failure::Template(d)) => {
                 if !errors.iter().any(|e: &Diagnostic| e.message == d.message) {
                     errors.push(d);
                 }
@@ -124,34 +163,32 @@ pub fn render_cached(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Ok(Err(errors));
     }
-    files.push(OutputFile {
+    sink(OutputFile {
         path: "search-index.js".into(),
         contents: Contents::Bytes(crate::search::index(model).into()),
-    });
+    })?;
     for (name, bytes) in &theme.statics {
-        files.push(OutputFile {
+        sink(OutputFile {
             path: format!("static/{name}"),
             contents: Contents::Bytes(bytes.clone().into()),
-        });
+        })?;
     }
     let html = &model.settings.config.output.html;
     for extra in html.extra_css.iter().chain(html.logo.iter()) {
-        files.push(OutputFile {
+        sink(OutputFile {
             path: book_static(extra),
             contents: Contents::Copy(model.settings.root.join(extra)),
-        });
+        })?;
     }
     for asset in &model.assets {
-        files.push(OutputFile {
+        sink(OutputFile {
             path: paths::asset_file(&asset.rel),
             contents: Contents::Copy(asset.abs.clone()),
-        });
+        })?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok((files, cache))
+    Ok(Ok(cache))
 }
 
 /// A hash of everything a page's template sees.
@@ -234,7 +271,27 @@ fn book_static(path: &std::path::Path) -> String {
     )
 }
 
-fn pages(model: &Model, views: &Views) -> Vec<Page> {
+/// A page to render: ready, or (for the many per-item pages) described, its data built only
+/// when it is rendered.
+enum PageSpec {
+    Ready(Box<Page>),
+    Document(usize),
+    Clause(usize),
+    Control(usize),
+}
+
+impl PageSpec {
+    fn materialize(self, model: &Model, views: &Views) -> Page {
+        match self {
+            PageSpec::Ready(page) => *page,
+            PageSpec::Document(i) => document_page(model, views, i),
+            PageSpec::Clause(i) => clause_page(model, views, i),
+            PageSpec::Control(i) => control_page(model, views, i),
+        }
+    }
+}
+
+fn pages(model: &Model, views: &Views) -> Vec<PageSpec> {
     let mut pages = vec![
         index_page(model, views),
         documents_page(model, views),
@@ -255,10 +312,14 @@ fn pages(model: &Model, views: &Views) -> Vec<Page> {
     pages.extend(chain_page(model, views));
     pages.extend(reverse_chain_page(model, views));
     pages.extend(print_pages(model));
-    pages.extend((0..model.documents.len()).map(|i| document_page(model, views, i)));
-    pages.extend((0..model.catalog.clauses.len()).map(|i| clause_page(model, views, i)));
-    pages.extend((0..model.catalog.controls.len()).map(|i| control_page(model, views, i)));
-    pages
+    let mut specs: Vec<PageSpec> = pages
+        .into_iter()
+        .map(|p| PageSpec::Ready(Box::new(p)))
+        .collect();
+    specs.extend((0..model.documents.len()).map(PageSpec::Document));
+    specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
+    specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
+    specs
 }
 
 fn index_page(model: &Model, views: &Views) -> Page {
