@@ -84,6 +84,9 @@ pub fn render_cached(
 /// Where rendered files go: collected in memory, or written out as they come.
 pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
 
+/// A rendered page kept for the next round: path, data hash, bytes.
+type Cached = (String, u64, Arc<[u8]>);
+
 /// Why a page was not rendered.
 enum Failure {
     Template(Diagnostic),
@@ -109,7 +112,7 @@ pub fn render_to(
     let specs = pages(model, &views);
     progress.stage("rendering", specs.len());
 
-    let rendered: Vec<Result<Option<(String, u64, Arc<[u8]>)>, Failure>> = specs
+    let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
         .map(|spec| {
             let page = spec.materialize(model, &views);
