@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use policybook::cli::{self, Cli};
 
+/// Rendering thousands of pages allocates millions of small strings; mimalloc does this several
+/// times faster than the system allocator on two cores.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code for usage and I/O failures.
 const EXIT_FAILURE: u8 = 2;
 

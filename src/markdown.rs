@@ -107,6 +107,8 @@ pub struct Rendered {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     pub allow_html: bool,
+    /// Highlight fenced code. Off for `check`, which needs the links, not the colours.
+    pub highlight: bool,
 }
 
 fn parser_options() -> Options {
@@ -146,6 +148,11 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             }
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, text) = code.take().unwrap_or_default();
+                let lang = if options.highlight {
+                    lang
+                } else {
+                    String::new()
+                };
                 Event::Html(code_block(&text, &lang).into())
             }
             Event::Text(t) => {
@@ -558,12 +565,19 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<b "));
-        let r = render("<b>ok</b>\n", &Book, RenderOptions { allow_html: true });
+        let r = render(
+            "<b>ok</b>\n",
+            &Book,
+            RenderOptions {
+                allow_html: true,
+                highlight: true,
+            },
+        );
         assert!(r.html.contains("<b>ok</b>"));
         let r = render(
             "<b onclick=\"x()\">ok</b><script>alert(1)</script><a href=\"javascript:x\">l</a><img src=x onerror=alert(1)>\n\n[[A.5.15]]\n",
             &Book,
-            RenderOptions { allow_html: true },
+            RenderOptions { allow_html: true, highlight: true },
         );
         for bad in ["onclick", "<script", "javascript:", "onerror"] {
             assert!(!r.html.contains(bad), "{bad} in {}", r.html);

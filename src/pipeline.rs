@@ -37,6 +37,31 @@ impl Checked {
     }
 }
 
+/// With `POLICYBOOK_TIMINGS` set, prints how long each stage took, for profiling.
+pub struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            enabled: std::env::var_os("POLICYBOOK_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    pub fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage:<12} {:>7.1} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = std::time::Instant::now();
+        }
+    }
+}
+
 /// The date that "overdue" is measured against: `--as-of`, else SOURCE_DATE_EPOCH (so that
 /// reproducible builds stay reproducible), else today (UTC).
 pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
@@ -59,8 +84,24 @@ pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
     check_with(root, as_of, BodyCache::new())
 }
 
+/// [`check()`] for validation alone: the same diagnostics, without the work only pages need
+/// (highlighting code), so the model cannot be rendered.
+pub fn validate(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
+    check_inner(root, as_of, BodyCache::new(), false)
+}
+
 /// [`check()`], reusing the rendered bodies of an earlier build of the same book.
 pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::Result<Checked> {
+    check_inner(root, as_of, bodies, true)
+}
+
+fn check_inner(
+    root: &Path,
+    as_of: NaiveDate,
+    bodies: BodyCache,
+    highlight: bool,
+) -> anyhow::Result<Checked> {
+    let mut timings = Timings::start();
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
     let stop = |sources: Sources, mut diagnostics: Vec<Diagnostic>| {
@@ -95,8 +136,10 @@ pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::R
         &mut sources,
     )?;
     diagnostics.extend(found);
+    timings.lap("load");
     let (documents, broken, found) = document::parse_all(&content.documents, &sources);
     diagnostics.extend(found);
+    timings.lap("parse");
     let catalog = Catalog::iso27001_2022();
     let soa_path = root.join(soa::SOA_FILE);
     let soa = if soa_path.is_file() {
@@ -129,12 +172,15 @@ pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::R
         soa,
         as_of,
         bodies,
+        highlight,
     };
     let (model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
+    timings.lap("model");
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(check::run(&model, has_errors));
     sources.sort(&mut diagnostics);
+    timings.lap("check");
     Ok(Checked {
         sources,
         model: Some(model),
@@ -191,8 +237,10 @@ pub fn build(
         &settings.root,
         &settings.content_dir(),
     )?;
+    let mut timings = Timings::start();
     let theme = theme::load(settings.theme_dir().as_deref())?;
     let staging = output::Staging::begin(&dest)?;
+    timings.lap("staging");
     let files = std::sync::atomic::AtomicUsize::new(0);
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let sink = |f: render::OutputFile| {
@@ -205,10 +253,13 @@ pub fn build(
     if let Err(diagnostics) = render::render_to(model, &theme, None, progress, &sink)? {
         return Ok(Err(diagnostics));
     }
+    timings.lap("render");
     for f in export::all(model)? {
         sink(f)?;
     }
+    timings.lap("exports");
     staging.commit()?;
+    timings.lap("commit");
     progress.finish();
     Ok(Ok(Built {
         dest,

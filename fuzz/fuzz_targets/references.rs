@@ -28,7 +28,7 @@ impl Resolve for Book {
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     for allow_html in [false, true] {
-        let r = render(text, &Book, RenderOptions { allow_html });
+        let r = render(text, &Book, RenderOptions { allow_html, highlight: true });
         for p in &r.problems {
             assert!(p.range.end <= text.len() && text.is_char_boundary(p.range.start));
         }

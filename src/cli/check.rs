@@ -34,7 +34,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
-    let checked = args.book.check()?;
+    let checked = args.book.validate()?;
     let (errors, warnings) = (checked.errors(), checked.warnings());
     match args.format {
         Format::Json => {

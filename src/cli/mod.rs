@@ -71,9 +71,21 @@ pub struct DatedBookArg {
 impl DatedBookArg {
     /// Reads and validates the book; diagnostics show paths as typed from the current folder.
     fn check(&self) -> anyhow::Result<crate::pipeline::Checked> {
+        self.read(crate::pipeline::check)
+    }
+
+    /// [`Self::check`] for `policybook check`, which renders nothing.
+    fn validate(&self) -> anyhow::Result<crate::pipeline::Checked> {
+        self.read(crate::pipeline::validate)
+    }
+
+    fn read(
+        &self,
+        how: fn(&std::path::Path, chrono::NaiveDate) -> anyhow::Result<crate::pipeline::Checked>,
+    ) -> anyhow::Result<crate::pipeline::Checked> {
         existing_root(&self.book.dir)?;
         let as_of = crate::pipeline::as_of(self.as_of)?;
-        let mut checked = crate::pipeline::check(&self.book.dir, as_of)?;
+        let mut checked = how(&self.book.dir, as_of)?;
         if self.book.dir != std::path::Path::new(".") {
             checked.sources.show_paths_from(&self.book.dir);
         }

@@ -91,6 +91,8 @@ pub struct Inputs {
     pub as_of: NaiveDate,
     /// Bodies rendered by an earlier build of the same book (empty for a one-off build).
     pub bodies: BodyCache,
+    /// Highlight fenced code (not needed when only checking).
+    pub highlight: bool,
 }
 
 impl Model {
@@ -105,6 +107,7 @@ impl Model {
             soa,
             as_of,
             bodies: previous,
+            highlight,
         } = inputs;
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
@@ -127,6 +130,7 @@ impl Model {
         let asset_paths: HashSet<PathBuf> = content.assets.iter().map(|a| a.rel.clone()).collect();
         let options = RenderOptions {
             allow_html: settings.config.output.html.allow_html,
+            highlight,
         };
         let pages: Vec<String> = documents
             .iter()
@@ -139,7 +143,7 @@ impl Model {
         }
         let mut assets_sorted: Vec<&PathBuf> = asset_paths.iter().collect();
         assets_sorted.sort();
-        (assets_sorted, options.allow_html).hash(&mut signature);
+        (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         let signature = signature.finish();
         let body_keys: Vec<u64> = documents
             .iter()

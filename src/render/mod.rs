@@ -168,10 +168,12 @@ pub fn render_to(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    let mut timings = crate::pipeline::Timings::start();
     sink(OutputFile {
         path: "search-index.js".into(),
         contents: Contents::Bytes(crate::search::index(model).into()),
     })?;
+    timings.lap("search");
     for (name, bytes) in &theme.statics {
         sink(OutputFile {
             path: format!("static/{name}"),
