@@ -177,6 +177,12 @@ fn cases() -> Vec<Case> {
         ),
         Case { name: "two thousand documents", files: many, toml: "", expect: Page("book/docs/many/d1999.html", &["D-0"], &[]) },
         doc("output folder is the book root", FM, Refused(&["-d", "."], 2, "refusing")),
+        // A marker left in the book root must not make the root look like a site to replace.
+        case(
+            "output folder is the book root, marked as a site",
+            &[("content/doc.md", FM.as_bytes()), (".policybook-site", b"")],
+            Refused(&["-d", "."], 2, "book's root folder"),
+        ),
         doc("output folder is the content folder", FM, Refused(&["-d", "content"], 2, "refusing")),
         doc("output folder is the file-system root", FM, Refused(&["-d", "/"], 2, "refusing")),
         doc("output folder contains the book", FM, Refused(&["-d", ".."], 2, "refusing")),
