@@ -15,7 +15,7 @@ use crate::diagnostic::Sources;
 use crate::model::BodyCache;
 use crate::pipeline::{self, Checked};
 use crate::render::{self, OutputFile, PageCache};
-use crate::{export, theme};
+use crate::theme;
 
 /// One book, rebuilt on demand.
 pub struct Engine {
@@ -24,6 +24,8 @@ pub struct Engine {
     bodies: BodyCache,
     pages: PageCache,
     theme_hash: u64,
+    /// The last good build, for [`Engine::extras`].
+    last: Option<Checked>,
 }
 
 /// What a rebuild produced.
@@ -57,6 +59,7 @@ impl Engine {
             bodies: BodyCache::new(),
             pages: PageCache::new(),
             theme_hash: 0,
+            last: None,
         }
     }
 
@@ -98,10 +101,9 @@ impl Engine {
         };
         let rendered = pages
             .iter()
-            .filter(|(path, (key, _))| self.pages.get(*path).map(|(k, _)| k) != Some(key))
+            .filter(|(path, (key, _))| self.pages.get(path).map(|(k, _)| k) != Some(key))
             .count();
         self.pages = pages;
-        files.extend(export::all(model)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let warnings = checked.warnings();
         let stats = Stats {
@@ -111,11 +113,22 @@ impl Engine {
             warnings,
             elapsed: started.elapsed(),
         };
+        let warnings = warnings_report(&checked);
+        self.last = Some(checked);
         Ok(Outcome::Built {
             files,
             stats,
-            warnings: warnings_report(&checked),
+            warnings,
         })
+    }
+
+    /// The search index and exports of the last good build: computed after its pages, so an
+    /// edit shows in the browser before the whole-book files are ready.
+    pub fn extras(&self) -> anyhow::Result<Vec<OutputFile>> {
+        match self.last.as_ref().and_then(|c| c.model.as_ref()) {
+            Some(model) => render::extras(model),
+            None => Ok(Vec::new()),
+        }
     }
 }
 

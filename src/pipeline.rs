@@ -13,7 +13,7 @@ use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::progress::Progress;
-use crate::{check, document, export, load, output, render, theme};
+use crate::{check, document, load, output, render, theme};
 
 /// The outcome of validating a book.
 pub struct Checked {
@@ -215,7 +215,7 @@ pub fn site_files(
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    files.extend(export::all(model)?);
+    files.extend(render::extras(model)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Ok(files))
 }
@@ -254,10 +254,10 @@ pub fn build(
         return Ok(Err(diagnostics));
     }
     timings.lap("render");
-    for f in export::all(model)? {
+    for f in render::extras(model)? {
         sink(f)?;
     }
-    timings.lap("exports");
+    timings.lap("extras");
     staging.commit()?;
     timings.lap("commit");
     progress.finish();

@@ -50,6 +50,16 @@ impl Site {
         cvar.notify_all();
     }
 
+    /// Adds files to the current site without reloading pages (the search index and exports,
+    /// which follow the pages of a build).
+    pub fn add(&self, files: Vec<OutputFile>) {
+        let (lock, _) = &*self.inner;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = (*s.files).clone();
+        map.extend(files.into_iter().map(|f| (f.path, f.contents)));
+        s.files = Arc::new(map);
+    }
+
     /// Shows a failed rebuild's diagnostics over open pages; the last good site stays served.
     pub fn fail(&self, report: String) {
         let (lock, cvar) = &*self.inner;

@@ -100,7 +100,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let site = Site::default();
     let started = Instant::now();
     let outcome = engine.rebuild()?;
-    report(&site, outcome, started, true);
+    report(&site, &engine, outcome, started, true);
     eprintln!(
         "serving {} at {url} (Ctrl-C to stop)",
         display_path(&engine.root)
@@ -123,7 +123,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
             .collect();
         eprintln!("changed: {}", shown.join(", "));
         match engine.rebuild() {
-            Ok(outcome) => report(&site, outcome, started, false),
+            Ok(outcome) => report(&site, &engine, outcome, started, false),
             Err(e) => {
                 eprintln!("error: {e:#}");
                 site.fail(format!("{e:#}"));
@@ -134,7 +134,8 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn report(site: &Site, outcome: Outcome, started: Instant, first: bool) {
+/// Publishes a rebuild: its pages first (open pages reload), then the search index and exports.
+fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, first: bool) {
     let line = summary(&outcome, started);
     match outcome {
         Outcome::Built {
@@ -144,13 +145,18 @@ fn report(site: &Site, outcome: Outcome, started: Instant, first: bool) {
                 eprint!("{warnings}");
             }
             site.publish(files);
+            eprintln!("{line}");
+            match engine.extras() {
+                Ok(extras) => site.add(extras),
+                Err(e) => eprintln!("error: {e:#}"),
+            }
         }
         Outcome::Failed { report, .. } => {
             eprint!("{report}");
             site.fail(report);
+            eprintln!("{line}");
         }
     }
-    eprintln!("{line}");
 }
 
 fn open_browser(url: &str) {
@@ -188,7 +194,8 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
         let outcome = engine.rebuild()?;
         let line = summary(&outcome, started);
         match outcome {
-            Outcome::Built { files, .. } => {
+            Outcome::Built { mut files, .. } => {
+                files.extend(engine.extras()?);
                 crate::output::write(&dest, &files)?;
                 eprintln!("{line}; wrote {}", display_path(&dest));
             }

@@ -51,7 +51,69 @@ struct Page {
 
 /// Rendered pages by path, with a hash of the data each was rendered from. A page whose data
 /// is unchanged is not rendered again: its output depends only on the templates and its data.
-pub type PageCache = HashMap<String, (u64, Arc<[u8]>)>;
+#[derive(Default)]
+pub struct PageCache {
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// What the lists, matrices, chains, SoA and gaps pages are made of (see [`book_key`]), and
+    /// their paths: while it is unchanged, they are reused without building their data.
+    book_key: u64,
+    lists: Vec<String>,
+}
+
+impl PageCache {
+    pub fn new() -> PageCache {
+        PageCache::default()
+    }
+
+    pub fn get(&self, path: &str) -> Option<&(u64, Arc<[u8]>)> {
+        self.pages.get(path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &(u64, Arc<[u8]>))> {
+        self.pages.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        *self = PageCache::default();
+    }
+}
+
+/// A hash of what the list pages show: every document's listed fields and references, the SoA,
+/// the as-of date and the site's settings (not bodies, and not related documents).
+fn book_key(model: &Model, site_key: u64) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (site_key, model.as_of, model.documents.len()).hash(&mut h);
+    for n in &model.documents {
+        let d = &n.doc;
+        (
+            &n.page,
+            &d.id,
+            &d.title,
+            d.kind,
+            d.status,
+            &d.version,
+            &d.owner,
+            d.review_by,
+        )
+            .hash(&mut h);
+        (&n.clauses, &n.controls).hash(&mut h);
+        // Print parts are cut by body size; the print pages are keyed on their own.
+    }
+    format!(
+        "{:?}{:?}{:?}{:?}",
+        model.soa.decisions, model.soa.version, model.soa.owner, model.soa.approver
+    )
+    .hash(&mut h);
+    h.finish()
+}
 
 /// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
 pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
@@ -81,6 +143,16 @@ pub fn render_cached(
     Ok((files, cache))
 }
 
+/// [`render`] with the [`extras`]: every file of the site.
+pub fn render_all(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = render(model, theme)?;
+    files.extend(
+        extras(model).map_err(|e| vec![Diagnostic::error("render-failed", format!("{e:#}"))])?,
+    );
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
 /// Where rendered files go: collected in memory, or written out as they come.
 pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
 
@@ -93,9 +165,20 @@ enum Failure {
     Io(anyhow::Error),
 }
 
-/// Renders every file of the site into `sink`, in parallel, building each page's data only
-/// when it is rendered, so the whole site is never in memory at once. `Err` is a failure of
-/// the sink; `Ok(Err)` holds template problems.
+/// The files derived from the whole book that no page needs in order to be shown: the search
+/// index and the exports. `serve` publishes pages first and these right after.
+pub fn extras(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = crate::export::all(model)?;
+    files.push(OutputFile {
+        path: "search-index.js".into(),
+        contents: Contents::Bytes(crate::search::index(model).into()),
+    });
+    Ok(files)
+}
+
+/// Renders every page and static file of the site into `sink` (not the [`extras`]), in
+/// parallel, building each page's data only when it is rendered, so the whole site is never in
+/// memory at once. `Err` is a failure of the sink; `Ok(Err)` holds template problems.
 pub fn render_to(
     model: &Model,
     theme: &Theme,
@@ -109,12 +192,67 @@ pub fn render_to(
     };
     let views = Views::new(model);
     let site = site_view(model);
-    let specs = pages(model, &views);
+    let print = print_parts(model);
+    let site_key = previous.map_or(0, |_| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_vec(&site).unwrap_or_default().hash(&mut h);
+        h.finish()
+    });
+    let book = previous.map_or(0, |_| book_key(model, site_key));
+    // Unchanged list pages are passed on as they are, without building their data.
+    let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
+    let mut reused: Vec<Cached> = Vec::new();
+    if let Some(p) = reuse_lists {
+        for path in &p.lists {
+            if let Some((key, bytes)) = p.get(path) {
+                sink(OutputFile {
+                    path: path.clone(),
+                    contents: Contents::Bytes(bytes.clone()),
+                })?;
+                reused.push((path.clone(), *key, bytes.clone()));
+            }
+        }
+    }
+    let specs = pages(model, &views, &print, reuse_lists.is_none());
+    let lists: Vec<String> = match reuse_lists {
+        Some(p) => p.lists.clone(),
+        None => specs
+            .iter()
+            .filter_map(|s| match s {
+                PageSpec::Ready(page) => Some(page.path.clone()),
+                _ => None,
+            })
+            .collect(),
+    };
     progress.stage("rendering", specs.len());
 
     let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
         .map(|spec| {
+            // Documents' pages and print parts are keyed by their inputs, so an unchanged one
+            // costs no data at all.
+            let cheap = match (previous, &spec) {
+                (Some(_), PageSpec::Document(i)) => Some((
+                    model.documents[*i].page.clone(),
+                    document_page_key(model, *i, site_key),
+                )),
+                (Some(_), PageSpec::Print(parts, n)) => Some((
+                    part_path("print", n + 1),
+                    print_page_key(model, parts, *n, site_key),
+                )),
+                _ => None,
+            };
+            if let (Some(cache), Some((path, key))) = (previous, &cheap) {
+                if let Some((k, bytes)) = cache.get(path).filter(|(k, _)| k == key) {
+                    progress.inc();
+                    sink(OutputFile {
+                        path: path.clone(),
+                        contents: Contents::Bytes(bytes.clone()),
+                    })
+                    .map_err(Failure::Io)?;
+                    return Ok(Some((path.clone(), *k, bytes.clone())));
+                }
+            }
             let page = spec.materialize(model, &views);
             let mut ctx = page.data;
             ctx.insert("site", &site);
@@ -122,7 +260,11 @@ pub fn render_to(
             ctx.insert("nav", page.nav);
             ctx.insert("page_title", &page.title);
             progress.inc();
-            let key = previous.map_or(0, |_| context_hash(page.template, &ctx));
+            let key = match (previous, cheap) {
+                (None, _) => 0,
+                (Some(_), Some((_, key))) => key,
+                (Some(_), None) => context_hash(page.template, &ctx),
+            };
             let reused = previous
                 .and_then(|p| p.get(&page.path))
                 .filter(|(k, _)| *k == key)
@@ -146,15 +288,20 @@ pub fn render_to(
         })
         .collect();
     let mut errors = Vec::new();
-    let mut cache = PageCache::with_capacity(if previous.is_some() {
-        rendered.len()
-    } else {
-        0
-    });
+    let mut cache = PageCache::new();
+    if previous.is_some() {
+        cache.book_key = book;
+        cache.lists = lists;
+        cache.pages.extend(
+            reused
+                .into_iter()
+                .map(|(path, key, bytes)| (path, (key, bytes))),
+        );
+    }
     for r in rendered {
         match r {
             Ok(Some((path, key, bytes))) => {
-                cache.insert(path, (key, bytes));
+                cache.pages.insert(path, (key, bytes));
             }
             Ok(None) => {}
             Err(Failure::Io(e)) => return Err(e),
@@ -168,12 +315,6 @@ pub fn render_to(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let mut timings = crate::pipeline::Timings::start();
-    sink(OutputFile {
-        path: "search-index.js".into(),
-        contents: Contents::Bytes(crate::search::index(model).into()),
-    })?;
-    timings.lap("search");
     for (name, bytes) in &theme.statics {
         sink(OutputFile {
             path: format!("static/{name}"),
@@ -194,6 +335,58 @@ pub fn render_to(
         })?;
     }
     Ok(Ok(cache))
+}
+
+/// A hash of everything a document's page shows: its body (by key), its front matter, the
+/// documents it lists (related, referenced by) as they appear there, and the site's settings.
+fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
+    let n = &model.documents[i];
+    let d = &n.doc;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        site_key,
+        n.body_key,
+        &n.page,
+        &d.id,
+        &d.title,
+        d.kind,
+        &d.owner,
+        &d.approver,
+    )
+        .hash(&mut h);
+    model.settings.config.build.content_dir.hash(&mut h);
+    (
+        &d.version,
+        d.status,
+        &d.classification,
+        d.effective,
+        d.review_by,
+        &d.tags,
+        &d.rel,
+    )
+        .hash(&mut h);
+    (
+        d.review_by.is_some_and(|r| r < model.as_of),
+        &n.clauses,
+        &n.controls,
+    )
+        .hash(&mut h);
+    for &j in n.related.iter().chain(&model.referenced_by[i]) {
+        let o = &model.documents[j];
+        (
+            j,
+            &o.doc.id,
+            &o.doc.title,
+            o.doc.status,
+            &o.doc.version,
+            &o.doc.owner,
+            &o.doc.review_by,
+            o.doc.kind,
+            &o.page,
+        )
+            .hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A hash of everything a page's template sees.
@@ -278,17 +471,20 @@ fn book_static(path: &std::path::Path) -> String {
 
 /// A page to render: ready, or (for the many per-item pages) described, its data built only
 /// when it is rendered.
-enum PageSpec {
+enum PageSpec<'p> {
     Ready(Box<Page>),
     Document(usize),
     Clause(usize),
     Control(usize),
+    /// Part `n` (0-based) of the print view.
+    Print(&'p [Vec<usize>], usize),
 }
 
-impl PageSpec {
+impl PageSpec<'_> {
     fn materialize(self, model: &Model, views: &Views) -> Page {
         match self {
             PageSpec::Ready(page) => *page,
+            PageSpec::Print(parts, n) => print_page(model, parts, n),
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
@@ -296,7 +492,29 @@ impl PageSpec {
     }
 }
 
-fn pages(model: &Model, views: &Views) -> Vec<PageSpec> {
+fn pages<'p>(
+    model: &Model,
+    views: &Views,
+    print: &'p [Vec<usize>],
+    lists: bool,
+) -> Vec<PageSpec<'p>> {
+    let mut specs: Vec<PageSpec> = Vec::new();
+    if lists {
+        specs.extend(
+            list_pages(model, views)
+                .into_iter()
+                .map(|p| PageSpec::Ready(Box::new(p))),
+        );
+    }
+    specs.extend((0..print.len()).map(|n| PageSpec::Print(print, n)));
+    specs.extend((0..model.documents.len()).map(PageSpec::Document));
+    specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
+    specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
+    specs
+}
+
+/// The pages that list the whole book: index, lists, matrices, chains, SoA, gaps.
+fn list_pages(model: &Model, views: &Views) -> Vec<Page> {
     let mut pages = vec![
         index_page(model, views),
         documents_page(model, views),
@@ -316,15 +534,7 @@ fn pages(model: &Model, views: &Views) -> Vec<PageSpec> {
     pages.extend(control_matrix(model, views));
     pages.extend(chain_page(model, views));
     pages.extend(reverse_chain_page(model, views));
-    pages.extend(print_pages(model));
-    let mut specs: Vec<PageSpec> = pages
-        .into_iter()
-        .map(|p| PageSpec::Ready(Box::new(p)))
-        .collect();
-    specs.extend((0..model.documents.len()).map(PageSpec::Document));
-    specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
-    specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
-    specs
+    pages
 }
 
 fn index_page(model: &Model, views: &Views) -> Page {
@@ -1067,48 +1277,42 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
 }
 
 /// The whole ISMS on one page for "Save as PDF": documents in the order of the documents page.
-fn print_pages(model: &Model) -> Vec<Page> {
-    #[derive(Serialize)]
-    struct Printed<'a> {
-        doc: views::DocView<'a>,
-        anchor: String,
-        body: String,
-    }
+/// The documents of the print view in order, cut into parts of at most PRINT_BYTES of bodies,
+/// so no page grows with the book.
+fn print_parts(model: &Model) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..model.documents.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&model.documents[a].doc, &model.documents[b].doc);
         (a.rel.parent(), &a.id).cmp(&(b.rel.parent(), &b.id))
     });
-    let docs: Vec<Printed> = order
-        .into_iter()
-        .map(|i| {
-            let n = &model.documents[i];
-            let anchor = format!("doc-{}", n.doc.id);
-            // Heading ids repeat across documents: prefix them so each stays unique on the page.
-            let body = paths::rebase(&n.body.html, "")
-                .replace(" id=\"", &format!(" id=\"{anchor}-"))
-                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
-            Printed {
-                doc: doc_view(model, n),
-                anchor,
-                body,
-            }
-        })
-        .collect();
-    // Parts of at most PRINT_BYTES of bodies, so no page grows with the book.
-    let mut parts: Vec<Vec<Printed>> = Vec::new();
+    let mut parts: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
-    for d in docs {
+    for i in order {
+        let len = model.documents[i].body.html.len();
         match parts.last_mut() {
-            Some(part) if size + d.body.len() <= PRINT_BYTES || size == 0 => {
-                size += d.body.len();
-                part.push(d);
+            Some(part) if size + len <= PRINT_BYTES || size == 0 => {
+                size += len;
+                part.push(i);
             }
             _ => {
-                size = d.body.len();
-                parts.push(vec![d]);
+                size = len;
+                parts.push(vec![i]);
             }
         }
+    }
+    if parts.is_empty() {
+        parts.push(Vec::new());
+    }
+    parts
+}
+
+/// One part of the print view; the first also lists every document of every part.
+fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
+    #[derive(Serialize)]
+    struct Printed<'a> {
+        doc: views::DocView<'a>,
+        anchor: String,
+        body: String,
     }
     #[derive(Serialize)]
     struct Entry<'a> {
@@ -1116,29 +1320,82 @@ fn print_pages(model: &Model) -> Vec<Page> {
         title: &'a str,
         href: String,
     }
-    let contents: Vec<Entry> = parts
+    let anchor = |i: usize| format!("doc-{}", model.documents[i].doc.id);
+    let docs: Vec<Printed> = parts[n]
         .iter()
-        .enumerate()
-        .flat_map(|(n, part)| {
-            part.iter().map(move |p| Entry {
-                id: p.doc.id,
-                title: p.doc.title,
-                href: format!(
-                    "{}#{}",
-                    paths::encode(&part_path("print", n + 1)),
-                    paths::encode(&p.anchor)
-                ),
-            })
+        .map(|&i| {
+            let node = &model.documents[i];
+            let anchor = anchor(i);
+            // Heading ids repeat across documents: prefix them so each stays unique on the page.
+            let body = paths::rebase(&node.body.html, "")
+                .replace(" id=\"", &format!(" id=\"{anchor}-"))
+                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
+            Printed {
+                doc: doc_view(model, node),
+                anchor,
+                body,
+            }
         })
         .collect();
+    let mut data = Context::new();
+    if n == 0 {
+        let contents: Vec<Entry> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.iter().map(move |&i| Entry {
+                    id: &model.documents[i].doc.id,
+                    title: &model.documents[i].doc.title,
+                    href: format!(
+                        "{}#{}",
+                        paths::encode(&part_path("print", p + 1)),
+                        paths::encode(&anchor(i))
+                    ),
+                })
+            })
+            .collect();
+        data.insert("contents", &contents);
+    }
     let total = parts.len();
-    let mut first = true;
-    paginate("print", parts, |docs, data| {
-        if std::mem::take(&mut first) {
-            data.insert("contents", &contents);
+    data.insert("docs", &docs);
+    data.insert("parts", &total);
+    data.insert(
+        "pager",
+        &Pager {
+            current: n + 1,
+            total,
+            parts: (1..=total)
+                .map(|p| paths::encode(&part_path("print", p)))
+                .collect(),
+        },
+    );
+    Page {
+        path: part_path("print", n + 1),
+        template: "print.html",
+        nav: "print",
+        title: if total > 1 {
+            format!("The whole ISMS ({} of {total})", n + 1)
+        } else {
+            "The whole ISMS".into()
+        },
+        data,
+    }
+}
+
+/// What a part of the print view shows, cheaply: its documents' pages' keys, and for the
+/// first part the list of all documents.
+fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (site_key, n, parts.len()).hash(&mut h);
+    for &i in &parts[n] {
+        document_page_key(model, i, site_key).hash(&mut h);
+    }
+    if n == 0 {
+        for (p, part) in parts.iter().enumerate() {
+            for &i in part {
+                (p, &model.documents[i].doc.id, &model.documents[i].doc.title).hash(&mut h);
+            }
         }
-        data.insert("docs", &docs);
-        data.insert("parts", &total);
-        ("print.html", "print", "The whole ISMS".into())
-    })
+    }
+    h.finish()
 }
