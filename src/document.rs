@@ -115,6 +115,8 @@ pub struct Document {
     pub tags: Vec<String>,
     /// Byte offset of the Markdown body in the file's text.
     pub body_start: usize,
+    /// A hash of the file's whole text, to know unchanged documents between rebuilds.
+    pub text_hash: u64,
 }
 
 impl Document {
@@ -135,8 +137,48 @@ pub fn parse_all(
     files: &[SourceFile],
     sources: &Sources,
 ) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> =
-        files.par_iter().map(|f| parse(f, sources)).collect();
+    parse_all_cached(files, sources, &mut ParseCache::default())
+}
+
+/// Parse results by file and text hash, kept between rebuilds by `serve` and `watch`.
+pub type ParseCache = std::collections::HashMap<(FileId, u64), (Option<Document>, Vec<Diagnostic>)>;
+
+/// A hash of a file's text.
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// [`parse_all`], reusing results for files whose text is unchanged; `cache` is replaced by the
+/// results of this round.
+pub fn parse_all_cached(
+    files: &[SourceFile],
+    sources: &Sources,
+    cache: &mut ParseCache,
+) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
+    let previous = std::mem::take(cache);
+    let results: Vec<((FileId, u64), (Option<Document>, Vec<Diagnostic>))> = files
+        .par_iter()
+        .map(|f| {
+            let key = (f.file, text_hash(sources.text(f.file)));
+            let result = match previous.get(&key) {
+                Some((doc, diags)) if doc.as_ref().is_none_or(|d| d.rel == f.rel) => {
+                    (doc.clone(), diags.clone())
+                }
+                _ => parse(f, sources),
+            };
+            (key, result)
+        })
+        .collect();
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = results
+        .into_iter()
+        .map(|(key, result)| {
+            cache.insert(key, result.clone());
+            result
+        })
+        .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
@@ -237,6 +279,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             related,
             tags,
             body_start: parsed.split.body_start,
+            text_hash: text_hash(text),
         }),
         _ => None,
     };

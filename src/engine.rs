@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostic::Sources;
-use crate::model::BodyCache;
 use crate::pipeline::{self, Checked};
 use crate::render::{self, OutputFile, PageCache};
 use crate::theme;
@@ -21,7 +20,7 @@ use crate::theme;
 pub struct Engine {
     pub root: PathBuf,
     pub as_of: NaiveDate,
-    bodies: BodyCache,
+    caches: pipeline::Caches,
     pages: PageCache,
     theme_hash: u64,
     /// The last good build, for [`Engine::extras`].
@@ -33,7 +32,7 @@ pub enum Outcome {
     Built {
         files: Vec<OutputFile>,
         stats: Stats,
-        /// The warnings of this build, rendered for the terminal (empty when none).
+        /// The warnings of the first build, rendered for the terminal (empty afterwards).
         warnings: String,
     },
     /// The book has errors: rendered diagnostics for the terminal and the browser overlay.
@@ -56,7 +55,7 @@ impl Engine {
         Engine {
             root,
             as_of,
-            bodies: BodyCache::new(),
+            caches: pipeline::Caches::default(),
             pages: PageCache::new(),
             theme_hash: 0,
             last: None,
@@ -66,8 +65,7 @@ impl Engine {
     /// Reads the book again and builds the site in memory.
     pub fn rebuild(&mut self) -> anyhow::Result<Outcome> {
         let started = Instant::now();
-        let checked =
-            pipeline::check_with(&self.root, self.as_of, std::mem::take(&mut self.bodies))?;
+        let checked = pipeline::check_cached(&self.root, self.as_of, &mut self.caches)?;
         if checked.errors() > 0 {
             return Ok(Outcome::Failed {
                 report: plain(&checked.sources, &checked.diagnostics),
@@ -78,7 +76,7 @@ impl Engine {
             .model
             .as_ref()
             .expect("a book without errors has a model");
-        self.bodies = model.body_cache();
+        self.caches.bodies = model.body_cache();
         let theme = theme::load(model.settings.theme_dir().as_deref())?;
         let theme_hash = hash_theme(&theme);
         if theme_hash != self.theme_hash {
@@ -113,7 +111,12 @@ impl Engine {
             warnings,
             elapsed: started.elapsed(),
         };
-        let warnings = warnings_report(&checked);
+        // Warnings are shown once, after the first build; rendering thousands costs time.
+        let warnings = if self.last.is_none() {
+            warnings_report(&checked)
+        } else {
+            String::new()
+        };
         self.last = Some(checked);
         Ok(Outcome::Built {
             files,

@@ -79,28 +79,42 @@ pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
     Ok(chrono::Utc::now().date_naive())
 }
 
+/// What `serve` and `watch` keep from one build to the next: file contents, parsed front
+/// matter and rendered bodies, each reused only while its input is unchanged.
+#[derive(Default)]
+pub struct Caches {
+    pub reads: load::ReadCache,
+    pub parsed: document::ParseCache,
+    pub bodies: BodyCache,
+}
+
 /// Reads and validates the book at `root`; reviews are overdue relative to `as_of`.
 pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
-    check_with(root, as_of, BodyCache::new())
+    check_inner(root, as_of, None, true)
 }
 
 /// [`check()`] for validation alone: the same diagnostics, without the work only pages need
 /// (highlighting code), so the model cannot be rendered.
 pub fn validate(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
-    check_inner(root, as_of, BodyCache::new(), false)
+    check_inner(root, as_of, None, false)
 }
 
-/// [`check()`], reusing the rendered bodies of an earlier build of the same book.
-pub fn check_with(root: &Path, as_of: NaiveDate, bodies: BodyCache) -> anyhow::Result<Checked> {
-    check_inner(root, as_of, bodies, true)
+/// [`check()`], reusing what an earlier build of the same book left in `caches` (and leaving
+/// this build's there; the rendered bodies are the caller's to put back, from the model).
+pub fn check_cached(root: &Path, as_of: NaiveDate, caches: &mut Caches) -> anyhow::Result<Checked> {
+    check_inner(root, as_of, Some(caches), true)
 }
 
 fn check_inner(
     root: &Path,
     as_of: NaiveDate,
-    bodies: BodyCache,
+    mut caches: Option<&mut Caches>,
     highlight: bool,
 ) -> anyhow::Result<Checked> {
+    let bodies = caches
+        .as_mut()
+        .map(|c| std::mem::take(&mut c.bodies))
+        .unwrap_or_default();
     let mut timings = Timings::start();
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
@@ -130,14 +144,17 @@ fn check_inner(
         );
         return stop(sources, diagnostics);
     }
-    let (content, found) = load::load(
-        &content_dir,
-        &settings.config.build.content_dir,
-        &mut sources,
-    )?;
+    let shown_as = &settings.config.build.content_dir;
+    let (content, found) = match caches.as_deref() {
+        Some(c) => load::load_cached(&content_dir, shown_as, &mut sources, &c.reads)?,
+        None => load::load(&content_dir, shown_as, &mut sources)?,
+    };
     diagnostics.extend(found);
     timings.lap("load");
-    let (documents, broken, found) = document::parse_all(&content.documents, &sources);
+    let (documents, broken, found) = match caches.as_mut() {
+        Some(c) => document::parse_all_cached(&content.documents, &sources, &mut c.parsed),
+        None => document::parse_all(&content.documents, &sources),
+    };
     diagnostics.extend(found);
     timings.lap("parse");
     let catalog = Catalog::iso27001_2022();

@@ -33,6 +33,18 @@ pub struct Asset {
     pub abs: PathBuf,
 }
 
+/// Files read by an earlier build, with the size and modification time they had: `serve` and
+/// `watch` read again only files that changed.
+#[derive(Default)]
+pub struct ReadCache {
+    files: std::sync::Mutex<
+        std::collections::HashMap<
+            PathBuf,
+            (u64, Option<std::time::SystemTime>, std::sync::Arc<Vec<u8>>),
+        >,
+    >,
+}
+
 /// What the content folder holds.
 #[derive(Debug, Default)]
 pub struct Content {
@@ -55,7 +67,17 @@ pub fn load(
     shown_as: &Path,
     sources: &mut Sources,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
-    load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS)
+    load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS, None)
+}
+
+/// [`load`], reading only files that changed since `cache` last saw them.
+pub fn load_cached(
+    content_dir: &Path,
+    shown_as: &Path,
+    sources: &mut Sources,
+    cache: &ReadCache,
+) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
+    load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS, Some(cache))
 }
 
 fn load_at_most(
@@ -63,6 +85,7 @@ fn load_at_most(
     shown_as: &Path,
     sources: &mut Sources,
     max_documents: usize,
+    cache: Option<&ReadCache>,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
@@ -138,7 +161,7 @@ fn load_at_most(
         .into_par_iter()
         .map(|rel| {
             let abs = content_dir.join(&rel);
-            let bytes = read_limited(&abs);
+            let bytes = read_limited(&abs, cache);
             (rel, bytes)
         })
         .collect();
@@ -177,7 +200,7 @@ fn shown(path: &Path, content_dir: &Path, shown_as: &Path) -> String {
     display_path(&shown_as.join(path.strip_prefix(content_dir).unwrap_or(path)))
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+fn read_limited(path: &Path, cache: Option<&ReadCache>) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
@@ -186,7 +209,31 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    let Some(cache) = cache else {
+        return std::fs::read(path).map_err(|e| e.to_string());
+    };
+    let modified = meta.modified().ok();
+    let seen = cache
+        .files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(path)
+        .cloned();
+    if let Some((len, when, bytes)) = seen {
+        if len == meta.len() && when == modified && modified.is_some() {
+            return Ok(bytes.to_vec());
+        }
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    cache
+        .files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(
+            path.to_path_buf(),
+            (meta.len(), modified, std::sync::Arc::new(bytes.clone())),
+        );
+    Ok(bytes)
 }
 
 /// Text of a file without its UTF-8 byte-order mark; on invalid UTF-8, the lossy text and
@@ -230,7 +277,8 @@ mod tests {
             std::fs::write(dir.path().join(format!("{i}.md")), "x").unwrap();
         }
         let mut sources = Sources::default();
-        let (content, d) = load_at_most(dir.path(), Path::new("content"), &mut sources, 3).unwrap();
+        let (content, d) =
+            load_at_most(dir.path(), Path::new("content"), &mut sources, 3, None).unwrap();
         assert_eq!(d[0].code, "too-many-files");
         assert!(content.documents.is_empty(), "nothing is read");
     }

@@ -149,7 +149,7 @@ impl Model {
             .iter()
             .map(|d| {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
-                (signature, &d.rel, d.body(sources)).hash(&mut h);
+                (signature, &d.rel, d.text_hash, d.body_start).hash(&mut h);
                 h.finish()
             })
             .collect();
