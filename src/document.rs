@@ -140,8 +140,11 @@ pub fn parse_all(
     parse_all_cached(files, sources, &mut ParseCache::default())
 }
 
+/// One file's parse: the document (when usable) and what was wrong with it.
+pub type Parse = (Option<Document>, Vec<Diagnostic>);
+
 /// Parse results by file and text hash, kept between rebuilds by `serve` and `watch`.
-pub type ParseCache = std::collections::HashMap<(FileId, u64), (Option<Document>, Vec<Diagnostic>)>;
+pub type ParseCache = std::collections::HashMap<(FileId, u64), Parse>;
 
 /// A hash of a file's text.
 pub fn text_hash(text: &str) -> u64 {
@@ -159,7 +162,7 @@ pub fn parse_all_cached(
     cache: &mut ParseCache,
 ) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
     let previous = std::mem::take(cache);
-    let results: Vec<((FileId, u64), (Option<Document>, Vec<Diagnostic>))> = files
+    let results: Vec<((FileId, u64), Parse)> = files
         .par_iter()
         .map(|f| {
             let key = (f.file, text_hash(sources.text(f.file)));

@@ -37,13 +37,11 @@ pub struct Asset {
 /// `watch` read again only files that changed.
 #[derive(Default)]
 pub struct ReadCache {
-    files: std::sync::Mutex<
-        std::collections::HashMap<
-            PathBuf,
-            (u64, Option<std::time::SystemTime>, std::sync::Arc<Vec<u8>>),
-        >,
-    >,
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Seen>>,
 }
+
+/// A file as last read: size, modification time, bytes.
+type Seen = (u64, Option<std::time::SystemTime>, std::sync::Arc<Vec<u8>>);
 
 /// What the content folder holds.
 #[derive(Debug, Default)]
