@@ -24,7 +24,7 @@ pub struct Engine {
     pages: PageCache,
     theme_hash: u64,
     /// The last good build, for [`Engine::extras`].
-    last: Option<Checked>,
+    last: Option<std::sync::Arc<Checked>>,
 }
 
 /// What a rebuild produced.
@@ -117,7 +117,7 @@ impl Engine {
         } else {
             String::new()
         };
-        self.last = Some(checked);
+        self.last = Some(std::sync::Arc::new(checked));
         Ok(Outcome::Built {
             files,
             stats,
@@ -128,7 +128,13 @@ impl Engine {
     /// The search index and exports of the last good build: computed after its pages, so an
     /// edit shows in the browser before the whole-book files are ready.
     pub fn extras(&self) -> anyhow::Result<Vec<OutputFile>> {
-        match self.last.as_ref().and_then(|c| c.model.as_ref()) {
+        self.extras_job()()
+    }
+
+    /// [`Engine::extras`] as a job that can run on another thread while the next edit builds.
+    pub fn extras_job(&self) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
+        let last = self.last.clone();
+        move || match last.as_ref().and_then(|c| c.model.as_ref()) {
             Some(model) => render::extras(model),
             None => Ok(Vec::new()),
         }

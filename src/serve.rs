@@ -41,20 +41,33 @@ pub struct Site {
 
 impl Site {
     /// Publishes a new build; open pages reload.
-    pub fn publish(&self, files: Vec<OutputFile>) {
+    /// Publishes a new build's pages; open pages reload. The previous build's search index and
+    /// exports stay until [`Site::add`] brings this build's. Returns the new version.
+    pub fn publish(&self, files: Vec<OutputFile>) -> u64 {
         let (lock, cvar) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-        s.files = Arc::new(files.into_iter().map(|f| (f.path, f.contents)).collect());
+        let mut map: BTreeMap<String, Contents> =
+            files.into_iter().map(|f| (f.path, f.contents)).collect();
+        for (path, contents) in s.files.iter() {
+            if path == "search-index.js" || path.starts_with("exports/") {
+                map.entry(path.clone()).or_insert_with(|| contents.clone());
+            }
+        }
+        s.files = Arc::new(map);
         s.error = None;
         s.version += 1;
         cvar.notify_all();
+        s.version
     }
 
     /// Adds files to the current site without reloading pages (the search index and exports,
     /// which follow the pages of a build).
-    pub fn add(&self, files: Vec<OutputFile>) {
+    pub fn add(&self, files: Vec<OutputFile>, version: u64) {
         let (lock, _) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if s.version != version {
+            return; // a newer build has been published; its own extras will follow
+        }
         let mut map = (*s.files).clone();
         map.extend(files.into_iter().map(|f| (f.path, f.contents)));
         s.files = Arc::new(map);

@@ -144,12 +144,16 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, firs
             if first {
                 eprint!("{warnings}");
             }
-            site.publish(files);
+            let version = site.publish(files);
             eprintln!("{line}");
-            match engine.extras() {
-                Ok(extras) => site.add(extras),
+            // The search index and exports follow on another thread, so the next edit need
+            // not wait for them.
+            let job = engine.extras_job();
+            let site = site.clone();
+            std::thread::spawn(move || match job() {
+                Ok(extras) => site.add(extras, version),
                 Err(e) => eprintln!("error: {e:#}"),
-            }
+            });
         }
         Outcome::Failed { report, .. } => {
             eprint!("{report}");
