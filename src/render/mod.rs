@@ -143,16 +143,6 @@ pub fn render_cached(
     Ok((files, cache))
 }
 
-/// [`render`] with the [`extras`]: every file of the site.
-pub fn render_all(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = render(model, theme)?;
-    files.extend(
-        extras(model).map_err(|e| vec![Diagnostic::error("render-failed", format!("{e:#}"))])?,
-    );
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
 /// Where rendered files go: collected in memory, or written out as they come.
 pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
 
