@@ -172,7 +172,19 @@ impl Staging {
     pub fn put(&self, file: &OutputFile) -> anyhow::Result<()> {
         let key = content_key(&file.contents);
         let target = self.dir.path().join(&file.path);
-        let unchanged = self.previous.get(&file.path) == Some(&key) && target.is_file();
+        // The manifest says the content is the same; the size on disk must agree too, so a page
+        // edited by hand in the output folder is put right by the next build.
+        let expected_len = match &file.contents {
+            Contents::Bytes(bytes) => Some(bytes.len() as u64),
+            Contents::Copy(source) => std::fs::metadata(source).ok().map(|m| m.len()),
+        };
+        let on_disk = std::fs::symlink_metadata(&target)
+            .ok()
+            .filter(|m| m.file_type().is_file())
+            .map(|m| m.len());
+        let unchanged = self.previous.get(&file.path) == Some(&key)
+            && on_disk.is_some()
+            && on_disk == expected_len;
         if !unchanged {
             if let Some(folder) = target.parent() {
                 let known = self
@@ -447,6 +459,13 @@ mod tests {
         std::fs::write(dest.join(MARKER), format!("{marker}0\t../../etc/passwd\n")).unwrap();
         write(&dest, &[file("same.html", "1")]).unwrap();
         assert!(std::fs::read_dir(&dest).unwrap().count() == 2);
+        // A page edited by hand in the output is put right by the next build.
+        std::fs::write(dest.join("same.html"), "edited by hand").unwrap();
+        write(&dest, &[file("same.html", "1")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dest.join("same.html")).unwrap(),
+            "1"
+        );
     }
 
     #[test]
