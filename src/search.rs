@@ -39,25 +39,32 @@ struct Index {
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        if c.is_alphanumeric()
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        // A dot continues a term only between alphanumerics, as in `a.8.24` (the current term
+        // ends in an alphanumeric whenever it is not empty).
+        let keep = c.is_alphanumeric()
             || (c == '.'
                 && !current.is_empty()
                 && next.is_alphanumeric()
-                && current.chars().last().is_some_and(char::is_alphanumeric)
-                && is_id_like(&current, next))
-        {
-            current.extend(c.to_lowercase());
+                && is_id_like(&current, next));
+        if keep {
+            if c.is_ascii() {
+                current.push(c.to_ascii_lowercase());
+            } else {
+                current.extend(c.to_lowercase());
+            }
         } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+            let term = std::mem::take(&mut current);
+            if !STOP_WORDS.contains(&term.as_str()) {
+                out.push(term);
+            }
         }
     }
-    if !current.is_empty() {
+    if !current.is_empty() && !STOP_WORDS.contains(&current.as_str()) {
         out.push(current);
     }
-    out.retain(|t| !STOP_WORDS.contains(&t.as_str()));
     out
 }
 
