@@ -175,20 +175,25 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
         );
     }
     if model.soa.is_derived() && !g.uncovered_controls.is_empty() {
-        {
-            let ids: Vec<&str> = g
-                .uncovered_controls
-                .iter()
-                .map(|&c| model.catalog.controls[c].id.as_str())
-                .collect();
-            out.push(
-                Diagnostic::warning(
-                    "uncovered-controls",
-                    format!("{} Annex A controls are addressed by no approved document: {}", ids.len(), ids.join(", ")),
-                )
-                .hint("there is no soa.yaml, so every control counts as applicable; record exclusions in soa.yaml, or address the controls in approved documents"),
-            );
-        }
+        let ids: Vec<&str> = g
+            .uncovered_controls
+            .iter()
+            .map(|&c| model.catalog.controls[c].id.as_str())
+            .collect();
+        out.push(
+            Diagnostic::warning(
+                "uncovered-controls",
+                format!(
+                    "{} Annex A controls are addressed by no approved document: {}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            )
+            .hint(
+                "there is no soa.yaml, so every control counts as applicable; \
+                 record exclusions in soa.yaml, or address the controls in approved documents",
+            ),
+        );
     }
     if !g.drafts.is_empty() {
         let ids: Vec<String> = g

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{report_errors, Color, DatedBookArg, EXIT_BOOK_ERRORS};
+use super::{valid_model, Color, DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::bundle::{self, BuildInfo};
 use crate::pipeline;
 
@@ -24,13 +24,9 @@ pub struct VerifyArgs {
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let checked = args.book.check()?;
-    if report_errors(&checked, color, "bundle")? {
+    let Some(model) = valid_model(&checked, color, "bundle")? else {
         return Ok(EXIT_BOOK_ERRORS);
-    }
-    let model = checked
-        .model
-        .as_ref()
-        .expect("a book without errors has a model");
+    };
     let settings = &model.settings;
     let out = args.out.clone().unwrap_or_else(|| {
         let mut name = settings

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{report_errors, Color, DatedBookArg, EXIT_BOOK_ERRORS};
+use super::{valid_model, Color, DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::diagnostic::display_path;
 use crate::{export, output};
 
@@ -18,13 +18,9 @@ pub struct Args {
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let checked = args.book.check()?;
-    if report_errors(&checked, color, "export")? {
+    let Some(model) = valid_model(&checked, color, "export")? else {
         return Ok(EXIT_BOOK_ERRORS);
-    }
-    let model = checked
-        .model
-        .as_ref()
-        .expect("a book without errors has a model");
+    };
     let settings = &model.settings;
     let dest = output::guard(&args.out, &settings.root, &settings.content_dir())?;
     let mut files = export::all(model)?;

@@ -93,21 +93,22 @@ impl DatedBookArg {
     }
 }
 
-/// Prints a checked book's diagnostics; true when it has errors and nothing may be written.
-fn report_errors(
-    checked: &crate::pipeline::Checked,
+/// Prints a checked book's diagnostics; its model when it has no errors, `None` when nothing
+/// may be written.
+fn valid_model<'a>(
+    checked: &'a crate::pipeline::Checked,
     color: Color,
     what: &str,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<&'a crate::model::Model>> {
     print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
     if checked.errors() > 0 {
         eprintln!(
             "{what} failed: {}; nothing was written",
             counts(checked.errors(), checked.warnings())
         );
-        return Ok(true);
+        return Ok(None);
     }
-    Ok(false)
+    Ok(checked.model.as_ref())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -182,19 +182,9 @@ fn open_browser(url: &str) {
 
 pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     let (mut engine, layout) = prepare(&args.book, args.dest.as_deref())?;
-    let checked = pipeline::check(&engine.root, engine.as_of)?;
-    let settings = match &checked.model {
-        Some(m) => m.settings.clone(),
-        None => {
-            eprint!(
-                "{}",
-                crate::engine::plain(&checked.sources, &checked.diagnostics)
-            );
-            return Ok(EXIT_BOOK_ERRORS);
-        }
-    };
-    let dest = crate::output::guard(&layout.output, &settings.root, &settings.content_dir())?;
-    let write = |engine: &mut Engine, started: Instant| -> anyhow::Result<()> {
+    let dest = crate::output::guard(&layout.output, &layout.root, &layout.content)?;
+    // Writes one rebuild; false when the book has errors.
+    let write = |engine: &mut Engine, started: Instant| -> anyhow::Result<bool> {
         let outcome = engine.rebuild()?;
         let line = summary(&outcome, started);
         match outcome {
@@ -202,6 +192,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
                 files.extend(engine.extras()?);
                 crate::output::write(&dest, &files)?;
                 eprintln!("{line}; wrote {}", display_path(&dest));
+                Ok(true)
             }
             Outcome::Failed { report, .. } => {
                 eprint!("{report}");
@@ -209,11 +200,13 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
                     "the book has errors; {} was left as it was",
                     display_path(&dest)
                 );
+                Ok(false)
             }
         }
-        Ok(())
     };
-    write(&mut engine, Instant::now())?;
+    if !write(&mut engine, Instant::now())? {
+        return Ok(EXIT_BOOK_ERRORS);
+    }
     let watcher = watch::watch(layout, args.watcher)?;
     eprintln!(
         "watching {} for changes (Ctrl-C to stop)",
