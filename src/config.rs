@@ -70,7 +70,7 @@ pub struct OutputConfig {
 }
 
 /// `[output.html]`: how the site looks and what Markdown may contain.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HtmlConfig {
     /// A folder `themes/<theme>/` whose files override the built-in theme by name.
@@ -82,6 +82,20 @@ pub struct HtmlConfig {
     pub extra_css: Vec<PathBuf>,
     /// An image shown in the header of every page (path relative to the book root).
     pub logo: Option<PathBuf>,
+    /// Show each document's revision history from git (authors' names included).
+    pub git_history: bool,
+}
+
+impl Default for HtmlConfig {
+    fn default() -> Self {
+        HtmlConfig {
+            theme: None,
+            allow_html: false,
+            extra_css: Vec::new(),
+            logo: None,
+            git_history: true,
+        }
+    }
 }
 
 /// A loaded book configuration with the book's root folder.

@@ -83,6 +83,55 @@ impl fmt::Display for Status {
     }
 }
 
+/// How often a document is reviewed, e.g. `12 months`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Interval {
+    Days(u32),
+    Months(u32),
+}
+
+impl Interval {
+    /// Reads `N day(s)|week(s)|month(s)|year(s)` and the words annually, quarterly, monthly.
+    pub fn parse(text: &str) -> Option<Interval> {
+        let t = text.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "annually" | "annual" | "yearly" => return Some(Interval::Months(12)),
+            "quarterly" => return Some(Interval::Months(3)),
+            "monthly" => return Some(Interval::Months(1)),
+            _ => {}
+        }
+        let (n, unit) = t.split_once(char::is_whitespace)?;
+        let n: u32 = n.parse().ok().filter(|n| (1..=1200).contains(n))?;
+        match unit.trim().trim_end_matches('s') {
+            "day" => Some(Interval::Days(n)),
+            "week" => Some(Interval::Days(n * 7)),
+            "month" => Some(Interval::Months(n)),
+            "year" => Some(Interval::Months(n * 12)),
+            _ => None,
+        }
+    }
+
+    /// The date one interval after `date` (month ends clamp: Jan 31 + 1 month = Feb 28).
+    pub fn after(self, date: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Interval::Days(n) => date.checked_add_days(chrono::Days::new(u64::from(n))),
+            Interval::Months(n) => date.checked_add_months(chrono::Months::new(n)),
+        }
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (n, unit) = match *self {
+            Interval::Months(n) if n % 12 == 0 => (n / 12, "year"),
+            Interval::Months(n) => (n, "month"),
+            Interval::Days(n) if n % 7 == 0 => (n / 7, "week"),
+            Interval::Days(n) => (n, "day"),
+        };
+        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
 /// A reference written in front matter, with where it was written.
 #[derive(Debug, Clone)]
 pub struct Ref {
@@ -106,8 +155,13 @@ pub struct Document {
     pub status: Status,
     pub classification: Option<String>,
     pub effective: Option<NaiveDate>,
+    pub approved_on: Option<NaiveDate>,
+    pub last_reviewed: Option<NaiveDate>,
+    pub review_interval: Option<Interval>,
+    /// When the next review is due: `review_by`, else `last_reviewed` plus `review_interval`.
     pub review_by: Option<NaiveDate>,
-    /// Where `review_by` is written (the `---` line when it is absent).
+    /// Where the due date comes from (`review_by` or `last_reviewed`; the `---` line when
+    /// neither is written).
     pub review_span: Span,
     pub clauses: Vec<Ref>,
     pub controls: Vec<Ref>,
@@ -238,7 +292,19 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         }
     };
     let effective = r.date(raw.effective, "effective");
-    let review_by = r.date(raw.review_by, "review_by");
+    let approved_on = r.date(raw.approved_on, "approved_on");
+    let last_reviewed = r.date(raw.last_reviewed, "last_reviewed");
+    let review_interval = raw
+        .review_interval
+        .and_then(|v| r.interval(&v, "review_interval"));
+    let written_review_by = r.date(raw.review_by, "review_by");
+    let (review_by, review_key) = r.review_due(
+        written_review_by,
+        last_reviewed,
+        review_interval,
+        approved_on,
+        effective,
+    );
     if let (Some(e), Some(rb)) = (effective, review_by) {
         if rb < e {
             r.diagnostics.push(
@@ -275,8 +341,11 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             status,
             classification: empty(raw.classification),
             effective,
+            approved_on,
+            last_reviewed,
+            review_interval,
             review_by,
-            review_span: r.value_span("review_by"),
+            review_span: r.value_span(review_key),
             clauses,
             controls,
             related,
@@ -393,6 +462,88 @@ impl Resolver<'_> {
                 .hint(hint),
         );
         None
+    }
+
+    fn interval(&mut self, value: &Text, key: &str) -> Option<Interval> {
+        let parsed = Interval::parse(&value.0);
+        if parsed.is_none() {
+            let span = self.value_span(key);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "invalid-interval",
+                    format!("`{}` is not a review interval", value.0.trim()),
+                )
+                .at(span)
+                .hint(
+                    "write a number and a unit, e.g. `12 months`, `1 year`, `6 weeks` or `90 days`",
+                ),
+            );
+        }
+        parsed
+    }
+
+    /// The next review date and the key it comes from: `review_by` when written, else
+    /// `last_reviewed` (or, failing that, `approved_on` or `effective`) plus `review_interval`.
+    fn review_due(
+        &mut self,
+        review_by: Option<NaiveDate>,
+        last_reviewed: Option<NaiveDate>,
+        interval: Option<Interval>,
+        approved_on: Option<NaiveDate>,
+        effective: Option<NaiveDate>,
+    ) -> (Option<NaiveDate>, &'static str) {
+        let written = |key| value_range(self.split.yaml, key).is_some();
+        let (base, base_key) = match (last_reviewed, approved_on, effective) {
+            (Some(d), _, _) => (Some(d), "last_reviewed"),
+            (None, Some(d), _) => (Some(d), "approved_on"),
+            (None, None, Some(d)) => (Some(d), "effective"),
+            _ => (None, "last_reviewed"),
+        };
+        let computed = match (base, interval) {
+            (Some(b), Some(i)) => i.after(b),
+            _ => None,
+        };
+        if interval.is_some() && base.is_none() && review_by.is_none() {
+            let span = self.value_span("review_interval");
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "interval-without-date",
+                    "`review_interval` is set, but there is no date to count it from",
+                )
+                .at(span)
+                .hint("add `last_reviewed: YYYY-MM-DD` (the date of the last review)"),
+            );
+        }
+        if last_reviewed.is_some() && interval.is_none() && !written("review_by") {
+            let span = self.value_span("last_reviewed");
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "no-review-interval",
+                    "`last_reviewed` is set, but without `review_interval` no next review date follows",
+                )
+                .at(span)
+                .hint("add `review_interval: 12 months` (or write the date as `review_by`)"),
+            );
+        }
+        match (review_by, computed) {
+            (Some(rb), Some(c)) if rb != c => {
+                let span = self.value_span("review_by");
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "review-dates-disagree",
+                        format!(
+                            "`review_by` is {rb}, but `{base_key}` plus `review_interval` gives {c}"
+                        ),
+                    )
+                    .at(span)
+                    .hint("keep one of them: `review_by` is used"),
+                );
+                (Some(rb), "review_by")
+            }
+            (Some(rb), _) => (Some(rb), "review_by"),
+            (None, Some(c)) => (Some(c), base_key),
+            (None, None) => (None, "review_by"),
+        }
     }
 
     fn date(&mut self, value: Option<Text>, key: &str) -> Option<NaiveDate> {

@@ -29,6 +29,7 @@ pub mod document;
 pub mod engine;
 pub mod export;
 pub mod highlight;
+pub mod history;
 pub mod load;
 pub mod markdown;
 pub mod model;

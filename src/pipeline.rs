@@ -13,7 +13,7 @@ use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::progress::Progress;
-use crate::{check, document, load, output, render, theme};
+use crate::{check, document, history, load, output, render, theme};
 
 /// The outcome of validating a book.
 pub struct Checked {
@@ -86,6 +86,7 @@ pub struct Caches {
     pub reads: load::ReadCache,
     pub parsed: document::ParseCache,
     pub bodies: BodyCache,
+    pub history: Option<std::sync::Arc<crate::history::History>>,
 }
 
 /// Reads and validates the book at `root`; reviews are overdue relative to `as_of`.
@@ -191,9 +192,21 @@ fn check_inner(
         bodies,
         highlight,
     };
-    let (model, found) = Model::build(inputs, &sources);
+    let (mut model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
     timings.lap("model");
+    if highlight && model.settings.config.output.html.git_history {
+        let (history, found) = match caches.as_mut() {
+            Some(c) => history::read_cached(&content_dir, &mut c.history)?,
+            None => {
+                let (h, found) = history::read(&content_dir, None)?;
+                (std::sync::Arc::new(h), found)
+            }
+        };
+        model.history = history;
+        diagnostics.extend(found);
+        timings.lap("history");
+    }
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(check::run(&model, has_errors));
     sources.sort(&mut diagnostics);

@@ -131,7 +131,13 @@ fn overdue_reviews(model: &Model, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .at(d.review_span.clone())
-            .hint("review the document and set a new `review_by`"),
+            .hint(
+                if d.last_reviewed.is_some() || d.review_interval.is_some() {
+                    "review the document and set `last_reviewed` to the date of the review"
+                } else {
+                    "review the document and set a new `review_by`"
+                },
+            ),
         );
     }
 }
@@ -288,6 +294,16 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
                 )
                 .at(d.id_span.clone())
                 .hint("add `approver:` with the role that approved it"),
+            );
+        }
+        if d.approved_on.is_none() {
+            out.push(
+                Diagnostic::warning(
+                    "missing-approval-date",
+                    format!("`{}` is approved but has no approval date", d.id),
+                )
+                .at(d.id_span.clone())
+                .hint("add `approved_on: YYYY-MM-DD` with the date it was approved"),
             );
         }
         if d.version.is_none() {

@@ -77,6 +77,8 @@ pub struct Model {
     /// The date "overdue" is measured against (`--as-of`, SOURCE_DATE_EPOCH, or today).
     pub as_of: NaiveDate,
     pub gaps: gaps::Gaps,
+    /// Revisions of each document from git (empty outside git and when only checking).
+    pub history: std::sync::Arc<crate::history::History>,
 }
 
 /// Everything the model is built from.
@@ -258,6 +260,7 @@ impl Model {
             soa,
             as_of,
             gaps: gaps::Gaps::default(),
+            history: Default::default(),
             settings,
             catalog,
             documents: nodes,

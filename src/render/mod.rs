@@ -361,6 +361,14 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
         &n.controls,
     )
         .hash(&mut h);
+    (
+        d.approved_on,
+        d.last_reviewed,
+        d.review_interval,
+        model.history.of(&d.rel),
+        model.history.head.is_some(),
+    )
+        .hash(&mut h);
     for &j in n.related.iter().chain(&model.referenced_by[i]) {
         let o = &model.documents[j];
         (
@@ -697,6 +705,10 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     data.insert("controls", &views.controls_of(&n.controls));
     data.insert("related", &views.docs_of(&n.related));
     data.insert("referenced_by", &views.docs_of(&model.referenced_by[i]));
+    let revisions = model.history.of(&d.rel);
+    data.insert("history", revisions);
+    data.insert("in_git", &model.history.head.is_some());
+    data.insert("versions", &crate::history::approved_versions(d, revisions));
     Page {
         path: n.page.clone(),
         template: "document.html",
@@ -719,6 +731,9 @@ fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
         classification: d.classification.as_deref(),
         effective: d.effective.map(|x| x.to_string()),
         review_by: d.review_by.map(|x| x.to_string()),
+        approved_on: d.approved_on.map(|x| x.to_string()),
+        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+        review_interval: d.review_interval.map(|x| x.to_string()),
         overdue: d.review_by.is_some_and(|r| r < model.as_of) && d.status != Status::Retired,
         tags: &d.tags,
         source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),

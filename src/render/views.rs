@@ -62,6 +62,9 @@ pub struct DocView<'a> {
     pub classification: Option<&'a str>,
     pub effective: Option<String>,
     pub review_by: Option<String>,
+    pub approved_on: Option<String>,
+    pub last_reviewed: Option<String>,
+    pub review_interval: Option<String>,
     /// Its review date is before the as-of date.
     pub overdue: bool,
     pub tags: &'a [String],

@@ -47,7 +47,7 @@ fn soa_mistakes_are_located_in_soa_yaml() {
     assert_eq!(
         got,
         vec![
-            expect("review-overdue", "content/policy.md", 9),
+            expect("review-overdue", "content/policy.md", 10),
             expect("soa-undecided", "soa.yaml", 3),
             expect("soa-uncovered", "soa.yaml", 9),
             expect("soa-missing-justification", "soa.yaml", 17),
