@@ -30,6 +30,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/controls.html"),
     embed!("templates/document.html"),
     embed!("templates/gaps.html"),
+    embed!("templates/reviews.html"),
     embed!("templates/documents.html"),
     embed!("templates/index.html"),
     embed!("templates/macros.html"),

@@ -4,6 +4,7 @@
 //! Every export reads the model; none re-parses a document. Spreadsheet cells that a
 //! spreadsheet program would run as a formula are neutralised.
 
+pub mod ics;
 mod json;
 mod table;
 mod xlsx;

@@ -163,6 +163,10 @@ pub fn extras(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
         path: "search-index.js".into(),
         contents: Contents::Bytes(crate::search::index(model).into()),
     });
+    files.push(OutputFile {
+        path: "reviews.ics".into(),
+        contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
+    });
     Ok(files)
 }
 
@@ -527,6 +531,7 @@ fn list_pages(model: &Model, views: &Views) -> Vec<Page> {
         },
         soa_page(model, views),
         gaps_page(model, views),
+        reviews_page(model, views),
     ];
     pages.extend(clause_matrix(model, views));
     pages.extend(control_matrix(model, views));
@@ -1220,6 +1225,25 @@ fn soa_page(model: &Model, views: &Views) -> Page {
         template: "soa.html",
         nav: "soa",
         title: "Statement of Applicability".into(),
+        data,
+    }
+}
+
+/// Documents by review due date, with owners, and the calendar feed beside them.
+fn reviews_page(model: &Model, views: &Views) -> Page {
+    let schedule = model.review_schedule();
+    let mut data = Context::new();
+    data.insert("as_of", &model.as_of.to_string());
+    data.insert("soon_days", &crate::model::reviews::DUE_SOON_DAYS);
+    data.insert("overdue", &views.docs_of(&schedule.overdue));
+    data.insert("soon", &views.docs_of(&schedule.soon));
+    data.insert("later", &views.docs_of(&schedule.later));
+    data.insert("undated", &views.docs_of(&schedule.undated));
+    Page {
+        path: "reviews.html".into(),
+        template: "reviews.html",
+        nav: "reviews",
+        title: "Reviews".into(),
         data,
     }
 }
