@@ -118,11 +118,22 @@ pub fn repository(dir: &Path) -> Option<Repository> {
         .filter(|r| r.workdir().is_some())
 }
 
-/// `dir` relative to the repository's working tree, with `/` separators as git writes paths.
+/// `dir` relative to the repository's working tree. `dir` need not exist any more (a content
+/// folder read at an old revision): its nearest existing ancestor places it.
 pub fn prefix_in(repo: &Repository, dir: &Path) -> Option<PathBuf> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
-    let dir = dir.canonicalize().ok()?;
-    dir.strip_prefix(&workdir).ok().map(Path::to_path_buf)
+    let mut rest = Vec::new();
+    let mut existing = dir;
+    let base = loop {
+        if let Ok(c) = existing.canonicalize() {
+            break c;
+        }
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    };
+    let mut full = base;
+    full.extend(rest.iter().rev());
+    full.strip_prefix(&workdir).ok().map(Path::to_path_buf)
 }
 
 /// The warning for a shallow clone, whose history would be cut short.
@@ -140,7 +151,11 @@ fn shallow_warning() -> Diagnostic {
 /// `None`). No repository, an unborn branch or a content folder outside the working tree give
 /// an empty history; a shallow clone gives an empty history and a warning.
 pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Vec<Diagnostic>)> {
-    let Some(repo) = repository(content_dir) else {
+    let found = content_dir
+        .ancestors()
+        .find(|d| d.is_dir())
+        .and_then(repository);
+    let Some(repo) = found else {
         return Ok(Default::default());
     };
     if repo.is_shallow() {

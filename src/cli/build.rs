@@ -15,11 +15,69 @@ pub struct Args {
     /// Output folder (default: `output-dir` from book.toml, relative to the book).
     #[arg(short = 'd', long = "dest-dir")]
     pub dest: Option<PathBuf>,
+
+    /// Build the book as it was at this git revision (tag, branch or commit), read from git
+    /// without touching the working tree. Reviews are then due against the revision's date
+    /// unless `--as-of` (or SOURCE_DATE_EPOCH) says otherwise.
+    #[arg(long, value_name = "REV")]
+    pub at: Option<String>,
 }
 
 pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+    if let Some(rev) = &args.at {
+        return run_at(&args, rev, color);
+    }
     let started = Instant::now();
     let checked = args.book.check()?;
+    finish(checked, args.dest.as_deref(), color, started)
+}
+
+/// `build --at REV`: the book written out of git to a temporary folder, built from there into
+/// the output folder the book had at that revision (beside the book, not in the temporary one).
+fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let root = &args.book.book.dir;
+    super::existing_root(root)?;
+    let folder = tempfile::Builder::new()
+        .prefix(".policybook-at-")
+        .tempdir()?;
+    let snapshot = crate::revision::checkout(root, rev, folder.path())?;
+    let as_of = match args.book.as_of {
+        Some(d) => d,
+        None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => pipeline::as_of(None)?,
+        None => snapshot.date,
+    };
+    let mut checked = pipeline::check(&snapshot.root, as_of)?;
+    // Paths as in the working tree; the line below says which revision they were read at.
+    checked.sources.show_paths_from(root);
+    eprintln!(
+        "building the book as it was at {rev} (commit {}, {})",
+        &snapshot.commit[..12],
+        snapshot.date
+    );
+    let Some(model) = checked.model.as_mut() else {
+        return finish(checked, None, color, started);
+    };
+    let content_dir = root.join(&model.settings.config.build.content_dir);
+    let dest = match &args.dest {
+        Some(d) => d.clone(),
+        None => root.join(&model.settings.config.build.output_dir),
+    };
+    crate::output::guard(&dest, root, &content_dir)?;
+    if model.settings.config.output.html.git_history {
+        let (history, found) = crate::history::read(&content_dir, Some(rev))?;
+        model.history = std::sync::Arc::new(history);
+        checked.diagnostics.extend(found);
+    }
+    finish(checked, Some(&dest), color, started)
+}
+
+fn finish(
+    checked: pipeline::Checked,
+    dest: Option<&std::path::Path>,
+    color: Color,
+    started: Instant,
+) -> anyhow::Result<u8> {
     print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
     if checked.errors() > 0 {
         eprintln!(
@@ -29,7 +87,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
         return Ok(EXIT_BOOK_ERRORS);
     }
     let progress = crate::progress::Progress::for_terminal(checked.documents());
-    match pipeline::build(&checked, args.dest.as_deref(), &progress)? {
+    match pipeline::build(&checked, dest, &progress)? {
         Err(problems) => {
             print_diagnostics(&checked.sources, &problems, color)?;
             eprintln!(

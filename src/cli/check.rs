@@ -14,7 +14,8 @@ pub struct Args {
     #[arg(long)]
     pub strict: bool,
 
-    /// How to print diagnostics: `human` (to stderr) or `json` (to stdout, for CI).
+    /// How to print diagnostics: `human` (to stderr), `json` (to stdout, for tools) or
+    /// `github` (GitHub Actions annotations on stdout, shown on the lines of a pull request).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -23,6 +24,7 @@ pub struct Args {
 pub enum Format {
     Human,
     Json,
+    Github,
 }
 
 #[derive(Serialize)]
@@ -49,6 +51,16 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
                     .collect(),
             };
             println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Format::Github => {
+            for d in &checked.diagnostics {
+                println!("{}", checked.sources.github_annotation(d));
+            }
+            eprintln!(
+                "checked {} documents: {}",
+                checked.documents(),
+                counts(errors, warnings)
+            );
         }
         Format::Human => {
             print_diagnostics(&checked.sources, &checked.diagnostics, color)?;

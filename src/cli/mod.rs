@@ -3,6 +3,7 @@
 mod build;
 mod bundle;
 mod check;
+mod diff;
 mod export;
 mod init;
 mod serve;
@@ -41,6 +42,9 @@ pub enum Command {
     Export(export::Args),
     /// Build the site into a reproducible zip with a manifest and SHA256SUMS, for an auditor.
     Bundle(bundle::Args),
+    /// Report what changed in the ISMS between two git revisions (or a revision and the
+    /// working tree): documents, their fields and text, coverage, SoA decisions.
+    Diff(diff::Args),
     /// Check a bundle against its manifest: report files added, removed or altered.
     Verify(bundle::VerifyArgs),
     /// Build, serve on http://127.0.0.1:3000 and reload open pages after every change.
@@ -143,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export(args) => export::run(args, cli.color),
         Command::Bundle(args) => bundle::run(args, cli.color),
         Command::Verify(args) => bundle::verify(args),
+        Command::Diff(args) => diff::run(args, cli.color),
         Command::Serve(args) => serve::serve(args),
         Command::Watch(args) => serve::watch(args),
     }

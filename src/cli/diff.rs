@@ -1,0 +1,478 @@
+//! `policybook diff FROM [TO]`: what changed in the ISMS between two git revisions (or a
+//! revision and the working tree), for the terminal, a pull-request comment or an HTML page.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::{print_diagnostics, Color, EXIT_BOOK_ERRORS};
+use crate::diff::{self, BookDiff, FieldChange, Kind, Segment};
+use crate::highlight::escape_html;
+use crate::pipeline;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The earlier revision: a tag, branch or commit (e.g. `v1.0`, `origin/main`, `HEAD~3`).
+    pub from: String,
+    /// The later revision (default: the working tree, uncommitted changes included).
+    pub to: Option<String>,
+
+    /// The book's root folder (where book.toml is).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub book: PathBuf,
+
+    /// `text` for the terminal, `markdown` for a pull-request comment, `html` for a page,
+    /// `json` for tools.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The date reviews are due against, YYYY-MM-DD, for both sides (default: SOURCE_DATE_EPOCH,
+    /// else today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Json,
+}
+
+/// Words of unchanged text kept on each side of a change in the redline.
+const CONTEXT_WORDS: usize = 12;
+
+pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+    super::existing_root(&args.book)?;
+    let as_of = pipeline::as_of(args.as_of)?;
+    let folders = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let from = crate::revision::checkout(&args.book, &args.from, folders.0.path())?;
+    let to_root = match &args.to {
+        Some(rev) => crate::revision::checkout(&args.book, rev, folders.1.path())?.root,
+        None => args.book.clone(),
+    };
+    let mut sides = Vec::new();
+    for (root, label) in [
+        (&from.root, args.from.clone()),
+        (
+            &to_root,
+            args.to.clone().unwrap_or_else(|| "working tree".into()),
+        ),
+    ] {
+        let mut checked = pipeline::validate(root, as_of)?;
+        checked.sources.show_paths_from(&args.book);
+        if checked.model.is_none() {
+            print_diagnostics(&checked.sources, &checked.diagnostics, color)?;
+            eprintln!("diff failed: the book at {label} cannot be read (see above)");
+            return Ok(EXIT_BOOK_ERRORS);
+        }
+        sides.push((checked, label));
+    }
+    let report = diff::compare(&side(&sides[0]), &side(&sides[1]));
+    let text = match args.format {
+        Format::Text => text(&report),
+        Format::Markdown => markdown(&report),
+        Format::Html => html(&report),
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", crate::diagnostic::display_path(path));
+        }
+        None => print!("{text}"),
+    }
+    Ok(0)
+}
+
+fn side((checked, label): &(pipeline::Checked, String)) -> diff::Side<'_> {
+    diff::Side {
+        label: label.clone(),
+        model: checked
+            .model
+            .as_ref()
+            .expect("a book that could be read has a model"),
+        sources: &checked.sources,
+        errors: checked.errors(),
+    }
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "—"
+    } else {
+        s
+    }
+}
+
+fn counts(d: &BookDiff) -> String {
+    format!(
+        "{} added, {} removed, {} changed; {} clauses and {} controls changed coverage; {} SoA decisions changed",
+        d.added.len(),
+        d.removed.len(),
+        d.changed.len(),
+        d.clauses.len(),
+        d.controls.len(),
+        d.soa.len()
+    )
+}
+
+fn errors_note(d: &BookDiff) -> Vec<String> {
+    let mut v = Vec::new();
+    for (label, n) in [(&d.from, d.from_errors), (&d.to, d.to_errors)] {
+        if n > 0 {
+            v.push(format!(
+                "the book at {label} has {n} error{} (run `policybook check`); compared what could be read",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    v
+}
+
+fn coverage_line(c: &diff::CoverageChange) -> String {
+    let mut parts = Vec::new();
+    if !c.gained.is_empty() {
+        parts.push(format!("+{}", c.gained.join(", +")));
+    }
+    if !c.lost.is_empty() {
+        parts.push(format!("-{}", c.lost.join(", -")));
+    }
+    match (c.covered_before, c.covered_after) {
+        (false, true) => parts.push("now covered".into()),
+        (true, false) => parts.push("no longer covered".into()),
+        _ => {}
+    }
+    parts.join("; ")
+}
+
+fn field_line(f: &FieldChange) -> String {
+    format!(
+        "{}: {} → {}",
+        f.field,
+        or_dash(&f.before),
+        or_dash(&f.after)
+    )
+}
+
+/// git's `--word-diff=plain` markers: `[-removed-]{+added+}`.
+fn plain_redline(segments: &[Segment]) -> String {
+    diff::with_context(segments, CONTEXT_WORDS)
+        .iter()
+        .map(|s| match s.kind {
+            Kind::Same => s.text.clone(),
+            Kind::Removed => format!("[-{}-]", s.text),
+            Kind::Added => format!("{{+{}+}}", s.text),
+        })
+        .collect()
+}
+
+fn text(d: &BookDiff) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "ISMS changes from {} to {}: {}", d.from, d.to, counts(d));
+    for note in errors_note(d) {
+        let _ = writeln!(o, "note: {note}");
+    }
+    if d.is_empty() {
+        let _ = writeln!(o, "\nNo document, coverage or SoA decision changed.");
+        return o;
+    }
+    for a in &d.added {
+        let _ = writeln!(
+            o,
+            "\nadded    {} {} ({}, {})",
+            a.id, a.title, a.path, a.status
+        );
+    }
+    for r in &d.removed {
+        let _ = writeln!(o, "\nremoved  {} {} ({})", r.id, r.title, r.path);
+    }
+    for c in &d.changed {
+        let _ = writeln!(o, "\nchanged  {} {} ({})", c.id, c.title, c.path);
+        if let Some(from) = &c.moved_from {
+            let _ = writeln!(o, "  moved from {from}");
+        }
+        for f in &c.fields {
+            let _ = writeln!(o, "  {}", field_line(f));
+        }
+        if !c.redline.is_empty() {
+            let _ = writeln!(o, "  body:");
+            for line in plain_redline(&c.redline).lines() {
+                let _ = writeln!(o, "    {line}");
+            }
+        }
+    }
+    for (title, list) in [("Clauses", &d.clauses), ("Annex A controls", &d.controls)] {
+        if !list.is_empty() {
+            let _ = writeln!(o, "\n{title} whose coverage changed:");
+            for c in list {
+                let _ = writeln!(o, "  {} {}: {}", c.id, c.title, coverage_line(c));
+            }
+        }
+    }
+    if !d.soa.is_empty() {
+        let _ = writeln!(o, "\nSoA decisions changed:");
+        for s in &d.soa {
+            let fields: Vec<String> = s.fields.iter().map(field_line).collect();
+            let _ = writeln!(o, "  {} {}: {}", s.control, s.title, fields.join("; "));
+        }
+    }
+    o
+}
+
+/// Markdown for a pull-request comment: tables for the summary, `<del>`/`<ins>` in collapsed
+/// blocks for the redlines. Text from the book is escaped, so it cannot break the comment.
+fn markdown(d: &BookDiff) -> String {
+    let md = |s: &str| -> String {
+        escape_html(s)
+            .replace('|', "\\|")
+            .replace('\n', " ")
+            .replace('`', "\\`")
+            .replace('*', "\\*")
+            .replace('_', "\\_")
+            .replace('[', "\\[")
+            .replace(']', "\\]")
+    };
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "### ISMS changes from `{}` to `{}`\n",
+        md(&d.from),
+        md(&d.to)
+    );
+    let _ = writeln!(o, "{}\n", counts(d));
+    for note in errors_note(d) {
+        let _ = writeln!(o, "> **Note:** {}\n", md(&note));
+    }
+    if d.is_empty() {
+        let _ = writeln!(o, "No document, coverage or SoA decision changed.");
+        return o;
+    }
+    if !d.added.is_empty() || !d.removed.is_empty() {
+        let _ = writeln!(
+            o,
+            "| | Document | Title | Status | File |\n|---|---|---|---|---|"
+        );
+        for a in &d.added {
+            let _ = writeln!(
+                o,
+                "| added | {} | {} | {} | {} |",
+                md(&a.id),
+                md(&a.title),
+                a.status,
+                md(&a.path)
+            );
+        }
+        for r in &d.removed {
+            let _ = writeln!(
+                o,
+                "| removed | {} | {} | {} | {} |",
+                md(&r.id),
+                md(&r.title),
+                r.status,
+                md(&r.path)
+            );
+        }
+        o.push('\n');
+    }
+    for c in &d.changed {
+        let _ = writeln!(o, "#### {} {}\n", md(&c.id), md(&c.title));
+        if let Some(from) = &c.moved_from {
+            let _ = writeln!(o, "Moved from {} to {}.\n", md(from), md(&c.path));
+        }
+        if !c.fields.is_empty() {
+            let _ = writeln!(o, "| Field | Before | After |\n|---|---|---|");
+            for f in &c.fields {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} |",
+                    f.field,
+                    md(or_dash(&f.before)),
+                    md(or_dash(&f.after))
+                );
+            }
+            o.push('\n');
+        }
+        if !c.redline.is_empty() {
+            let _ = writeln!(
+                o,
+                "<details><summary>Text changes</summary>\n\n<blockquote>"
+            );
+            for s in diff::with_context(&c.redline, CONTEXT_WORDS) {
+                let t = escape_html(&s.text).replace('\n', "<br>\n");
+                let _ = match s.kind {
+                    Kind::Same => write!(o, "{t}"),
+                    Kind::Removed => write!(o, "<del>{t}</del>"),
+                    Kind::Added => write!(o, "<ins>{t}</ins>"),
+                };
+            }
+            let _ = writeln!(o, "\n</blockquote>\n</details>\n");
+        }
+    }
+    for (title, list) in [("Clauses", &d.clauses), ("Annex A controls", &d.controls)] {
+        if !list.is_empty() {
+            let _ = writeln!(
+                o,
+                "#### {title} whose coverage changed\n\n| Id | Title | Change |\n|---|---|---|"
+            );
+            for c in list {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} |",
+                    md(&c.id),
+                    md(&c.title),
+                    md(&coverage_line(c))
+                );
+            }
+            o.push('\n');
+        }
+    }
+    if !d.soa.is_empty() {
+        let _ = writeln!(
+            o,
+            "#### SoA decisions changed\n\n| Control | Field | Before | After |\n|---|---|---|---|"
+        );
+        for s in &d.soa {
+            for f in &s.fields {
+                let _ = writeln!(
+                    o,
+                    "| {} {} | {} | {} | {} |",
+                    md(&s.control),
+                    md(&s.title),
+                    f.field,
+                    md(or_dash(&f.before)),
+                    md(or_dash(&f.after))
+                );
+            }
+        }
+    }
+    o
+}
+
+/// A standalone page (no script, no external resource) with the same content as [`text`].
+fn html(d: &BookDiff) -> String {
+    let e = |s: &str| escape_html(s);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ISMS changes from {} to {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<main>\n<h1>ISMS changes from <code>{}</code> to <code>{}</code></h1>\n<p>{}</p>\n",
+        e(&d.from), e(&d.to), HTML_STYLE, e(&d.from), e(&d.to), e(&counts(d))
+    );
+    for note in errors_note(d) {
+        let _ = writeln!(o, "<p class=\"note\">{}</p>", e(&note));
+    }
+    if d.is_empty() {
+        o.push_str("<p>No document, coverage or SoA decision changed.</p>\n");
+    }
+    let doc_rows = |o: &mut String, what: &str, list: &[diff::DocSummary]| {
+        if list.is_empty() {
+            return;
+        }
+        let _ = writeln!(o, "<h2>Documents {what} ({})</h2>\n<table><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th><th scope=\"col\">File</th></tr></thead><tbody>", list.len());
+        for a in list {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                e(&a.id),
+                e(&a.title),
+                e(&a.status),
+                e(&a.path)
+            );
+        }
+        o.push_str("</tbody></table>\n");
+    };
+    doc_rows(&mut o, "added", &d.added);
+    doc_rows(&mut o, "removed", &d.removed);
+    if !d.changed.is_empty() {
+        let _ = writeln!(o, "<h2>Documents changed ({})</h2>", d.changed.len());
+    }
+    for c in &d.changed {
+        let _ = writeln!(
+            o,
+            "<section>\n<h3>{} {}</h3>\n<p class=\"file\"><code>{}</code></p>",
+            e(&c.id),
+            e(&c.title),
+            e(&c.path)
+        );
+        if let Some(from) = &c.moved_from {
+            let _ = writeln!(o, "<p>Moved from <code>{}</code>.</p>", e(from));
+        }
+        if !c.fields.is_empty() {
+            o.push_str("<table><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>\n");
+            for f in &c.fields {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+                    e(f.field),
+                    e(or_dash(&f.before)),
+                    e(or_dash(&f.after))
+                );
+            }
+            o.push_str("</tbody></table>\n");
+        }
+        if !c.redline.is_empty() {
+            o.push_str("<div class=\"redline\">");
+            for s in &c.redline {
+                let _ = match s.kind {
+                    Kind::Same => write!(o, "{}", e(&s.text)),
+                    Kind::Removed => write!(o, "<del>{}</del>", e(&s.text)),
+                    Kind::Added => write!(o, "<ins>{}</ins>", e(&s.text)),
+                };
+            }
+            o.push_str("</div>\n");
+        }
+        o.push_str("</section>\n");
+    }
+    for (title, list) in [("Clauses", &d.clauses), ("Annex A controls", &d.controls)] {
+        if !list.is_empty() {
+            let _ = writeln!(o, "<h2>{title} whose coverage changed ({})</h2>\n<table><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Title</th><th scope=\"col\">Change</th></tr></thead><tbody>", list.len());
+            for c in list {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    e(&c.id),
+                    e(&c.title),
+                    e(&coverage_line(c))
+                );
+            }
+            o.push_str("</tbody></table>\n");
+        }
+    }
+    if !d.soa.is_empty() {
+        let _ = writeln!(o, "<h2>SoA decisions changed ({})</h2>\n<table><thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>", d.soa.len());
+        for s in &d.soa {
+            for f in &s.fields {
+                let _ = writeln!(o, "<tr><td>{} {}</td><td>{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>", e(&s.control), e(&s.title), e(f.field), e(or_dash(&f.before)), e(or_dash(&f.after)));
+            }
+        }
+        o.push_str("</tbody></table>\n");
+    }
+    let _ = writeln!(
+        o,
+        "<p class=\"note\">Generated by policybook {}.</p>\n</main>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    o
+}
+
+const HTML_STYLE: &str = "body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2430; background: #fff; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #d9dee7; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f4f6f9; }
+del { background: #ffe1e1; color: #8a1111; }
+ins { background: #dcf5e1; color: #0d5a23; text-decoration: underline; }
+.redline { white-space: pre-wrap; border: 1px solid #d9dee7; border-radius: 6px; padding: .8rem 1rem; background: #fafbfc; }
+.note, .file { color: #5b6473; }
+@media (prefers-color-scheme: dark) {
+  body { color: #e3e7ee; background: #14181f; }
+  th { background: #1b2029; } th, td, .redline { border-color: #2c3440; }
+  .redline { background: #1b2029; }
+  del { background: #4a1d1d; color: #ffd0d0; } ins { background: #16391f; color: #c8f5d2; }
+  .note, .file { color: #9aa4b2; }
+}";

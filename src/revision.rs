@@ -1,0 +1,96 @@
+//! A book as it was at a git revision, written out to a folder without touching the working
+//! tree, so that `build --at` and `diff` run the ordinary pipeline on it.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use git2::{ObjectType, TreeWalkMode, TreeWalkResult};
+
+use crate::history;
+
+/// A book checked out from git into a folder.
+pub struct Snapshot {
+    /// The book's root inside the folder it was written to.
+    pub root: PathBuf,
+    /// The revision as given, and the commit it names.
+    pub rev: String,
+    pub commit: String,
+    /// The commit's date (the committer's, in their time zone): when this state was recorded.
+    pub date: NaiveDate,
+}
+
+/// Writes the files under the book root `root` as they were at `rev` into `into`. Symbolic
+/// links and submodules are left out; so are tree entries no checkout would write.
+pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot> {
+    let repo = history::repository(root).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} is not in a git repository, so there is no revision `{rev}` to read",
+            crate::diagnostic::display_path(root)
+        )
+    })?;
+    let prefix = history::prefix_in(&repo, root)
+        .ok_or_else(|| anyhow::anyhow!("cannot place {} in its git repository", root.display()))?;
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message()))?;
+    let tree = commit.tree()?;
+    let tree = if prefix.as_os_str().is_empty() {
+        tree
+    } else {
+        tree.get_path(&prefix)
+            .ok()
+            .and_then(|e| e.to_object(&repo).ok())
+            .and_then(|o| o.into_tree().ok())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the book's folder `{}` did not exist at `{rev}`",
+                    prefix.display()
+                )
+            })?
+    };
+    let mut failed: Option<anyhow::Error> = None;
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        let name = entry.name().unwrap_or_default();
+        let safe = |n: &str| {
+            !n.is_empty() && n != "." && n != ".." && n != ".git" && !n.contains(['/', '\\'])
+        };
+        if !safe(name) || !dir.split('/').filter(|d| !d.is_empty()).all(safe) {
+            return TreeWalkResult::Skip;
+        }
+        let target = into.join(dir).join(name);
+        let written = match entry.kind() {
+            Some(ObjectType::Tree) => std::fs::create_dir_all(&target).map_err(anyhow::Error::from),
+            Some(ObjectType::Blob) if entry.filemode() != 0o120000 => entry
+                .to_object(&repo)
+                .map_err(anyhow::Error::from)
+                .and_then(|o| {
+                    let blob = o.peel_to_blob()?;
+                    std::fs::write(&target, blob.content())?;
+                    Ok(())
+                }),
+            _ => Ok(()), // symbolic links, submodules
+        };
+        match written {
+            Ok(()) => TreeWalkResult::Ok,
+            Err(e) => {
+                failed = Some(e.context(format!("cannot write {}", target.display())));
+                TreeWalkResult::Abort
+            }
+        }
+    })
+    .or_else(|e| if failed.is_some() { Ok(()) } else { Err(e) })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let when = commit.committer().when();
+    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
+    Ok(Snapshot {
+        root: into.to_path_buf(),
+        rev: rev.to_string(),
+        commit: commit.id().to_string(),
+        date: chrono::DateTime::from_timestamp(local, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default(),
+    })
+}
