@@ -365,32 +365,65 @@ pub fn with_context(segments: &[Segment], words: usize) -> Vec<Segment> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            if s.kind != Kind::Same {
-                return Segment {
-                    kind: s.kind,
-                    text: s.text.clone(),
-                };
-            }
-            let tokens: Vec<&str> = s.text.split_inclusive(char::is_whitespace).collect();
-            let (first, last) = (i == 0, i + 1 == n);
-            let text = match (first, last) {
-                (true, true) => String::new(),
-                (true, false) if tokens.len() > words => {
-                    format!("… {}", tokens[tokens.len() - words..].concat())
+            let count = s.text.split_whitespace().count();
+            let text = match (s.kind, i == 0, i + 1 == n) {
+                (Kind::Same, true, true) => String::new(),
+                (Kind::Same, true, false) if count > words => {
+                    format!("… {}", tail(&s.text, words).trim_start())
                 }
-                (false, true) if tokens.len() > words => {
-                    format!("{} …", tokens[..words].concat().trim_end())
+                (Kind::Same, false, true) if count > words => {
+                    format!("{} …", head(&s.text, words).trim_end())
                 }
-                (false, false) if tokens.len() > 2 * words => format!(
+                (Kind::Same, false, false) if count > 2 * words => format!(
                     "{} … {}",
-                    tokens[..words].concat().trim_end(),
-                    tokens[tokens.len() - words..].concat()
+                    head(&s.text, words).trim_end(),
+                    tail(&s.text, words).trim_start()
                 ),
                 _ => s.text.clone(),
             };
             Segment { kind: s.kind, text }
         })
         .collect()
+}
+
+/// The start of `text` up to the end of its `n`th word.
+fn head(text: &str, n: usize) -> &str {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen == n {
+                    return &text[..at];
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text
+}
+
+/// The end of `text` from the start of its `n`th word from the end.
+fn tail(text: &str, n: usize) -> &str {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (at, c) in text.char_indices().rev() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen == n {
+                    return &text[at + c.len_utf8()..];
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text
 }
 
 #[cfg(test)]

@@ -657,4 +657,40 @@ mod tests {
             Some("POL-9".into())
         );
     }
+
+    #[test]
+    fn intervals_parse_and_add_to_dates() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(Interval::parse("12 months"), Some(Interval::Months(12)));
+        assert_eq!(Interval::parse(" 1 Year "), Some(Interval::Months(12)));
+        assert_eq!(Interval::parse("annually"), Some(Interval::Months(12)));
+        assert_eq!(Interval::parse("6 weeks"), Some(Interval::Days(42)));
+        assert_eq!(Interval::parse("90 days"), Some(Interval::Days(90)));
+        for bad in [
+            "",
+            "12",
+            "months",
+            "0 months",
+            "-1 year",
+            "fortnightly",
+            "1.5 years",
+            "9999 years",
+        ] {
+            assert_eq!(Interval::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Interval::Months(1).after(d("2026-01-31")),
+            Some(d("2026-02-28"))
+        );
+        assert_eq!(
+            Interval::Months(12).after(d("2024-02-29")),
+            Some(d("2025-02-28"))
+        );
+        assert_eq!(
+            Interval::Days(90).after(d("2026-01-01")),
+            Some(d("2026-04-01"))
+        );
+        assert_eq!(Interval::Months(24).to_string(), "2 years");
+        assert_eq!(Interval::Days(7).to_string(), "1 week");
+    }
 }

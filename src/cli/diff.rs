@@ -299,19 +299,17 @@ fn markdown(d: &BookDiff) -> String {
             o.push('\n');
         }
         if !c.redline.is_empty() {
-            let _ = writeln!(
-                o,
-                "<details><summary>Text changes</summary>\n\n<blockquote>"
-            );
+            // Inside `<pre>` the text stays as written: no line of it turns into Markdown.
+            let _ = write!(o, "<details><summary>Text changes</summary>\n\n<pre>");
             for s in diff::with_context(&c.redline, CONTEXT_WORDS) {
-                let t = escape_html(&s.text).replace('\n', "<br>\n");
+                let t = escape_html(&s.text);
                 let _ = match s.kind {
                     Kind::Same => write!(o, "{t}"),
                     Kind::Removed => write!(o, "<del>{t}</del>"),
                     Kind::Added => write!(o, "<ins>{t}</ins>"),
                 };
             }
-            let _ = writeln!(o, "\n</blockquote>\n</details>\n");
+            let _ = writeln!(o, "</pre>\n\n</details>\n");
         }
     }
     for (title, list) in [("Clauses", &d.clauses), ("Annex A controls", &d.controls)] {
