@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Repository, Sort, TreeWalkResult};
-use serde::Serialize;
+use git2::{Delta, ObjectType, Repository, Sort, TreeWalkResult};
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::front_matter;
 
 /// One commit that changed a document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Revision {
     pub commit: String,
     /// The first 8 hex digits: stable for a given commit, unlike git's shortest unique prefix.
@@ -39,7 +39,7 @@ pub struct Revision {
 }
 
 /// Every document's revisions, newest first, by path relative to the content folder.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct History {
     pub files: HashMap<PathBuf, Vec<Revision>>,
     /// The commit the walk started from (for caching between rebuilds).
@@ -112,10 +112,19 @@ pub fn approved_versions(
 }
 
 /// The repository holding `dir`, if any (a bare repository has no working tree to build).
-pub fn repository(dir: &Path) -> Option<Repository> {
-    Repository::discover(dir)
-        .ok()
-        .filter(|r| r.workdir().is_some())
+/// `Err` when there is one that git refuses to read.
+pub fn repository(dir: &Path) -> Result<Option<Repository>, Diagnostic> {
+    // Objects are read, never written: checking each one's hash again only costs time.
+    git2::opts::strict_hash_verification(false);
+    match Repository::discover(dir) {
+        Ok(r) => Ok(r.workdir().is_some().then_some(r)),
+        Err(e) if e.code() == git2::ErrorCode::Owner => Err(Diagnostic::warning(
+            "git-unsafe-repository",
+            "git refuses to read this repository (it belongs to another user), so document pages show no revision history",
+        )
+        .hint("if you trust it, run `git config --global --add safe.directory <path>`")),
+        Err(_) => Ok(None),
+    }
 }
 
 /// `dir` relative to the repository's working tree. `dir` need not exist any more (a content
@@ -151,12 +160,13 @@ fn shallow_warning() -> Diagnostic {
 /// `None`). No repository, an unborn branch or a content folder outside the working tree give
 /// an empty history; a shallow clone gives an empty history and a warning.
 pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Vec<Diagnostic>)> {
-    let found = content_dir
-        .ancestors()
-        .find(|d| d.is_dir())
-        .and_then(repository);
-    let Some(repo) = found else {
+    let Some(dir) = content_dir.ancestors().find(|d| d.is_dir()) else {
         return Ok(Default::default());
+    };
+    let repo = match repository(dir) {
+        Ok(Some(repo)) => repo,
+        Ok(None) => return Ok(Default::default()),
+        Err(warning) => return Ok((History::default(), vec![warning])),
     };
     if repo.is_shallow() {
         return Ok((History::default(), vec![shallow_warning()]));
@@ -176,29 +186,69 @@ pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Ve
             Err(_) => return Ok(Default::default()), // no commit yet
         },
     };
+    let cache = cache_file(&repo, &prefix);
+    if let Some(history) = cached(&cache, &start) {
+        return Ok((history, Vec::new()));
+    }
     let history = walk(&repo, &start, &prefix)?;
+    if at.is_none() {
+        store(&cache, &history);
+    }
     Ok((history, Vec::new()))
+}
+
+/// Bumped whenever [`History`] or the walk changes, so that old caches are not read.
+const CACHE_FORMAT: u32 = 1;
+
+/// Where the history of the content folder at HEAD is kept between builds: inside the
+/// repository's own folder (`.git/policybook/`), never in the working tree.
+fn cache_file(repo: &Repository, prefix: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (CACHE_FORMAT, prefix).hash(&mut h);
+    repo.path()
+        .join("policybook")
+        .join(format!("history-{:016x}.json", h.finish()))
+}
+
+/// The cached history, if it was read at `start`.
+fn cached(file: &Path, start: &git2::Commit) -> Option<History> {
+    let bytes = std::fs::read(file).ok()?;
+    let history: History = serde_json::from_slice(&bytes).ok()?;
+    (history.head.as_deref() == Some(start.id().to_string().as_str())).then_some(history)
+}
+
+/// Keeps the history for the next build. A cache that cannot be written (a read-only
+/// repository) only costs the next build the walk again.
+fn store(file: &Path, history: &History) {
+    let write = || -> anyhow::Result<()> {
+        let dir = file.parent().expect("the cache file is in a folder");
+        std::fs::create_dir_all(dir)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut out = std::io::BufWriter::new(&mut temp);
+        serde_json::to_writer(&mut out, history)?;
+        std::io::Write::flush(&mut out)?;
+        drop(out);
+        temp.persist(file)?;
+        Ok(())
+    };
+    let _ = write();
 }
 
 /// [`read`], reusing `previous` while HEAD has not moved (for rebuilds under `serve`).
 pub fn read_cached(
     content_dir: &Path,
-    previous: &mut Option<Arc<History>>,
+    previous: Option<Arc<History>>,
 ) -> anyhow::Result<(Arc<History>, Vec<Diagnostic>)> {
-    let head = repository(content_dir).and_then(|r| {
-        let head = r.head().ok()?.target()?.to_string();
-        Some(head)
-    });
-    if let Some(p) = previous
-        .as_ref()
-        .filter(|p| p.head.is_some() && p.head == head)
-    {
-        return Ok((p.clone(), Vec::new()));
+    let head = repository(content_dir)
+        .ok()
+        .flatten()
+        .and_then(|r| Some(r.head().ok()?.target()?.to_string()));
+    if let Some(p) = previous.filter(|p| p.head.is_some() && p.head == head) {
+        return Ok((p, Vec::new()));
     }
     let (history, diagnostics) = read(content_dir, None)?;
-    let history = Arc::new(history);
-    *previous = Some(history.clone());
-    Ok((history, diagnostics))
+    Ok((Arc::new(history), diagnostics))
 }
 
 fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Result<History> {
@@ -245,15 +295,15 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
     })?;
 
     let mut files: HashMap<PathBuf, Vec<Revision>> = HashMap::new();
+    let mut trees = Trees {
+        repo,
+        prefix,
+        parsed: HashMap::new(),
+        content: HashMap::new(),
+    };
     let mut revwalk = repo.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     revwalk.push(start.id())?;
-    let mut options = DiffOptions::new();
-    if !prefix_str.is_empty() {
-        options.pathspec(&prefix_str);
-    }
-    let mut find = DiffFindOptions::new();
-    find.renames(true);
     for oid in revwalk {
         if tracked.is_empty() {
             break;
@@ -262,34 +312,29 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
         if commit.parent_count() > 1 {
             continue;
         }
-        let parent_tree = match commit.parent(0) {
-            Ok(p) => Some(p.tree()?),
+        let after = trees.content_of(&commit)?;
+        let before = match commit.parent(0) {
+            Ok(p) => trees.content_of(&p)?,
             Err(_) => None,
         };
-        let mut diff = repo.diff_tree_to_tree(
-            parent_tree.as_ref(),
-            Some(&commit.tree()?),
-            Some(&mut options),
-        )?;
-        diff.find_similar(Some(&mut find))?;
+        if after == before {
+            continue; // the commit changed nothing in the content folder
+        }
+        let mut changed = Vec::new();
+        trees.changes(before, after, &prefix_str, &mut changed)?;
+        let renamed = renames(repo, &changed);
         let mut meta: Option<(NaiveDate, String, String, Vec<String>)> = None;
-        for delta in diff.deltas() {
-            let Some(new_path) = delta.new_file().path().map(git_path) else {
+        for (status, new_path, blob) in changed {
+            if status == Delta::Deleted {
                 continue;
-            };
+            }
             let Some(doc) = tracked.get(&new_path).cloned() else {
                 continue;
             };
-            if !matches!(
-                delta.status(),
-                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-            ) {
-                continue;
-            }
             let (date, author, subject, approved_by) =
                 meta.get_or_insert_with(|| commit_meta(&commit)).clone();
             let text = repo
-                .find_blob(delta.new_file().id())
+                .find_blob(blob)
                 .map(|b| String::from_utf8_lossy(b.content()).into_owned())
                 .unwrap_or_default();
             let fields = sniff(&text);
@@ -309,17 +354,11 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
                 approver: fields.get("approver").cloned(),
                 approved_on: fields.get("approved_on").cloned(),
             });
-            match delta.status() {
-                Delta::Renamed => {
-                    tracked.remove(&new_path);
-                    if let Some(old) = delta.old_file().path().map(git_path) {
-                        tracked.insert(old, doc);
-                    }
+            if status == Delta::Added {
+                tracked.remove(&new_path);
+                if let Some(old) = renamed.get(&new_path) {
+                    tracked.insert(old.clone(), doc);
                 }
-                Delta::Added => {
-                    tracked.remove(&new_path);
-                }
-                _ => {}
             }
         }
     }
@@ -327,6 +366,201 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
         files,
         head: Some(start.id().to_string()),
     })
+}
+
+/// Trees read from the repository, kept while consecutive commits share them: a commit's
+/// "before" is usually the next commit's "after".
+struct Trees<'r> {
+    repo: &'r Repository,
+    prefix: &'r Path,
+    /// Bounded: only the trees of the last few commits are ever asked for again.
+    parsed: HashMap<git2::Oid, git2::Tree<'r>>,
+    /// Per commit, the id of its content folder's tree (`None` where it does not exist).
+    content: HashMap<git2::Oid, Option<git2::Oid>>,
+}
+
+impl<'r> Trees<'r> {
+    const KEPT: usize = 256;
+
+    fn get(&mut self, id: git2::Oid) -> anyhow::Result<git2::Tree<'r>> {
+        if let Some(t) = self.parsed.get(&id) {
+            return Ok(t.clone());
+        }
+        let tree = self.repo.find_tree(id)?;
+        if self.parsed.len() >= Self::KEPT {
+            self.parsed.clear();
+        }
+        self.parsed.insert(id, tree.clone());
+        Ok(tree)
+    }
+
+    /// The id of the content folder's tree in a commit.
+    fn content_of(&mut self, commit: &git2::Commit) -> anyhow::Result<Option<git2::Oid>> {
+        if let Some(c) = self.content.get(&commit.id()) {
+            return Ok(*c);
+        }
+        let root = commit.tree_id();
+        let found = if self.prefix.as_os_str().is_empty() {
+            Some(root)
+        } else {
+            self.get(root)?
+                .get_path(self.prefix)
+                .ok()
+                .filter(|e| e.kind() == Some(ObjectType::Tree))
+                .map(|e| e.id())
+        };
+        self.content.insert(commit.id(), found);
+        Ok(found)
+    }
+
+    /// Files added, modified and deleted between two trees, as (status, path under `base`,
+    /// blob: the new one, or the deleted one). Entries are merged in git's order and subtrees
+    /// with the same id are skipped unread, so a commit costs what it changed, not the size
+    /// of the book.
+    fn changes(
+        &mut self,
+        old: Option<git2::Oid>,
+        new: Option<git2::Oid>,
+        base: &str,
+        out: &mut Vec<(Delta, String, git2::Oid)>,
+    ) -> anyhow::Result<()> {
+        let old = old.map(|id| self.get(id)).transpose()?;
+        let new = new.map(|id| self.get(id)).transpose()?;
+        let mut olds = old.iter().flat_map(|t| t.iter()).peekable();
+        let mut news = new.iter().flat_map(|t| t.iter()).peekable();
+        let join = |e: &git2::TreeEntry| {
+            let name = String::from_utf8_lossy(e.name_bytes());
+            if base.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{base}/{name}")
+            }
+        };
+        loop {
+            let order = match (olds.peek(), news.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(a), Some(b)) => git_order(a, b),
+            };
+            match order {
+                std::cmp::Ordering::Less => {
+                    let gone = olds.next().expect("peeked");
+                    if is_tree(&gone) {
+                        self.changes(Some(gone.id()), None, &join(&gone), out)?;
+                    } else {
+                        out.push((Delta::Deleted, join(&gone), gone.id()));
+                    }
+                }
+                std::cmp::Ordering::Greater => {
+                    let added = news.next().expect("peeked");
+                    if is_tree(&added) {
+                        self.changes(None, Some(added.id()), &join(&added), out)?;
+                    } else {
+                        out.push((Delta::Added, join(&added), added.id()));
+                    }
+                }
+                std::cmp::Ordering::Equal => {
+                    let (a, b) = (olds.next().expect("peeked"), news.next().expect("peeked"));
+                    if a.id() == b.id() {
+                        continue;
+                    }
+                    if is_tree(&b) {
+                        self.changes(Some(a.id()), Some(b.id()), &join(&b), out)?;
+                    } else {
+                        out.push((Delta::Modified, join(&b), b.id()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_tree(e: &git2::TreeEntry) -> bool {
+    e.kind() == Some(ObjectType::Tree)
+}
+
+/// git's order of tree entries: by name, a tree's name read as if it ended in `/`.
+fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
+    let (an, bn) = (a.name_bytes(), b.name_bytes());
+    let n = an.len().min(bn.len());
+    an[..n].cmp(&bn[..n]).then_with(|| {
+        let end = |name: &[u8], e: &git2::TreeEntry| {
+            name.get(n)
+                .copied()
+                .unwrap_or(if is_tree(e) { b'/' } else { 0 })
+        };
+        end(an, a).cmp(&end(bn, b))
+    })
+}
+
+/// Renamed files in one commit's changes (new path -> old path): a deleted and an added file
+/// with the same content, else the most similar pair sharing at least half their lines (git's
+/// default threshold). Commits that add and delete many files are paired by content only.
+fn renames(repo: &Repository, changed: &[(Delta, String, git2::Oid)]) -> HashMap<String, String> {
+    const SIMILARITY_PAIRS: usize = 400;
+    let mut deleted: Vec<(&str, git2::Oid)> = changed
+        .iter()
+        .filter(|c| c.0 == Delta::Deleted)
+        .map(|c| (c.1.as_str(), c.2))
+        .collect();
+    let added: Vec<(&str, git2::Oid)> = changed
+        .iter()
+        .filter(|c| c.0 == Delta::Added)
+        .map(|c| (c.1.as_str(), c.2))
+        .collect();
+    let mut found = HashMap::new();
+    if deleted.is_empty() || added.is_empty() {
+        return found;
+    }
+    let mut unmatched = Vec::new();
+    for (path, id) in added {
+        match deleted.iter().position(|d| d.1 == id) {
+            Some(i) => {
+                found.insert(path.to_string(), deleted.swap_remove(i).0.to_string());
+            }
+            None => unmatched.push((path, id)),
+        }
+    }
+    if unmatched.len() * deleted.len() > SIMILARITY_PAIRS {
+        return found;
+    }
+    let lines = |id: git2::Oid| -> HashMap<Vec<u8>, usize> {
+        let mut counts = HashMap::new();
+        if let Ok(blob) = repo.find_blob(id) {
+            for line in blob.content().split(|b| *b == b'\n') {
+                *counts.entry(line.to_vec()).or_insert(0) += 1;
+            }
+        }
+        counts
+    };
+    let olds: Vec<(&str, HashMap<Vec<u8>, usize>)> =
+        deleted.iter().map(|(p, id)| (*p, lines(*id))).collect();
+    let mut taken = vec![false; olds.len()];
+    for (path, id) in unmatched {
+        let new = lines(id);
+        let total_new: usize = new.values().sum();
+        let best = olds
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !taken[*i])
+            .map(|(i, (_, old))| {
+                let common: usize = new
+                    .iter()
+                    .map(|(l, n)| (*n).min(old.get(l).copied().unwrap_or(0)))
+                    .sum();
+                let total = total_new + old.values().sum::<usize>();
+                (i, (200 * common).checked_div(total).unwrap_or(0))
+            })
+            .filter(|(_, score)| *score >= 50)
+            .max_by_key(|(i, score)| (*score, std::cmp::Reverse(*i)));
+        if let Some((i, _)) = best {
+            taken[i] = true;
+            found.insert(path.to_string(), olds[i].0.to_string());
+        }
+    }
+    found
 }
 
 fn is_markdown(name: &str) -> bool {

@@ -145,6 +145,25 @@ fn check_inner(
         );
         return stop(sources, diagnostics);
     }
+    // The git history is read beside loading and parsing, which need nothing from it.
+    let history_job = (highlight && settings.config.output.html.git_history).then(|| {
+        let previous = caches.as_mut().and_then(|c| c.history.take());
+        let dir = content_dir.clone();
+        std::thread::Builder::new()
+            .name("git-history".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let read = history::read_cached(&dir, previous);
+                if std::env::var_os("POLICYBOOK_TIMINGS").is_some() {
+                    eprintln!(
+                        "timing: git history {:>7.1} ms (beside load, parse and model)",
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                read
+            })
+            .expect("a thread can be started")
+    });
     let shown_as = &settings.config.build.content_dir;
     let (content, found) = match caches.as_deref() {
         Some(c) => load::load_cached(&content_dir, shown_as, &mut sources, &c.reads)?,
@@ -195,14 +214,13 @@ fn check_inner(
     let (mut model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
     timings.lap("model");
-    if highlight && model.settings.config.output.html.git_history {
-        let (history, found) = match caches.as_mut() {
-            Some(c) => history::read_cached(&content_dir, &mut c.history)?,
-            None => {
-                let (h, found) = history::read(&content_dir, None)?;
-                (std::sync::Arc::new(h), found)
-            }
-        };
+    if let Some(job) = history_job {
+        let (history, found) = job
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading the git history failed"))??;
+        if let Some(c) = caches.as_mut() {
+            c.history = Some(history.clone());
+        }
         model.history = history;
         diagnostics.extend(found);
         timings.lap("history");

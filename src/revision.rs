@@ -22,7 +22,7 @@ pub struct Snapshot {
 /// Writes the files under the book root `root` as they were at `rev` into `into`. Symbolic
 /// links and submodules are left out; so are tree entries no checkout would write.
 pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot> {
-    let repo = history::repository(root).ok_or_else(|| {
+    let repo = history::repository(root).ok().flatten().ok_or_else(|| {
         anyhow::anyhow!(
             "{} is not in a git repository, so there is no revision `{rev}` to read",
             crate::diagnostic::display_path(root)

@@ -564,3 +564,48 @@ fn check_prints_github_annotations_on_the_lines_of_the_problems() {
         outside.stdout
     );
 }
+
+#[test]
+fn a_document_renamed_and_edited_in_one_commit_keeps_its_history_and_new_commits_show_up() {
+    let book = Book::empty();
+    let dir = book.root.clone();
+    git(&dir, "2026-01-10", "Alice", &["init", "-q"]);
+    let text = |extra: &str| {
+        let mut t = "---\nid: STD-X\ntitle: X Standard\nstatus: draft\n---\n\n".to_string();
+        for i in 0..20 {
+            t.push_str(&format!("Rule {i} of the standard.\n"));
+        }
+        t + extra
+    };
+    book.write("content/x.md", &text(""));
+    commit(&dir, "2026-01-10", "Alice", "Add X");
+    std::fs::remove_file(dir.join("content/x.md")).unwrap();
+    book.write("content/standards/x-standard.md", &text("One more rule.\n"));
+    commit(&dir, "2026-02-10", "Bob", "Rename and extend X");
+    let out = book.outside().join("site");
+    let build = |book: &Book| {
+        let run = book.run(&[
+            "build",
+            "--as-of",
+            "2026-05-01",
+            "-d",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read_to_string(out.join("docs/standards/x-standard.html")).unwrap()
+    };
+    let rows = page_rows(&build(&book), "Revision history");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1].contains("Add X | (as x.md)"), "{rows:?}");
+    // The history is kept in .git between builds; a new commit is still seen.
+    assert!(dir.join(".git/policybook").is_dir());
+    book.write(
+        "content/standards/x-standard.md",
+        &text("Two more rules.\n"),
+    );
+    commit(&dir, "2026-03-10", "Carol", "Tighten X");
+    let rows = page_rows(&build(&book), "Revision history");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[0].contains("Carol | Tighten X"), "{rows:?}");
+    assert_eq!(git(&dir, "2026-05-01", "X", &["status", "--porcelain"]), "");
+}
