@@ -27,10 +27,30 @@ function url(page) {
   return pathToFileURL(path.join(site, page)).href;
 }
 
+function git(args, cwd, date) {
+  const who = { NAME: "Ann Example", EMAIL: "ann@example.com", DATE: `${date}T09:00:00+00:00` };
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+  for (const role of ["AUTHOR", "COMMITTER"]) {
+    for (const [k, v] of Object.entries(who)) { env[`GIT_${role}_${k}`] = v; }
+  }
+  const r = spawnSync("git", ["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], { cwd, env, encoding: "utf8" });
+  assert.equal(r.status, 0, `git ${args.join(" ")}: ${r.stderr}`);
+}
+
 before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "policybook-e2e-"));
   site = path.join(work, "site");
-  run(["build", "--as-of", AS_OF, "-d", site]);
+  // The example in a repository of its own with two commits, so that pages show a revision
+  // history however this repository was cloned.
+  const book = path.join(work, "git-book");
+  fs.cpSync(path.join(repo, "content"), path.join(book, "content"), { recursive: true });
+  for (const f of ["book.toml", "soa.yaml"]) { fs.copyFileSync(path.join(repo, f), path.join(book, f)); }
+  git(["init", "-q"], book, "2026-01-05");
+  git(["add", "-A"], book, "2026-01-05");
+  git(["commit", "-q", "-m", "Example ISMS"], book, "2026-01-05");
+  fs.appendFileSync(path.join(book, "content/policies/access-control-policy.md"), "\nAccess reviews are recorded.\n");
+  git(["commit", "-q", "-a", "-m", "Clarify access reviews\n\nApproved-by: Information Security Board"], book, "2026-03-01");
+  run(["build", "--as-of", AS_OF, "-d", site], book);
   fs.mkdirSync(artifacts, { recursive: true });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -162,8 +182,25 @@ const pages = {
   chain: "traceability/chain.html",
   soa: "soa.html",
   gaps: "gaps.html",
+  reviews: "reviews.html",
   print: "print.html",
 };
+
+test("a document page shows its revision history and approved versions; reviews link the calendar", async () => {
+  const { page, network } = await offlinePage();
+  await page.goto(url("docs/policies/access-control-policy.html"));
+  const rows = await page.$$eval("table.history tbody tr", (trs) => trs.map((tr) => tr.innerText));
+  assert.equal(rows.length, 2, rows.join("\n"));
+  assert.match(rows[0], /2026-03-01.*Ann Example.*Clarify access reviews.*Information Security Board/s);
+  assert.match(rows[1], /2026-01-05.*Example ISMS/s);
+  assert.ok(await page.$("table.versions tbody tr"), "the approved versions table");
+  await page.click("a[href='#history']");
+  await page.goto(url("reviews.html"));
+  const ics = await page.getAttribute("a[href$='reviews.ics']", "href");
+  assert.ok(fs.existsSync(fileURLToPath(new URL(ics, page.url()))), "reviews.ics is beside the page");
+  assert.deepEqual(network, []);
+  await page.close();
+});
 
 test("every kind of page passes axe (WCAG 2.1 A and AA), light and dark", async () => {
   for (const scheme of ["light", "dark"]) {
