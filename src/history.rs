@@ -187,10 +187,18 @@ pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Ve
         },
     };
     let cache = cache_file(&repo, &prefix);
-    if let Some(history) = cached(&cache, &start) {
-        return Ok((history, Vec::new()));
+    let previous = cached(&cache);
+    if previous.as_ref().and_then(|p| p.head.as_deref()) == Some(&start.id().to_string()) {
+        return Ok((previous.expect("just matched"), Vec::new()));
     }
-    let history = walk(&repo, &start, &prefix)?;
+    // A history read at an ancestor of `start` only needs the commits since.
+    let base = previous.and_then(|p| {
+        let head = git2::Oid::from_str(p.head.as_deref()?).ok()?;
+        repo.graph_descendant_of(start.id(), head)
+            .unwrap_or(false)
+            .then_some((head, p))
+    });
+    let history = walk(&repo, &start, &prefix, base)?;
     if at.is_none() {
         store(&cache, &history);
     }
@@ -198,7 +206,7 @@ pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Ve
 }
 
 /// Bumped whenever [`History`] or the walk changes, so that old caches are not read.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// Where the history of the content folder at HEAD is kept between builds: inside the
 /// repository's own folder (`.git/policybook/`), never in the working tree.
@@ -211,11 +219,10 @@ fn cache_file(repo: &Repository, prefix: &Path) -> PathBuf {
         .join(format!("history-{:016x}.json", h.finish()))
 }
 
-/// The cached history, if it was read at `start`.
-fn cached(file: &Path, start: &git2::Commit) -> Option<History> {
+/// The history the last build kept, whatever commit it was read at.
+fn cached(file: &Path) -> Option<History> {
     let bytes = std::fs::read(file).ok()?;
-    let history: History = serde_json::from_slice(&bytes).ok()?;
-    (history.head.as_deref() == Some(start.id().to_string().as_str())).then_some(history)
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Keeps the history for the next build. A cache that cannot be written (a read-only
@@ -251,7 +258,15 @@ pub fn read_cached(
     Ok((Arc::new(history), diagnostics))
 }
 
-fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Result<History> {
+/// Walks the commits from `start` back, newest first. With a `base` (a history read at an
+/// ancestor of `start`), only the commits since are walked and the base continues each
+/// document's history from there.
+fn walk(
+    repo: &Repository,
+    start: &git2::Commit,
+    prefix: &Path,
+    base: Option<(git2::Oid, History)>,
+) -> anyhow::Result<History> {
     let git_path = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let prefix_str = git_path(prefix);
     let under = |p: &str| -> Option<PathBuf> {
@@ -304,6 +319,9 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
     let mut revwalk = repo.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     revwalk.push(start.id())?;
+    if let Some((head, _)) = &base {
+        revwalk.hide(*head)?;
+    }
     for oid in revwalk {
         if tracked.is_empty() {
             break;
@@ -359,6 +377,16 @@ fn walk(repo: &Repository, start: &git2::Commit, prefix: &Path) -> anyhow::Resul
                 if let Some(old) = renamed.get(&new_path) {
                     tracked.insert(old.clone(), doc);
                 }
+            }
+        }
+    }
+    if let Some((_, mut earlier)) = base {
+        for (path, doc) in tracked {
+            let Some(then) = under(&path) else { continue };
+            for mut r in earlier.files.remove(&then).unwrap_or_default() {
+                let was = r.path.take().map_or_else(|| then.clone(), PathBuf::from);
+                r.path = (was != doc).then(|| was.to_string_lossy().into_owned());
+                files.entry(doc.clone()).or_default().push(r);
             }
         }
     }

@@ -607,5 +607,32 @@ fn a_document_renamed_and_edited_in_one_commit_keeps_its_history_and_new_commits
     let rows = page_rows(&build(&book), "Revision history");
     assert_eq!(rows.len(), 3, "{rows:?}");
     assert!(rows[0].contains("Carol | Tighten X"), "{rows:?}");
+    // Only the commits since the cached one are read; renames there still reach back.
+    std::fs::remove_file(dir.join("content/standards/x-standard.md")).unwrap();
+    book.write("content/standards/x-std.md", &text("Two more rules.\n"));
+    commit(&dir, "2026-04-10", "Dan", "Shorter name");
+    let page = |b: &Book| {
+        let run = b.run(&[
+            "build",
+            "--as-of",
+            "2026-05-01",
+            "-d",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read_to_string(out.join("docs/standards/x-std.html")).unwrap()
+    };
+    let incremental_page = page(&book);
+    let rows = page_rows(&incremental_page, "Revision history");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows[0].contains("Dan | Shorter name"), "{rows:?}");
+    assert!(
+        rows[1].contains("Carol | Tighten X | (as standards/x-standard.md)"),
+        "{rows:?}"
+    );
+    assert!(rows[3].contains("Add X | (as x.md)"), "{rows:?}");
+    // Read from the cache plus the new commits, or from all commits: the same page.
+    std::fs::remove_dir_all(dir.join(".git/policybook")).unwrap();
+    assert_eq!(page(&book), incremental_page);
     assert_eq!(git(&dir, "2026-05-01", "X", &["status", "--porcelain"]), "");
 }
