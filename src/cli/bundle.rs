@@ -76,19 +76,20 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
 
 pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let v = bundle::verify(&args.file)?;
+    let mut report = String::new();
     for (what, list) in [
         ("added", &v.added),
         ("removed", &v.removed),
         ("altered", &v.altered),
     ] {
         for name in list {
-            println!("{what}: {name}");
+            report.push_str(&format!("{what}: {name}\n"));
         }
     }
     let m = v.manifest.as_ref().expect("verify returns the manifest");
     if v.is_intact() {
-        println!(
-            "{}: intact ({} files, {} documents, built {} by {}{})",
+        report.push_str(&format!(
+            "{}: intact ({} files, {} documents, built {} by {}{})\n",
             args.file.display(),
             m.files.len(),
             m.documents,
@@ -98,14 +99,16 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
                 .as_ref()
                 .map(|c| format!(" from commit {c}"))
                 .unwrap_or_default()
-        );
+        ));
+        super::stdout(&report)?;
         Ok(0)
     } else {
         let n = v.added.len() + v.removed.len() + v.altered.len();
-        println!(
-            "{}: NOT intact: {n} file(s) differ from the manifest",
+        report.push_str(&format!(
+            "{}: NOT intact: {n} file(s) differ from the manifest\n",
             args.file.display()
-        );
+        ));
+        super::stdout(&report)?;
         Ok(EXIT_BOOK_ERRORS)
     }
 }

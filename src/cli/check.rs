@@ -50,12 +50,15 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
                     .map(|d| checked.sources.locate(d))
                     .collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            super::stdout(&(serde_json::to_string_pretty(&report)? + "\n"))?;
         }
         Format::Github => {
-            for d in &checked.diagnostics {
-                println!("{}", checked.sources.github_annotation(d));
-            }
+            let annotations: String = checked
+                .diagnostics
+                .iter()
+                .map(|d| checked.sources.github_annotation(d) + "\n")
+                .collect();
+            super::stdout(&annotations)?;
             eprintln!(
                 "checked {} documents: {}",
                 checked.documents(),

@@ -75,7 +75,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let report = diff::compare(&side(&sides[0]), &side(&sides[1]));
     let text = match args.format {
         Format::Text => text(&report),
-        Format::Markdown => markdown(&report),
+        Format::Markdown => markdown_for_comment(&report),
         Format::Html => html(&report),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
@@ -85,7 +85,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             eprintln!("wrote {}", crate::diagnostic::display_path(path));
         }
-        None => print!("{text}"),
+        None => super::stdout(&text)?,
     }
     Ok(0)
 }
@@ -225,9 +225,35 @@ fn text(d: &BookDiff) -> String {
     o
 }
 
+/// GitHub refuses comments over 65,536 characters; a report that long is cut to fit.
+const COMMENT_LIMIT: usize = 60_000;
+
+/// [`markdown`], short enough to post: without the text changes if need be, then cut at a line,
+/// saying so either way.
+fn markdown_for_comment(d: &BookDiff) -> String {
+    let full = markdown(d, true);
+    if full.len() <= COMMENT_LIMIT {
+        return full;
+    }
+    let mut short = markdown(d, false);
+    let note = "\n> **Note:** the text changes are left out to keep this comment short; run `policybook diff --format html` for the full report.\n";
+    if short.len() + note.len() > COMMENT_LIMIT {
+        let mut cut = COMMENT_LIMIT - 200;
+        while !short.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let at = short[..cut].rfind('\n').unwrap_or(0);
+        short.truncate(at + 1);
+        short.push_str("\n> **Note:** this report is cut short to fit in a comment; run `policybook diff --format html` for the full report.\n");
+        return short;
+    }
+    short.push_str(note);
+    short
+}
+
 /// Markdown for a pull-request comment: tables for the summary, `<del>`/`<ins>` in collapsed
 /// blocks for the redlines. Text from the book is escaped, so it cannot break the comment.
-fn markdown(d: &BookDiff) -> String {
+fn markdown(d: &BookDiff, redlines: bool) -> String {
     let md = |s: &str| -> String {
         escape_html(s)
             .replace('|', "\\|")
@@ -298,7 +324,7 @@ fn markdown(d: &BookDiff) -> String {
             }
             o.push('\n');
         }
-        if !c.redline.is_empty() {
+        if redlines && !c.redline.is_empty() {
             // Inside `<pre>` the text stays as written: no line of it turns into Markdown.
             let _ = write!(o, "<details><summary>Text changes</summary>\n\n<pre>");
             for s in diff::with_context(&c.redline, CONTEXT_WORDS) {

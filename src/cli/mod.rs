@@ -164,6 +164,17 @@ fn print_diagnostics(
     Ok(())
 }
 
+/// Writes a report to standard output. A reader that stopped reading (`| head`) is not an
+/// error: the rest of the report is not wanted.
+fn stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// "2 errors, 1 warning".
 fn counts(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });

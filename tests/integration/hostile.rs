@@ -366,3 +366,25 @@ fn hostile_inputs_get_exact_answers_and_touch_nothing_else() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn a_reader_that_stops_reading_does_not_make_a_report_panic() {
+    let book = Book::fixture("mistakes");
+    for args in [
+        &["check", "--format", "json"][..],
+        &["check", "--format", "github"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policybook"))
+            .args(args)
+            .current_dir(&book.root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // like `| head -0`
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    }
+}
