@@ -500,3 +500,59 @@ ins { background: #dcf5e1; color: #0d5a23; text-decoration: underline; }
   del { background: #4a1d1d; color: #ffd0d0; } ins { background: #16391f; color: #c8f5d2; }
   .note, .file { color: #9aa4b2; }
 }";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::DocChange;
+
+    fn report(changed: usize, words: usize) -> BookDiff {
+        BookDiff {
+            from: "v1".into(),
+            to: "v2".into(),
+            from_errors: 0,
+            to_errors: 0,
+            added: Vec::new(),
+            removed: Vec::new(),
+            changed: (0..changed)
+                .map(|i| DocChange {
+                    id: format!("DOC-{i}"),
+                    title: "A document | with a pipe".into(),
+                    path: format!("content/doc-{i}.md"),
+                    moved_from: None,
+                    fields: vec![FieldChange {
+                        field: "version",
+                        before: "1".into(),
+                        after: "2".into(),
+                    }],
+                    redline: vec![
+                        Segment {
+                            kind: Kind::Removed,
+                            text: "old ".repeat(words),
+                        },
+                        Segment {
+                            kind: Kind::Added,
+                            text: "new ".repeat(words),
+                        },
+                    ],
+                })
+                .collect(),
+            clauses: Vec::new(),
+            controls: Vec::new(),
+            soa: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_long_report_is_shortened_to_fit_a_comment() {
+        let small = markdown_for_comment(&report(2, 10));
+        assert!(small.contains("<del>old old"), "{small}");
+        assert!(small.contains("A document \\| with a pipe"), "{small}");
+        let long = markdown_for_comment(&report(50, 1000));
+        assert!(long.len() <= COMMENT_LIMIT, "{}", long.len());
+        assert!(!long.contains("<del>") && long.contains("text changes are left out"));
+        let huge = markdown_for_comment(&report(5000, 1));
+        assert!(huge.len() <= COMMENT_LIMIT, "{}", huge.len());
+        assert!(huge.contains("cut short to fit"));
+    }
+}
