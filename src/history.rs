@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use git2::{Delta, ObjectType, Repository, Sort, TreeWalkResult};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
@@ -309,72 +310,67 @@ fn walk(
         TreeWalkResult::Ok
     })?;
 
-    let mut files: HashMap<PathBuf, Vec<Revision>> = HashMap::new();
-    let mut trees = Trees {
-        repo,
-        prefix,
-        parsed: HashMap::new(),
-        content: HashMap::new(),
-    };
     let mut revwalk = repo.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     revwalk.push(start.id())?;
     if let Some((head, _)) = &base {
         revwalk.hide(*head)?;
     }
-    for oid in revwalk {
+    let commits: Vec<git2::Oid> = revwalk.collect::<Result<_, _>>()?;
+    // What each commit changed is independent of the others, so it is read in parallel, each
+    // worker with a repository handle of its own; following the documents through the
+    // changes is then a short pass in order.
+    let chunk = (commits.len() / (4 * rayon::current_num_threads())).max(64);
+    let git_dir = repo.path().to_path_buf();
+    let read: Vec<Vec<CommitChanges>> = commits
+        .par_chunks(chunk)
+        .map(|ids| {
+            let repo = Repository::open(&git_dir)?;
+            let mut trees = Trees {
+                repo: &repo,
+                prefix,
+                parsed: HashMap::new(),
+                content: HashMap::new(),
+            };
+            let mut out = Vec::new();
+            for id in ids {
+                if let Some(c) = commit_changes(&repo, &mut trees, *id, &prefix_str)? {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    let mut files: HashMap<PathBuf, Vec<Revision>> = HashMap::new();
+    for c in read.into_iter().flatten() {
         if tracked.is_empty() {
             break;
         }
-        let commit = repo.find_commit(oid?)?;
-        if commit.parent_count() > 1 {
-            continue;
-        }
-        let after = trees.content_of(&commit)?;
-        let before = match commit.parent(0) {
-            Ok(p) => trees.content_of(&p)?,
-            Err(_) => None,
-        };
-        if after == before {
-            continue; // the commit changed nothing in the content folder
-        }
-        let mut changed = Vec::new();
-        trees.changes(before, after, &prefix_str, &mut changed)?;
-        let renamed = renames(repo, &changed);
-        let mut meta: Option<(NaiveDate, String, String, Vec<String>)> = None;
-        for (status, new_path, blob) in changed {
-            if status == Delta::Deleted {
-                continue;
-            }
+        for (status, new_path, fields) in c.changed {
             let Some(doc) = tracked.get(&new_path).cloned() else {
                 continue;
             };
-            let (date, author, subject, approved_by) =
-                meta.get_or_insert_with(|| commit_meta(&commit)).clone();
-            let text = repo
-                .find_blob(blob)
-                .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-                .unwrap_or_default();
-            let fields = sniff(&text);
             let path = under(&new_path)
                 .filter(|p| *p != doc)
                 .map(|p| p.to_string_lossy().into_owned());
+            let field = |k: &str| fields.get(k).cloned();
             files.entry(doc.clone()).or_default().push(Revision {
-                commit: commit.id().to_string(),
-                short: commit.id().to_string()[..8].to_string(),
-                date,
-                author,
-                subject,
-                approved_by,
+                commit: c.id.clone(),
+                short: c.id[..8].to_string(),
+                date: c.date,
+                author: c.author.clone(),
+                subject: c.subject.clone(),
+                approved_by: c.approved_by.clone(),
                 path,
-                version: fields.get("version").cloned(),
-                status: fields.get("status").cloned(),
-                approver: fields.get("approver").cloned(),
-                approved_on: fields.get("approved_on").cloned(),
+                version: field("version"),
+                status: field("status"),
+                approver: field("approver"),
+                approved_on: field("approved_on"),
             });
             if status == Delta::Added {
                 tracked.remove(&new_path);
-                if let Some(old) = renamed.get(&new_path) {
+                if let Some(old) = c.renamed.get(&new_path) {
                     tracked.insert(old.clone(), doc);
                 }
             }
@@ -394,6 +390,64 @@ fn walk(
         files,
         head: Some(start.id().to_string()),
     })
+}
+
+/// What one commit changed in the content folder: the files added or modified, each with its
+/// front matter as it was then, and which added files are renamed deleted ones.
+struct CommitChanges {
+    id: String,
+    date: NaiveDate,
+    author: String,
+    subject: String,
+    approved_by: Vec<String>,
+    changed: Vec<(Delta, String, HashMap<&'static str, String>)>,
+    renamed: HashMap<String, String>,
+}
+
+/// Reads one commit's [`CommitChanges`]; `None` for merges and commits that did not touch
+/// the content folder.
+fn commit_changes(
+    repo: &Repository,
+    trees: &mut Trees,
+    id: git2::Oid,
+    prefix: &str,
+) -> anyhow::Result<Option<CommitChanges>> {
+    let commit = repo.find_commit(id)?;
+    if commit.parent_count() > 1 {
+        return Ok(None);
+    }
+    let after = trees.content_of(&commit)?;
+    let before = match commit.parent(0) {
+        Ok(p) => trees.content_of(&p)?,
+        Err(_) => None,
+    };
+    if after == before {
+        return Ok(None);
+    }
+    let mut changed = Vec::new();
+    trees.changes(before, after, prefix, &mut changed)?;
+    let renamed = renames(repo, &changed);
+    let changed = changed
+        .into_iter()
+        .filter(|(status, path, _)| *status != Delta::Deleted && is_markdown(path))
+        .map(|(status, path, blob)| {
+            let text = repo
+                .find_blob(blob)
+                .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+                .unwrap_or_default();
+            (status, path, sniff(&text))
+        })
+        .collect();
+    let (date, author, subject, approved_by) = commit_meta(&commit);
+    Ok(Some(CommitChanges {
+        id: id.to_string(),
+        date,
+        author,
+        subject,
+        approved_by,
+        changed,
+        renamed,
+    }))
 }
 
 /// Trees read from the repository, kept while consecutive commits share them: a commit's
