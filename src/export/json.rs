@@ -36,6 +36,10 @@ struct Document<'a> {
     approver: Option<&'a str>,
     classification: Option<&'a str>,
     effective: Option<String>,
+    approved_on: Option<String>,
+    last_reviewed: Option<String>,
+    review_interval: Option<String>,
+    /// When the next review is due (written, or computed from the interval).
     review_by: Option<String>,
     tags: &'a [String],
     source: String,
@@ -114,6 +118,9 @@ pub fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
                 approver: d.approver.as_deref(),
                 classification: d.classification.as_deref(),
                 effective: d.effective.map(|x| x.to_string()),
+                approved_on: d.approved_on.map(|x| x.to_string()),
+                last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+                review_interval: d.review_interval.map(|x| x.to_string()),
                 review_by: d.review_by.map(|x| x.to_string()),
                 tags: &d.tags,
                 source: crate::diagnostic::display_path(

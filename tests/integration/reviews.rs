@@ -120,6 +120,20 @@ fn reviews_are_scheduled_from_review_by_or_last_reviewed_plus_interval() {
         "stamped with the as-of date, not the clock"
     );
 
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("exports/model.json")).unwrap())
+            .unwrap();
+    let b_record = model["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "B-SOON")
+        .unwrap();
+    assert_eq!(b_record["last_reviewed"], "2025-12-01");
+    assert_eq!(b_record["review_interval"], "1 year");
+    assert_eq!(b_record["review_by"], "2026-12-01");
+    assert_eq!(b_record["approved_on"], "2025-11-20");
+
     let a = std::fs::read_to_string(out.join("docs/a.html")).unwrap();
     assert!(a.contains("This document was due for review on 2026-10-01."));
     let b = std::fs::read_to_string(out.join("docs/b.html")).unwrap();
