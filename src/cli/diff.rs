@@ -74,7 +74,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     }
     let report = diff::compare(&side(&sides[0]), &side(&sides[1]));
     let text = match args.format {
-        Format::Text => text(&report),
+        Format::Text => text(&report, args.output.is_none() && color.for_stdout()),
         Format::Markdown => markdown_for_comment(&report),
         Format::Html => html(&report),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -160,19 +160,24 @@ fn field_line(f: &FieldChange) -> String {
     )
 }
 
-/// git's `--word-diff=plain` markers: `[-removed-]{+added+}`.
-fn plain_redline(segments: &[Segment]) -> String {
+/// git's `--word-diff=plain` markers, `[-removed-]{+added+}`, in red and green on a terminal.
+fn plain_redline(segments: &[Segment], color: bool) -> String {
+    let (red, green, reset) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
     diff::with_context(segments, CONTEXT_WORDS)
         .iter()
         .map(|s| match s.kind {
             Kind::Same => s.text.clone(),
-            Kind::Removed => format!("[-{}-]", s.text),
-            Kind::Added => format!("{{+{}+}}", s.text),
+            Kind::Removed => format!("{red}[-{}-]{reset}", s.text),
+            Kind::Added => format!("{green}{{+{}+}}{reset}", s.text),
         })
         .collect()
 }
 
-fn text(d: &BookDiff) -> String {
+fn text(d: &BookDiff, color: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "ISMS changes from {} to {}: {}", d.from, d.to, counts(d));
     for note in errors_note(d) {
@@ -202,7 +207,7 @@ fn text(d: &BookDiff) -> String {
         }
         if !c.redline.is_empty() {
             let _ = writeln!(o, "  body:");
-            for line in plain_redline(&c.redline).lines() {
+            for line in plain_redline(&c.redline, color).lines() {
                 let _ = writeln!(o, "    {line}");
             }
         }

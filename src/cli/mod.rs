@@ -123,6 +123,18 @@ pub enum Color {
 }
 
 impl Color {
+    /// Whether to colour what goes to standard output (`auto`: a terminal, and no NO_COLOR).
+    fn for_stdout(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::IsTerminal::is_terminal(&std::io::stdout())
+                    && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
     fn choice(self) -> ColorChoice {
         match self {
             Color::Always => ColorChoice::Always,
