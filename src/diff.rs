@@ -313,11 +313,20 @@ fn coverage(
     })
 }
 
+/// Changed runs of lines are compared word by word up to this many words (both sides).
+const WORD_DIFF_LIMIT: usize = 20_000;
+
 /// A word-level redline: lines are compared first (fast on long documents), then the words
 /// of each replaced run of lines, so the result reads like a track-changes view.
+///
+/// Diffing is quadratic at worst (two long texts with nothing in common), so the line diff
+/// has a time limit, past which it settles for a coarser result, and runs of changed lines
+/// longer than [`WORD_DIFF_LIMIT`] words are shown as removed and added whole.
 pub fn redline(old: &str, new: &str) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
-    let lines = TextDiff::from_lines(old, new);
+    let lines = TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(2))
+        .diff_lines(old, new);
     let old_lines: Vec<&str> = lines.iter_old_slices().collect();
     let new_lines: Vec<&str> = lines.iter_new_slices().collect();
     for op in lines.ops() {
@@ -328,6 +337,13 @@ pub fn redline(old: &str, new: &str) -> Vec<Segment> {
             DiffTag::Equal => push(&mut out, Kind::Same, &before),
             DiffTag::Delete => push(&mut out, Kind::Removed, &before),
             DiffTag::Insert => push(&mut out, Kind::Added, &after),
+            DiffTag::Replace
+                if before.split_whitespace().count() + after.split_whitespace().count()
+                    > WORD_DIFF_LIMIT =>
+            {
+                push(&mut out, Kind::Removed, &before);
+                push(&mut out, Kind::Added, &after);
+            }
             DiffTag::Replace => {
                 let words = TextDiff::from_words(before.as_str(), after.as_str());
                 for change in words.iter_all_changes() {
@@ -453,6 +469,40 @@ mod tests {
         assert!(redline("same\n", "same\n")
             .iter()
             .all(|s| s.kind == Kind::Same));
+    }
+
+    #[test]
+    fn long_rewritten_runs_are_shown_removed_and_added_whole() {
+        // Words from a small vocabulary in different orders: many matches, no alignment.
+        let words = |seed: u64| -> String {
+            let mut x = seed;
+            (0..30_000)
+                .map(|i| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let w = format!("w{}", (x >> 33) % 50);
+                    if i % 10 == 9 {
+                        w + "\n"
+                    } else {
+                        w + " "
+                    }
+                })
+                .collect()
+        };
+        let (old, new) = (words(1), words(2));
+        let r = redline(&old, &new);
+        let removed: String = r
+            .iter()
+            .filter(|s| s.kind == Kind::Removed)
+            .map(|s| s.text.as_str())
+            .collect();
+        let added: String = r
+            .iter()
+            .filter(|s| s.kind == Kind::Added)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!((removed, added), (old, new));
     }
 
     #[test]
