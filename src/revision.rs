@@ -17,6 +17,17 @@ pub struct Snapshot {
     pub commit: String,
     /// The commit's date (the committer's, in their time zone): when this state was recorded.
     pub date: NaiveDate,
+    /// False when the book's folder did not exist at the revision (nothing was written).
+    pub existed: bool,
+}
+
+impl Snapshot {
+    /// True when the revision has what makes a folder a book: book.toml or content/.
+    pub fn is_book(&self) -> bool {
+        self.existed
+            && (self.root.join(crate::config::CONFIG_FILE).is_file()
+                || self.root.join("content").is_dir())
+    }
 }
 
 /// Writes the files under the book root `root` as they were at `rev` into `into`. Symbolic
@@ -34,20 +45,33 @@ pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot>
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
         .map_err(|e| anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message()))?;
+    let when = commit.committer().when();
+    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
+    let mut snapshot = Snapshot {
+        root: into.to_path_buf(),
+        rev: rev.to_string(),
+        commit: commit.id().to_string(),
+        date: chrono::DateTime::from_timestamp(local, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default(),
+        existed: true,
+    };
     let tree = commit.tree()?;
     let tree = if prefix.as_os_str().is_empty() {
         tree
     } else {
-        tree.get_path(&prefix)
+        match tree
+            .get_path(&prefix)
             .ok()
             .and_then(|e| e.to_object(&repo).ok())
             .and_then(|o| o.into_tree().ok())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "the book's folder `{}` did not exist at `{rev}`",
-                    prefix.display()
-                )
-            })?
+        {
+            Some(t) => t,
+            None => {
+                snapshot.existed = false;
+                return Ok(snapshot);
+            }
+        }
     };
     let mut failed: Option<anyhow::Error> = None;
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -83,14 +107,5 @@ pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot>
     if let Some(e) = failed {
         return Err(e);
     }
-    let when = commit.committer().when();
-    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
-    Ok(Snapshot {
-        root: into.to_path_buf(),
-        rev: rev.to_string(),
-        commit: commit.id().to_string(),
-        date: chrono::DateTime::from_timestamp(local, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or_default(),
-    })
+    Ok(snapshot)
 }

@@ -42,6 +42,12 @@ fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
         .prefix(".policybook-at-")
         .tempdir()?;
     let snapshot = crate::revision::checkout(root, rev, folder.path())?;
+    if !snapshot.is_book() {
+        anyhow::bail!(
+            "there was no book in {} at `{rev}` (no book.toml and no content/ folder)",
+            crate::diagnostic::display_path(root)
+        );
+    }
     let as_of = match args.book.as_of {
         Some(d) => d,
         None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => pipeline::as_of(None)?,

@@ -50,14 +50,22 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     super::existing_root(&args.book)?;
     let as_of = pipeline::as_of(args.as_of)?;
     let folders = (tempfile::tempdir()?, tempfile::tempdir()?);
-    let from = crate::revision::checkout(&args.book, &args.from, folders.0.path())?;
+    let side_at = |rev: &str, folder: &std::path::Path| -> anyhow::Result<PathBuf> {
+        let snapshot = crate::revision::checkout(&args.book, rev, folder)?;
+        if !snapshot.is_book() {
+            // Before the ISMS was added: an empty book, so everything shows as added.
+            std::fs::create_dir_all(folder.join("content"))?;
+        }
+        Ok(snapshot.root)
+    };
+    let from_root = side_at(&args.from, folders.0.path())?;
     let to_root = match &args.to {
-        Some(rev) => crate::revision::checkout(&args.book, rev, folders.1.path())?.root,
+        Some(rev) => side_at(rev, folders.1.path())?,
         None => args.book.clone(),
     };
     let mut sides = Vec::new();
     for (root, label) in [
-        (&from.root, args.from.clone()),
+        (&from_root, args.from.clone()),
         (
             &to_root,
             args.to.clone().unwrap_or_else(|| "working tree".into()),

@@ -636,3 +636,26 @@ fn a_document_renamed_and_edited_in_one_commit_keeps_its_history_and_new_commits
     assert_eq!(page(&book), incremental_page);
     assert_eq!(git(&dir, "2026-05-01", "X", &["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_book_added_in_a_pull_request_diffs_as_all_added() {
+    let book = Book::empty();
+    let dir = book.outside();
+    git(&dir, "2026-01-10", "Alice", &["init", "-q"]);
+    std::fs::write(dir.join("README.md"), "A repository before its ISMS.\n").unwrap();
+    commit(&dir, "2026-01-10", "Alice", "Start");
+    book.write("book.toml", "[book]\ntitle = \"New ISMS\"\n");
+    book.write(
+        "content/a.md",
+        &access("1.0", "draft", "", "\"A.5.15\"", 12),
+    );
+    commit(&dir, "2026-02-10", "Alice", "Add the ISMS");
+    let run = book.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(d["added"][0]["id"], "POL-AC-001");
+    assert_eq!(d["controls"][0]["id"], "A.5.15");
+    let at = book.run(&["build", "--at", "HEAD~1"]);
+    assert_eq!(at.code, 2);
+    assert!(at.stderr.contains("there was no book in"), "{}", at.stderr);
+}
