@@ -183,6 +183,7 @@ pub fn render_to(
     let views = Views::new(model);
     let site = site_view(model);
     let print = print_parts(model);
+    let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         serde_json::to_vec(&site).unwrap_or_default().hash(&mut h);
@@ -203,16 +204,10 @@ pub fn render_to(
             }
         }
     }
-    let specs = pages(model, &views, &print, reuse_lists.is_none());
+    let specs = pages(model, &plan, &print, reuse_lists.is_none());
     let lists: Vec<String> = match reuse_lists {
         Some(p) => p.lists.clone(),
-        None => specs
-            .iter()
-            .filter_map(|s| match s {
-                PageSpec::Ready(page) => Some(page.path.clone()),
-                _ => None,
-            })
-            .collect(),
+        None => plan.lists().into_iter().map(List::path).collect(),
     };
     progress.stage("rendering", specs.len());
 
@@ -243,7 +238,7 @@ pub fn render_to(
                     return Ok(Some((path.clone(), *k, bytes.clone())));
                 }
             }
-            let page = spec.materialize(model, &views);
+            let page = spec.materialize(model, &views, &plan);
             let mut ctx = page.data;
             ctx.insert("site", &site);
             ctx.insert("root", &paths::root_of(&page.path));
@@ -459,10 +454,10 @@ fn book_static(path: &std::path::Path) -> String {
     )
 }
 
-/// A page to render: ready, or (for the many per-item pages) described, its data built only
-/// when it is rendered.
+/// A page to render, described; its data is built only when it is rendered, so that no more
+/// than the pages in flight are ever in memory.
 enum PageSpec<'p> {
-    Ready(Box<Page>),
+    List(List),
     Document(usize),
     Clause(usize),
     Control(usize),
@@ -471,9 +466,9 @@ enum PageSpec<'p> {
 }
 
 impl PageSpec<'_> {
-    fn materialize(self, model: &Model, views: &Views) -> Page {
+    fn materialize(self, model: &Model, views: &Views, plan: &Plan) -> Page {
         match self {
-            PageSpec::Ready(page) => *page,
+            PageSpec::List(list) => list.page(model, views, plan),
             PageSpec::Print(parts, n) => print_page(model, parts, n),
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
@@ -482,49 +477,120 @@ impl PageSpec<'_> {
     }
 }
 
+/// The pages that list the whole book: index, lists, matrices, chains, SoA, gaps. Matrices and
+/// chains come in parts (numbered from 0), so that no page grows with the book.
+#[derive(Clone, Copy)]
+enum List {
+    Index,
+    Documents,
+    Clauses,
+    Controls,
+    Traceability,
+    Soa,
+    Gaps,
+    ClauseMatrix(usize),
+    ControlMatrix(usize),
+    Chain(usize),
+    ReverseChain(usize),
+}
+
+/// How the matrices and chains are cut into parts: indices only, cheap to compute.
+struct Plan {
+    /// Documents sorted by id: the rows of the matrices.
+    by_id: Vec<usize>,
+    chain: Vec<ChainPart>,
+    reverse: Vec<ChainPart>,
+}
+
+/// One part of a chain: per clause (or control), the range of its documents shown there.
+type ChainPart = Vec<(usize, std::ops::Range<usize>)>;
+
+impl Plan {
+    fn new(model: &Model) -> Plan {
+        Plan {
+            by_id: docs_by_id(model),
+            chain: chain_parts(&model.clause_docs),
+            reverse: chain_parts(&model.control_docs),
+        }
+    }
+
+    fn matrix_parts(&self) -> usize {
+        self.by_id.len().div_ceil(MATRIX_ROWS).max(1)
+    }
+
+    fn lists(&self) -> Vec<List> {
+        let mut lists = vec![
+            List::Index,
+            List::Documents,
+            List::Clauses,
+            List::Controls,
+            List::Traceability,
+            List::Soa,
+            List::Gaps,
+        ];
+        lists.extend((0..self.matrix_parts()).map(List::ClauseMatrix));
+        lists.extend((0..self.matrix_parts()).map(List::ControlMatrix));
+        lists.extend((0..self.chain.len().max(1)).map(List::Chain));
+        lists.extend((0..self.reverse.len().max(1)).map(List::ReverseChain));
+        lists
+    }
+}
+
+impl List {
+    fn path(self) -> String {
+        match self {
+            List::Index => "index.html".into(),
+            List::Documents => "documents.html".into(),
+            List::Clauses => "clauses.html".into(),
+            List::Controls => "controls.html".into(),
+            List::Traceability => "traceability.html".into(),
+            List::Soa => "soa.html".into(),
+            List::Gaps => "gaps.html".into(),
+            List::ClauseMatrix(n) => part_path("traceability/clauses", n + 1),
+            List::ControlMatrix(n) => part_path("traceability/controls", n + 1),
+            List::Chain(n) => part_path("traceability/chain", n + 1),
+            List::ReverseChain(n) => part_path("traceability/reverse", n + 1),
+        }
+    }
+
+    fn page(self, model: &Model, views: &Views, plan: &Plan) -> Page {
+        match self {
+            List::Index => index_page(model, views),
+            List::Documents => documents_page(model, views),
+            List::Clauses => clauses_page(views),
+            List::Controls => controls_page(model, views),
+            List::Traceability => Page {
+                path: "traceability.html".into(),
+                template: "traceability.html",
+                nav: "traceability",
+                title: "Traceability".into(),
+                data: Context::new(),
+            },
+            List::Soa => soa_page(model, views),
+            List::Gaps => gaps_page(model, views),
+            List::ClauseMatrix(n) => clause_matrix(model, views, plan, n),
+            List::ControlMatrix(n) => control_matrix(model, views, plan, n),
+            List::Chain(n) => chain_page(model, views, &plan.chain, n),
+            List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
+        }
+    }
+}
+
 fn pages<'p>(
     model: &Model,
-    views: &Views,
+    plan: &Plan,
     print: &'p [Vec<usize>],
     lists: bool,
 ) -> Vec<PageSpec<'p>> {
     let mut specs: Vec<PageSpec> = Vec::new();
     if lists {
-        specs.extend(
-            list_pages(model, views)
-                .into_iter()
-                .map(|p| PageSpec::Ready(Box::new(p))),
-        );
+        specs.extend(plan.lists().into_iter().map(PageSpec::List));
     }
     specs.extend((0..print.len()).map(|n| PageSpec::Print(print, n)));
     specs.extend((0..model.documents.len()).map(PageSpec::Document));
     specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
     specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
     specs
-}
-
-/// The pages that list the whole book: index, lists, matrices, chains, SoA, gaps.
-fn list_pages(model: &Model, views: &Views) -> Vec<Page> {
-    let mut pages = vec![
-        index_page(model, views),
-        documents_page(model, views),
-        clauses_page(views),
-        controls_page(model, views),
-        Page {
-            path: "traceability.html".into(),
-            template: "traceability.html",
-            nav: "traceability",
-            title: "Traceability".into(),
-            data: Context::new(),
-        },
-        soa_page(model, views),
-        gaps_page(model, views),
-    ];
-    pages.extend(clause_matrix(model, views));
-    pages.extend(control_matrix(model, views));
-    pages.extend(chain_page(model, views));
-    pages.extend(reverse_chain_page(model, views));
-    pages
 }
 
 fn index_page(model: &Model, views: &Views) -> Page {
@@ -865,59 +931,46 @@ fn part_path(base: &str, n: usize) -> String {
     }
 }
 
-/// One page per part, each with a pager; `make` gets the part's contents and fills the page.
-fn paginate<T>(
+/// Part `n` (0-based) of `total` of a page split in parts, with a pager; `make` fills the data.
+fn part_page(
     base: &str,
-    parts: Vec<Vec<T>>,
-    mut make: impl FnMut(Vec<T>, &mut Context) -> (&'static str, &'static str, String),
-) -> Vec<Page> {
-    let total = parts.len().max(1);
-    let links: Vec<String> = (1..=total)
-        .map(|n| paths::encode(&part_path(base, n)))
-        .collect();
-    let mut parts = parts;
-    if parts.is_empty() {
-        parts.push(Vec::new());
+    n: usize,
+    total: usize,
+    make: impl FnOnce(&mut Context) -> (&'static str, &'static str, String),
+) -> Page {
+    let mut data = Context::new();
+    let (template, nav, title) = make(&mut data);
+    data.insert(
+        "pager",
+        &Pager {
+            current: n + 1,
+            total,
+            parts: (1..=total)
+                .map(|p| paths::encode(&part_path(base, p)))
+                .collect(),
+        },
+    );
+    Page {
+        path: part_path(base, n + 1),
+        template,
+        nav,
+        title: if total > 1 {
+            format!("{title} ({} of {total})", n + 1)
+        } else {
+            title
+        },
+        data,
     }
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let mut data = Context::new();
-            let (template, nav, title) = make(part, &mut data);
-            data.insert(
-                "pager",
-                &Pager {
-                    current: i + 1,
-                    total,
-                    parts: links.clone(),
-                },
-            );
-            Page {
-                path: part_path(base, i + 1),
-                template,
-                nav,
-                title: if total > 1 {
-                    format!("{title} ({} of {total})", i + 1)
-                } else {
-                    title
-                },
-                data,
-            }
-        })
-        .collect()
 }
 
-fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        out.push(items.by_ref().take(size).collect());
-    }
-    out
+/// The documents of matrix part `n`.
+fn matrix_rows(plan: &Plan, n: usize) -> &[usize] {
+    let start = (n * MATRIX_ROWS).min(plan.by_id.len());
+    let end = (start + MATRIX_ROWS).min(plan.by_id.len());
+    &plan.by_id[start..end]
 }
 
-fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
+fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
     let cat = &model.catalog;
     let groups: Vec<Group> = cat
         .clauses
@@ -935,9 +988,9 @@ fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
                 .count(),
         })
         .collect();
-    let rows: Vec<MatrixRow> = docs_by_id(model)
-        .into_iter()
-        .map(|d| {
+    let rows: Vec<MatrixRow> = matrix_rows(plan, n)
+        .iter()
+        .map(|&d| {
             let mut cells = vec![false; cat.clauses.len()];
             for &c in &model.documents[d].clauses {
                 cells[c] = true;
@@ -948,26 +1001,21 @@ fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
             }
         })
         .collect();
-    paginate(
-        "traceability/clauses",
-        chunks(rows, MATRIX_ROWS),
-        |rows, data| {
-            data.insert("groups", &groups);
-            data.insert("columns", &views.clauses);
-            data.insert("rows", &rows);
-            (
-                "matrix-clauses.html",
-                "traceability",
-                "Clause × document".into(),
-            )
-        },
-    )
+    part_page("traceability/clauses", n, plan.matrix_parts(), |data| {
+        data.insert("groups", &groups);
+        data.insert("columns", &views.clauses);
+        data.insert("rows", &rows);
+        (
+            "matrix-clauses.html",
+            "traceability",
+            "Clause × document".into(),
+        )
+    })
 }
 
-fn control_matrix(model: &Model, views: &Views) -> Vec<Page> {
-    let parts = chunks(docs_by_id(model), MATRIX_ROWS);
-    paginate("traceability/controls", parts, |order, data| {
-        let themes = control_matrix_part(model, views, &order);
+fn control_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
+    part_page("traceability/controls", n, plan.matrix_parts(), |data| {
+        let themes = control_matrix_part(model, views, matrix_rows(plan, n));
         data.insert("themes", &themes);
         (
             "matrix-controls.html",
@@ -1021,8 +1069,8 @@ fn control_matrix_part<'a>(
     themes
 }
 
-fn chain_page(model: &Model, views: &Views) -> Vec<Page> {
-    let rows = chain_rows(views, &views.clauses, &model.clause_docs, |d| {
+fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
+    let rows = chain_rows(views, &views.clauses, &model.clause_docs, parts, n, |d| {
         views.controls_of(&sorted(&model.documents[d].controls))
     });
     chain(
@@ -1031,11 +1079,12 @@ fn chain_page(model: &Model, views: &Views) -> Vec<Page> {
         "For each clause 4–10: the documents that address it, and the Annex A controls each of those documents addresses.",
         ("Clause", "Annex A controls"),
         rows,
+        (n, parts.len().max(1)),
     )
 }
 
-fn reverse_chain_page(model: &Model, views: &Views) -> Vec<Page> {
-    let rows = chain_rows(views, &views.controls, &model.control_docs, |d| {
+fn reverse_chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
+    let rows = chain_rows(views, &views.controls, &model.control_docs, parts, n, |d| {
         views.clauses_of(&sorted(&model.documents[d].clauses))
     });
     chain(
@@ -1044,22 +1093,27 @@ fn reverse_chain_page(model: &Model, views: &Views) -> Vec<Page> {
         "For each Annex A control: the documents that address it, and the clauses each of those documents addresses.",
         ("Annex A control", "Clauses"),
         rows,
+        (n, parts.len().max(1)),
     )
 }
 
-/// One row per item (clause or control): the documents addressing it, each with its targets.
+/// The rows of chain part `n`: per item (clause or control), the documents addressing it
+/// there, each with its targets.
 fn chain_rows<'a>(
     views: &Views<'a>,
     items: &[ItemRow<'a>],
     docs_of: &[Vec<usize>],
+    parts: &[ChainPart],
+    n: usize,
     targets_of: impl Fn(usize) -> Vec<ItemRow<'a>>,
 ) -> Vec<ChainRow<'a>> {
-    items
+    parts
+        .get(n)
+        .map_or(&[][..], |p| &p[..])
         .iter()
-        .zip(docs_of)
-        .map(|(item, docs)| ChainRow {
-            item: item.clone(),
-            docs: docs
+        .map(|(item, range)| ChainRow {
+            item: items[*item].clone(),
+            docs: docs_of[*item][range.clone()]
                 .iter()
                 .map(|&d| ChainDoc {
                     doc: views.docs[d].clone(),
@@ -1070,30 +1124,28 @@ fn chain_rows<'a>(
         .collect()
 }
 
-fn chain(
-    base: &str,
-    title: &'static str,
-    description: &str,
-    labels: (&str, &str),
-    rows: Vec<ChainRow>,
-) -> Vec<Page> {
-    // Split into parts of about CHAIN_ROWS documents; an item with more continues on the next.
-    let mut parts: Vec<Vec<ChainRow>> = vec![Vec::new()];
+/// Cuts a chain (one row per item, with `docs_of[item]`) into parts of about CHAIN_ROWS
+/// documents; an item with more continues on the next part.
+fn chain_parts(docs_of: &[Vec<usize>]) -> Vec<ChainPart> {
+    let mut parts: Vec<ChainPart> = vec![Vec::new()];
     let mut size = 0;
-    for mut row in rows {
+    for (item, docs) in docs_of.iter().enumerate() {
+        let mut start = 0;
         loop {
             let room = CHAIN_ROWS - size;
-            if row.docs.len() <= room {
-                size += row.docs.len().max(1);
-                parts.last_mut().expect("one part").push(row);
+            if docs.len() - start <= room {
+                size += (docs.len() - start).max(1);
+                parts
+                    .last_mut()
+                    .expect("one part")
+                    .push((item, start..docs.len()));
                 break;
             }
-            let rest = row.docs.split_off(room);
-            parts.last_mut().expect("one part").push(ChainRow {
-                item: row.item.clone(),
-                docs: std::mem::take(&mut row.docs),
-            });
-            row.docs = rest;
+            parts
+                .last_mut()
+                .expect("one part")
+                .push((item, start..start + room));
+            start += room;
             parts.push(Vec::new());
             size = 0;
         }
@@ -1103,7 +1155,18 @@ fn chain(
         }
     }
     parts.retain(|p| !p.is_empty());
-    paginate(base, parts, |rows, data| {
+    parts
+}
+
+fn chain(
+    base: &str,
+    title: &'static str,
+    description: &str,
+    labels: (&str, &str),
+    rows: Vec<ChainRow>,
+    (n, total): (usize, usize),
+) -> Page {
+    part_page(base, n, total, |data| {
         data.insert("rows", &rows);
         data.insert("description", description);
         data.insert("from_label", labels.0);
