@@ -267,11 +267,17 @@ pub fn build(
         }
         staging.put(&f)
     };
-    if let Err(diagnostics) = render::render_to(model, &theme, None, progress, &sink)? {
+    // The search index and exports need no page: they are built beside the pages, so that
+    // neither core waits while the other finishes.
+    let (rendered, extras) = rayon::join(
+        || render::render_to(model, &theme, None, progress, &sink),
+        || render::extras(model),
+    );
+    if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));
     }
     timings.lap("render");
-    for f in render::extras(model)? {
+    for f in extras? {
         sink(f)?;
     }
     timings.lap("extras");

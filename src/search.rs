@@ -6,7 +6,9 @@
 //! term, the items that contain it with a field weight, delta-encoded in base 36.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Model;
@@ -74,48 +76,73 @@ fn is_id_like(current: &str, next: char) -> bool {
     (last_part.chars().all(|c| c.is_ascii_digit()) || last_part.len() == 1) && next.is_ascii_digit()
 }
 
-/// The search index of the site, as the contents of `search-index.js`.
-pub fn index(model: &Model) -> Vec<u8> {
-    let mut items: Vec<[String; 5]> = Vec::new();
-    let mut postings: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-    let add =
-        |item: usize, text: &str, weight: u8, postings: &mut HashMap<String, Vec<(usize, u8)>>| {
-            for t in terms(text) {
-                let list = postings.entry(t).or_default();
-                match list.last_mut() {
-                    Some((i, w)) if *i == item => *w = (*w).max(weight),
-                    _ => list.push((item, weight)),
-                }
-            }
-        };
-    for n in &model.documents {
-        let d = &n.doc;
-        let item = items.len();
-        let summary: String = n
-            .body
-            .text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(SUMMARY_CHARS)
-            .collect();
-        items.push([
-            paths::encode(&n.page),
-            d.id.clone(),
-            d.title.clone(),
-            d.kind.map_or("document", |k| k.as_str()).into(),
-            summary,
-        ]);
-        add(item, &d.id, ID, &mut postings);
-        add(item, &d.title, TITLE, &mut postings);
-        for h in &n.body.headings {
-            add(item, &h.text, HEADING, &mut postings);
+/// Per term, the items that contain it with their strongest weight.
+type Postings = HashMap<String, Vec<(usize, u8)>>;
+
+/// Adds item `item`, made of `texts` with their weights, to `postings`.
+fn add(postings: &mut Postings, item: usize, texts: &[(&str, u8)]) {
+    let mut weights: HashMap<String, u8> = HashMap::new();
+    for &(text, weight) in texts {
+        for t in terms(text) {
+            let w = weights.entry(t).or_insert(weight);
+            *w = (*w).max(weight);
         }
-        add(item, &n.body.text, BODY, &mut postings);
     }
+    for (t, w) in weights {
+        postings.entry(t).or_default().push((item, w));
+    }
+}
+
+fn document_item(n: &crate::model::Node) -> [String; 5] {
+    let d = &n.doc;
+    let summary: String = n
+        .body
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(SUMMARY_CHARS)
+        .collect();
+    [
+        paths::encode(&n.page),
+        d.id.clone(),
+        d.title.clone(),
+        d.kind.map_or("document", |k| k.as_str()).into(),
+        summary,
+    ]
+}
+
+fn document_texts(n: &crate::model::Node) -> Vec<(&str, u8)> {
+    let mut texts = vec![(n.doc.id.as_str(), ID), (n.doc.title.as_str(), TITLE)];
+    texts.extend(n.body.headings.iter().map(|h| (h.text.as_str(), HEADING)));
+    texts.push((n.body.text.as_str(), BODY));
+    texts
+}
+
+/// The search index of the site, as the contents of `search-index.js`. Documents are indexed
+/// in parallel, each thread into postings of its own, merged at the end.
+pub fn index(model: &Model) -> Vec<u8> {
+    let docs = &model.documents;
+    let mut items: Vec<[String; 5]> = docs.par_iter().map(document_item).collect();
+    let mut postings = (0..docs.len())
+        .into_par_iter()
+        .fold(Postings::new, |mut p, i| {
+            add(&mut p, i, &document_texts(&docs[i]));
+            p
+        })
+        .reduce(Postings::new, |mut a, b| {
+            for (term, mut list) in b {
+                a.entry(term).or_default().append(&mut list);
+            }
+            a
+        });
     for c in &model.catalog.clauses {
-        let item = items.len();
+        add(
+            &mut postings,
+            items.len(),
+            &[(&c.id, ID), (&c.title, TITLE)],
+        );
         items.push([
             paths::encode(&paths::clause_file(&c.id)),
             c.id.clone(),
@@ -123,11 +150,15 @@ pub fn index(model: &Model) -> Vec<u8> {
             "clause".into(),
             String::new(),
         ]);
-        add(item, &c.id, ID, &mut postings);
-        add(item, &c.title, TITLE, &mut postings);
     }
     for c in &model.catalog.controls {
-        let item = items.len();
+        // `5.15` finds A.5.15 too.
+        let texts = [
+            (c.id.as_str(), ID),
+            (c.id.trim_start_matches("A."), ID),
+            (c.title.as_str(), TITLE),
+        ];
+        add(&mut postings, items.len(), &texts);
         items.push([
             paths::encode(&paths::control_file(&c.id)),
             c.id.clone(),
@@ -135,25 +166,22 @@ pub fn index(model: &Model) -> Vec<u8> {
             "control".into(),
             String::new(),
         ]);
-        add(item, &c.id, ID, &mut postings);
-        // `5.15` finds A.5.15 too.
-        add(item, c.id.trim_start_matches("A."), ID, &mut postings);
-        add(item, &c.title, TITLE, &mut postings);
     }
     let terms = postings
         .into_iter()
         .map(|(term, mut list)| {
             list.sort_unstable();
+            let mut encoded = String::with_capacity(list.len() * 4);
             let mut previous = 0;
-            let encoded: Vec<String> = list
-                .into_iter()
-                .map(|(item, weight)| {
-                    let delta = item - previous;
-                    previous = item;
-                    format!("{} {}", base36(delta), weight)
-                })
-                .collect();
-            (term, encoded.join(" "))
+            for (item, weight) in list {
+                if !encoded.is_empty() {
+                    encoded.push(' ');
+                }
+                push_base36(&mut encoded, item - previous);
+                previous = item;
+                let _ = write!(encoded, " {weight}");
+            }
+            (term, encoded)
         })
         .collect();
     let index = Index { items, terms };
@@ -167,18 +195,29 @@ pub fn index(model: &Model) -> Vec<u8> {
     .into_bytes()
 }
 
-fn base36(mut n: usize) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    if n == 0 {
-        return "0".into();
-    }
-    let mut out = Vec::new();
-    while n > 0 {
-        out.push(DIGITS[n % 36]);
+fn push_base36(out: &mut String, n: usize) {
+    let start = out.len();
+    let mut n = n;
+    loop {
+        out.push(char::from(DIGITS[n % 36]));
         n /= 36;
+        if n == 0 {
+            break;
+        }
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    // Digits were pushed least significant first; all are ASCII.
+    let digits: String = out[start..].chars().rev().collect();
+    out.truncate(start);
+    out.push_str(&digits);
+}
+
+const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+#[cfg(test)]
+fn base36(n: usize) -> String {
+    let mut out = String::new();
+    push_base36(&mut out, n);
+    out
 }
 
 #[cfg(test)]
