@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Sources;
 use crate::pipeline::{self, Checked};
 use crate::render::{self, OutputFile, PageCache};
-use crate::theme;
+use crate::{search, theme};
 
 /// One book, rebuilt on demand.
 pub struct Engine {
@@ -25,6 +25,8 @@ pub struct Engine {
     theme_hash: u64,
     /// The last good build, for [`Engine::extras`].
     last: Option<std::sync::Arc<Checked>>,
+    /// Indexed documents, shared with the extras jobs.
+    search: std::sync::Arc<std::sync::Mutex<search::Cache>>,
 }
 
 /// What a rebuild produced.
@@ -59,6 +61,7 @@ impl Engine {
             pages: PageCache::new(),
             theme_hash: 0,
             last: None,
+            search: Default::default(),
         }
     }
 
@@ -134,8 +137,12 @@ impl Engine {
     /// [`Engine::extras`] as a job that can run on another thread while the next edit builds.
     pub fn extras_job(&self) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
         let last = self.last.clone();
+        let search = self.search.clone();
         move || match last.as_ref().and_then(|c| c.model.as_ref()) {
-            Some(model) => render::extras(model),
+            Some(model) => {
+                let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
+                render::extras(model, &mut search)
+            }
             None => Ok(Vec::new()),
         }
     }

@@ -232,7 +232,7 @@ pub fn site_files(
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    files.extend(render::extras(model)?);
+    files.extend(render::extras(model, &mut Default::default())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Ok(files))
 }
@@ -271,7 +271,7 @@ pub fn build(
     // neither core waits while the other finishes.
     let (rendered, extras) = rayon::join(
         || render::render_to(model, &theme, None, progress, &sink),
-        || render::extras(model),
+        || render::extras(model, &mut Default::default()),
     );
     if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));

@@ -5,13 +5,14 @@
 //! on first use, so pages do not pay for it. To stay compact it is an inverted index: for each
 //! term, the items that contain it with a field weight, delta-encoded in base 36.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{Model, Node};
 use crate::paths;
 
 /// Field weights, from the strongest: id, title, heading, body.
@@ -30,11 +31,11 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 #[derive(Serialize)]
-struct Index {
+struct Index<'a> {
     /// `[page, id, title, kind, summary]` per item.
-    items: Vec<[String; 5]>,
+    items: Vec<&'a [String; 5]>,
     /// term -> postings: `item-delta weight` pairs, each in base 36, separated by spaces.
-    terms: BTreeMap<String, String>,
+    terms: BTreeMap<&'a str, String>,
 }
 
 /// Splits text into lowercase search terms. Dotted ids (`A.8.24`, `6.1.2`) stay whole.
@@ -76,11 +77,8 @@ fn is_id_like(current: &str, next: char) -> bool {
     (last_part.chars().all(|c| c.is_ascii_digit()) || last_part.len() == 1) && next.is_ascii_digit()
 }
 
-/// Per term, the items that contain it with their strongest weight.
-type Postings = HashMap<String, Vec<(usize, u8)>>;
-
-/// Adds item `item`, made of `texts` with their weights, to `postings`.
-fn add(postings: &mut Postings, item: usize, texts: &[(&str, u8)]) {
+/// Each term of `texts` once, with its strongest weight.
+fn unique_terms(texts: &[(&str, u8)]) -> HashMap<String, u8> {
     let mut weights: HashMap<String, u8> = HashMap::new();
     for &(text, weight) in texts {
         for t in terms(text) {
@@ -88,12 +86,10 @@ fn add(postings: &mut Postings, item: usize, texts: &[(&str, u8)]) {
             *w = (*w).max(weight);
         }
     }
-    for (t, w) in weights {
-        postings.entry(t).or_default().push((item, w));
-    }
+    weights
 }
 
-fn document_item(n: &crate::model::Node) -> [String; 5] {
+fn document_item(n: &Node) -> [String; 5] {
     let d = &n.doc;
     let summary: String = n
         .body
@@ -113,67 +109,135 @@ fn document_item(n: &crate::model::Node) -> [String; 5] {
     ]
 }
 
-fn document_texts(n: &crate::model::Node) -> Vec<(&str, u8)> {
+fn document_texts(n: &Node) -> Vec<(&str, u8)> {
     let mut texts = vec![(n.doc.id.as_str(), ID), (n.doc.title.as_str(), TITLE)];
     texts.extend(n.body.headings.iter().map(|h| (h.text.as_str(), HEADING)));
     texts.push((n.body.text.as_str(), BODY));
     texts
 }
 
-/// The search index of the site, as the contents of `search-index.js`. Documents are indexed
-/// in parallel, each thread into postings of its own, merged at the end.
-pub fn index(model: &Model) -> Vec<u8> {
+/// Everything a document's item and terms come from.
+fn document_key(n: &Node) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (n.body_key, &n.page, &n.doc.id, &n.doc.title, n.doc.kind).hash(&mut h);
+    h.finish()
+}
+
+/// Indexed documents, kept by `serve` from one rebuild to the next: splitting bodies into
+/// terms is most of the index's cost, and an edit changes one document.
+#[derive(Default)]
+pub struct Cache {
+    /// Every term seen, numbered.
+    numbers: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    /// By [`document_key`].
+    documents: HashMap<u64, Entry>,
+}
+
+/// An item (`[page, id, title, kind, summary]`) and its terms by number, with their weights.
+type Entry = ([String; 5], Vec<(u32, u8)>);
+
+impl Cache {
+    fn number(&mut self, term: String) -> u32 {
+        if let Some(&n) = self.numbers.get(term.as_str()) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        let term: Box<str> = term.into();
+        self.names.push(term.clone());
+        self.numbers.insert(term, n);
+        n
+    }
+
+    fn numbered(&mut self, terms: HashMap<String, u8>) -> Vec<(u32, u8)> {
+        terms
+            .into_iter()
+            .map(|(t, w)| (self.number(t), w))
+            .collect()
+    }
+}
+
+/// Documents indexed in parallel per batch, numbered between batches.
+const BATCH: usize = 256;
+
+/// The search index of the site, as the contents of `search-index.js`, indexing only the
+/// documents that `cache` does not hold (a one-off build passes an empty one).
+pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
     let docs = &model.documents;
-    let mut items: Vec<[String; 5]> = docs.par_iter().map(document_item).collect();
-    let mut postings = (0..docs.len())
-        .into_par_iter()
-        .fold(Postings::new, |mut p, i| {
-            add(&mut p, i, &document_texts(&docs[i]));
-            p
-        })
-        .reduce(Postings::new, |mut a, b| {
-            for (term, mut list) in b {
-                a.entry(term).or_default().append(&mut list);
-            }
-            a
-        });
-    for c in &model.catalog.clauses {
-        add(
-            &mut postings,
-            items.len(),
-            &[(&c.id, ID), (&c.title, TITLE)],
-        );
-        items.push([
-            paths::encode(&paths::clause_file(&c.id)),
-            c.id.clone(),
-            c.title.clone(),
-            "clause".into(),
-            String::new(),
-        ]);
+    let keys: Vec<u64> = docs.par_iter().map(document_key).collect();
+    let missing: Vec<usize> = (0..docs.len())
+        .filter(|&i| !cache.documents.contains_key(&keys[i]))
+        .collect();
+    for batch in missing.chunks(BATCH) {
+        let indexed: Vec<_> = batch
+            .par_iter()
+            .map(|&i| {
+                (
+                    document_item(&docs[i]),
+                    unique_terms(&document_texts(&docs[i])),
+                )
+            })
+            .collect();
+        for (&i, (item, terms)) in batch.iter().zip(indexed) {
+            let terms = cache.numbered(terms);
+            cache.documents.insert(keys[i], (item, terms));
+        }
     }
-    for c in &model.catalog.controls {
+    let live: HashSet<u64> = keys.iter().copied().collect();
+    cache.documents.retain(|k, _| live.contains(k));
+
+    let clauses = model.catalog.clauses.iter().map(|c| {
+        let page = paths::clause_file(&c.id);
+        (&c.id, &c.title, "clause", page, None)
+    });
+    let controls = model.catalog.controls.iter().map(|c| {
         // `5.15` finds A.5.15 too.
-        let texts = [
-            (c.id.as_str(), ID),
-            (c.id.trim_start_matches("A."), ID),
-            (c.title.as_str(), TITLE),
-        ];
-        add(&mut postings, items.len(), &texts);
-        items.push([
-            paths::encode(&paths::control_file(&c.id)),
-            c.id.clone(),
-            c.title.clone(),
-            "control".into(),
-            String::new(),
-        ]);
+        let short = c.id.trim_start_matches("A.");
+        (
+            &c.id,
+            &c.title,
+            "control",
+            paths::control_file(&c.id),
+            Some(short),
+        )
+    });
+    let catalog: Vec<Entry> = clauses
+        .chain(controls)
+        .map(|(id, title, kind, page, short)| {
+            let mut texts = vec![(id.as_str(), ID)];
+            texts.extend(short.map(|s| (s, ID)));
+            texts.push((title.as_str(), TITLE));
+            let item = [
+                paths::encode(&page),
+                id.clone(),
+                title.clone(),
+                kind.into(),
+                String::new(),
+            ];
+            (item, cache.numbered(unique_terms(&texts)))
+        })
+        .collect();
+    let entries = keys
+        .iter()
+        .map(|k| &cache.documents[k])
+        .chain(catalog.iter());
+    let mut items: Vec<&[String; 5]> = Vec::with_capacity(keys.len() + catalog.len());
+    let mut postings: Vec<Vec<(usize, u8)>> = vec![Vec::new(); cache.names.len()];
+    for (item, terms) in entries {
+        for &(t, w) in terms {
+            postings[t as usize].push((items.len(), w));
+        }
+        items.push(item);
     }
-    let terms = postings
-        .into_iter()
-        .map(|(term, mut list)| {
-            list.sort_unstable();
+    // Items were visited in order, so each term's postings are sorted by item.
+    let terms: BTreeMap<&str, String> = postings
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(t, list)| {
             let mut encoded = String::with_capacity(list.len() * 4);
             let mut previous = 0;
-            for (item, weight) in list {
+            for &(item, weight) in list {
                 if !encoded.is_empty() {
                     encoded.push(' ');
                 }
@@ -181,11 +245,10 @@ pub fn index(model: &Model) -> Vec<u8> {
                 previous = item;
                 let _ = write!(encoded, " {weight}");
             }
-            (term, encoded)
+            (&*cache.names[t], encoded)
         })
         .collect();
-    let index = Index { items, terms };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+    let json = serde_json::to_string(&Index { items, terms }).unwrap_or_else(|_| "{}".into());
     // `</script` cannot end anything here (the file is a script, not inline), but keep `<`
     // escaped anyway so the index is safe wherever it is embedded.
     format!(
@@ -236,6 +299,29 @@ mod tests {
         );
         assert_eq!(terms("end. Next"), ["end", "next"]);
         assert_eq!(terms("Ünïcode Straße"), ["ünïcode", "straße"]);
+    }
+
+    #[test]
+    fn a_cached_index_is_the_index_of_the_book_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let doc = |id: &str, body: &str| {
+            format!("---\nid: {id}\ntitle: {id} policy\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n# Scope\n\n{body}\n")
+        };
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let model = || crate::pipeline::check(root, as_of).unwrap().model.unwrap();
+        std::fs::write(root.join("content/a.md"), doc("A", "Backups are kept.")).unwrap();
+        std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
+        let mut cache = Cache::default();
+        let first = index(&model(), &mut cache);
+        assert_eq!(first, index(&model(), &mut Cache::default()));
+        std::fs::write(root.join("content/a.md"), doc("A", "Logs are kept.")).unwrap();
+        let second = index(&model(), &mut cache);
+        assert_ne!(first, second);
+        assert_eq!(second, index(&model(), &mut Cache::default()));
+        let text = String::from_utf8(second).unwrap();
+        assert!(text.contains("\"logs\"") && !text.contains("\"backups\""));
     }
 
     #[test]

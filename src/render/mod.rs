@@ -156,12 +156,13 @@ enum Failure {
 }
 
 /// The files derived from the whole book that no page needs in order to be shown: the search
-/// index and the exports. `serve` publishes pages first and these right after.
-pub fn extras(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
+/// index and the exports. `serve` publishes pages first and these right after; it keeps the
+/// `search` cache between rebuilds.
+pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = crate::export::all(model)?;
     files.push(OutputFile {
         path: "search-index.js".into(),
-        contents: Contents::Bytes(crate::search::index(model).into()),
+        contents: Contents::Bytes(crate::search::index(model, search).into()),
     });
     Ok(files)
 }
