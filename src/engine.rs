@@ -183,6 +183,30 @@ mod tests {
     }
 
     #[test]
+    fn pages_rendered_for_the_cache_are_those_of_a_build() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let Outcome::Built { files, .. } = Engine::new(root.clone(), as_of).rebuild().unwrap()
+        else {
+            panic!("the sample book builds")
+        };
+        let checked = pipeline::check(&root, as_of).unwrap();
+        let built = pipeline::site_files(&checked, &crate::progress::Progress::none())
+            .unwrap()
+            .unwrap();
+        let bytes = |f: &OutputFile| match &f.contents {
+            render::Contents::Bytes(b) => b.to_vec(),
+            render::Contents::Copy(p) => p.to_string_lossy().as_bytes().to_vec(),
+        };
+        let built: std::collections::HashMap<&str, Vec<u8>> =
+            built.iter().map(|f| (f.path.as_str(), bytes(f))).collect();
+        assert!(files.len() > 50);
+        for f in &files {
+            assert!(built.get(f.path.as_str()) == Some(&bytes(f)), "{}", f.path);
+        }
+    }
+
+    #[test]
     fn an_edit_re_renders_only_the_pages_it_affects() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

@@ -46,7 +46,58 @@ struct Page {
     template: &'static str,
     nav: &'static str,
     title: String,
-    data: Context,
+    data: Data,
+}
+
+/// A page's data for its template. Under `serve` ([`Views::keyed`]) values are kept as JSON,
+/// so that an unchanged page is recognised by a hash of its data without building the
+/// template's context; otherwise they go straight into the context.
+enum Data {
+    Context(Context),
+    Json(Vec<(&'static str, Vec<u8>)>),
+}
+
+impl Data {
+    fn new(keyed: bool) -> Data {
+        if keyed {
+            Data::Json(Vec::new())
+        } else {
+            Data::Context(Context::new())
+        }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match self {
+            Data::Context(ctx) => ctx.insert(key, value),
+            Data::Json(fields) => {
+                fields.push((key, serde_json::to_vec(value).unwrap_or_default()));
+            }
+        }
+    }
+
+    /// A hash of the data (0 when it is not kept as JSON).
+    fn key(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        if let Data::Json(fields) = self {
+            fields.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    fn into_context(self) -> Context {
+        match self {
+            Data::Context(ctx) => ctx,
+            Data::Json(fields) => {
+                let mut ctx = Context::new();
+                for (key, json) in fields {
+                    let value: serde_json::Value =
+                        serde_json::from_slice(&json).unwrap_or_default();
+                    ctx.insert(key, &value);
+                }
+                ctx
+            }
+        }
+    }
 }
 
 /// Rendered pages by path, with a hash of the data each was rendered from. A page whose data
@@ -181,7 +232,7 @@ pub fn render_to(
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };
-    let views = Views::new(model);
+    let views = Views::new(model, previous.is_some());
     let site = site_view(model);
     let print = print_parts(model);
     let plan = Plan::new(model);
@@ -240,16 +291,22 @@ pub fn render_to(
                 }
             }
             let page = spec.materialize(model, &views, &plan);
-            let mut ctx = page.data;
-            ctx.insert("site", &site);
-            ctx.insert("root", &paths::root_of(&page.path));
-            ctx.insert("nav", page.nav);
-            ctx.insert("page_title", &page.title);
             progress.inc();
             let key = match (previous, cheap) {
                 (None, _) => 0,
                 (Some(_), Some((_, key))) => key,
-                (Some(_), None) => context_hash(page.template, &ctx),
+                (Some(_), None) => {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (
+                        page.template,
+                        page.nav,
+                        &page.title,
+                        site_key,
+                        page.data.key(),
+                    )
+                        .hash(&mut h);
+                    h.finish()
+                }
             };
             let reused = previous
                 .and_then(|p| p.get(&page.path))
@@ -257,14 +314,20 @@ pub fn render_to(
                 .map(|(_, bytes)| bytes.clone());
             let bytes: Arc<[u8]> = match reused {
                 Some(bytes) => bytes,
-                None => match tera.render(page.template, &ctx) {
-                    Ok(html) => html.into_bytes().into(),
-                    Err(e) => {
-                        return Err(Failure::Template(template_error(theme, page.template, &e)))
+                None => {
+                    let mut ctx = page.data.into_context();
+                    ctx.insert("site", &site);
+                    ctx.insert("root", &paths::root_of(&page.path));
+                    ctx.insert("nav", page.nav);
+                    ctx.insert("page_title", &page.title);
+                    match tera.render(page.template, &ctx) {
+                        Ok(html) => html.into_bytes().into(),
+                        Err(e) => {
+                            return Err(Failure::Template(template_error(theme, page.template, &e)))
+                        }
                     }
-                },
+                }
             };
-            drop(ctx);
             sink(OutputFile {
                 path: page.path.clone(),
                 contents: Contents::Bytes(bytes.clone()),
@@ -375,16 +438,6 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
     h.finish()
 }
 
-/// A hash of everything a page's template sees.
-fn context_hash(template: &str, ctx: &Context) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    template.hash(&mut h);
-    serde_json::to_vec(&ctx.clone().into_json())
-        .unwrap_or_default()
-        .hash(&mut h);
-    h.finish()
-}
-
 fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
@@ -470,7 +523,7 @@ impl PageSpec<'_> {
     fn materialize(self, model: &Model, views: &Views, plan: &Plan) -> Page {
         match self {
             PageSpec::List(list) => list.page(model, views, plan),
-            PageSpec::Print(parts, n) => print_page(model, parts, n),
+            PageSpec::Print(parts, n) => print_page(model, views, parts, n),
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
@@ -565,7 +618,7 @@ impl List {
                 template: "traceability.html",
                 nav: "traceability",
                 title: "Traceability".into(),
-                data: Context::new(),
+                data: Data::new(views.keyed),
             },
             List::Soa => soa_page(model, views),
             List::Gaps => gaps_page(model, views),
@@ -698,7 +751,7 @@ fn index_page(model: &Model, views: &Views) -> Page {
         .filter(|(n, _)| matches!(n.doc.status, Status::Draft | Status::InReview))
         .map(|(_, v)| v)
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("stats", &stats);
     data.insert("uncovered_clauses", &uncovered_clauses);
     data.insert("uncovered_controls", &uncovered_controls);
@@ -730,7 +783,7 @@ fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("sections", &sections);
     data.insert("total", &model.documents.len());
     Page {
@@ -746,7 +799,7 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let n = &model.documents[i];
     let d = &n.doc;
     let doc = doc_view(model, n);
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("doc", &doc);
     data.insert(
         "body",
@@ -793,7 +846,7 @@ fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
 }
 
 fn clauses_page(views: &Views) -> Page {
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("clauses", &views.clauses);
     Page {
         path: "clauses.html".into(),
@@ -809,7 +862,7 @@ fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
     let children: Vec<usize> = (0..model.catalog.clauses.len())
         .filter(|&j| model.catalog.clauses[j].parent == Some(i))
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("clause", &views.clauses[i]);
     data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
     data.insert("children", &views.clauses_of(&children));
@@ -858,7 +911,7 @@ fn controls_page(model: &Model, views: &Views) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("themes", &themes);
     Page {
         path: "controls.html".into(),
@@ -878,7 +931,7 @@ fn control_page(model: &Model, views: &Views, i: usize) -> Page {
         .collect();
     clauses.sort_unstable();
     clauses.dedup();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("control", &views.controls[i]);
     data.insert("soa", &model.applicability(i));
     data.insert("soa_derived", &model.soa.is_derived());
@@ -937,9 +990,10 @@ fn part_page(
     base: &str,
     n: usize,
     total: usize,
-    make: impl FnOnce(&mut Context) -> (&'static str, &'static str, String),
+    keyed: bool,
+    make: impl FnOnce(&mut Data) -> (&'static str, &'static str, String),
 ) -> Page {
-    let mut data = Context::new();
+    let mut data = Data::new(keyed);
     let (template, nav, title) = make(&mut data);
     data.insert(
         "pager",
@@ -1002,28 +1056,40 @@ fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
             }
         })
         .collect();
-    part_page("traceability/clauses", n, plan.matrix_parts(), |data| {
-        data.insert("groups", &groups);
-        data.insert("columns", &views.clauses);
-        data.insert("rows", &rows);
-        (
-            "matrix-clauses.html",
-            "traceability",
-            "Clause × document".into(),
-        )
-    })
+    part_page(
+        "traceability/clauses",
+        n,
+        plan.matrix_parts(),
+        views.keyed,
+        |data| {
+            data.insert("groups", &groups);
+            data.insert("columns", &views.clauses);
+            data.insert("rows", &rows);
+            (
+                "matrix-clauses.html",
+                "traceability",
+                "Clause × document".into(),
+            )
+        },
+    )
 }
 
 fn control_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
-    part_page("traceability/controls", n, plan.matrix_parts(), |data| {
-        let themes = control_matrix_part(model, views, matrix_rows(plan, n));
-        data.insert("themes", &themes);
-        (
-            "matrix-controls.html",
-            "traceability",
-            "Document × Annex A control".into(),
-        )
-    })
+    part_page(
+        "traceability/controls",
+        n,
+        plan.matrix_parts(),
+        views.keyed,
+        |data| {
+            let themes = control_matrix_part(model, views, matrix_rows(plan, n));
+            data.insert("themes", &themes);
+            (
+                "matrix-controls.html",
+                "traceability",
+                "Document × Annex A control".into(),
+            )
+        },
+    )
 }
 
 /// The theme tables of the control matrix for the documents `order`.
@@ -1081,6 +1147,7 @@ fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Pa
         ("Clause", "Annex A controls"),
         rows,
         (n, parts.len().max(1)),
+        views.keyed,
     )
 }
 
@@ -1095,6 +1162,7 @@ fn reverse_chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usiz
         ("Annex A control", "Clauses"),
         rows,
         (n, parts.len().max(1)),
+        views.keyed,
     )
 }
 
@@ -1166,8 +1234,9 @@ fn chain(
     labels: (&str, &str),
     rows: Vec<ChainRow>,
     (n, total): (usize, usize),
+    keyed: bool,
 ) -> Page {
-    part_page(base, n, total, |data| {
+    part_page(base, n, total, keyed, |data| {
         data.insert("rows", &rows);
         data.insert("description", description);
         data.insert("from_label", labels.0);
@@ -1257,7 +1326,7 @@ fn soa_page(model: &Model, views: &Views) -> Page {
         })
     })
     .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("themes", &themes);
     data.insert("counts", &counts);
     data.insert("derived", &model.soa.is_derived());
@@ -1307,7 +1376,7 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
             documents: views.docs_of(docs),
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("as_of", &model.as_of.to_string());
     data.insert("derived", &model.soa.is_derived());
     data.insert(
@@ -1361,7 +1430,7 @@ fn print_parts(model: &Model) -> Vec<Vec<usize>> {
 }
 
 /// One part of the print view; the first also lists every document of every part.
-fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
+fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> Page {
     #[derive(Serialize)]
     struct Printed<'a> {
         doc: views::DocView<'a>,
@@ -1391,7 +1460,7 @@ fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     if n == 0 {
         let contents: Vec<Entry> = parts
             .iter()
