@@ -39,8 +39,15 @@ struct Index<'a> {
 }
 
 /// Splits text into lowercase search terms. Dotted ids (`A.8.24`, `6.1.2`) stay whole.
-pub fn terms(text: &str) -> Vec<String> {
+#[cfg(test)]
+fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each search term of `text`, in order, from one reused buffer.
+fn each_term(text: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -59,16 +66,15 @@ pub fn terms(text: &str) -> Vec<String> {
                 current.extend(c.to_lowercase());
             }
         } else if !current.is_empty() {
-            let term = std::mem::take(&mut current);
-            if !STOP_WORDS.contains(&term.as_str()) {
-                out.push(term);
+            if !STOP_WORDS.contains(&current.as_str()) {
+                f(&current);
             }
+            current.clear();
         }
     }
     if !current.is_empty() && !STOP_WORDS.contains(&current.as_str()) {
-        out.push(current);
+        f(&current);
     }
-    out
 }
 
 /// A dot continues a term when it joins digits (`8.24`) or a one-letter prefix (`a.8`).
@@ -81,10 +87,12 @@ fn is_id_like(current: &str, next: char) -> bool {
 fn unique_terms(texts: &[(&str, u8)]) -> HashMap<String, u8> {
     let mut weights: HashMap<String, u8> = HashMap::new();
     for &(text, weight) in texts {
-        for t in terms(text) {
-            let w = weights.entry(t).or_insert(weight);
-            *w = (*w).max(weight);
-        }
+        each_term(text, |t| match weights.get_mut(t) {
+            Some(w) => *w = (*w).max(weight),
+            None => {
+                weights.insert(t.to_string(), weight);
+            }
+        });
     }
     weights
 }
