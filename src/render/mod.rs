@@ -1449,10 +1449,7 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
         .map(|&i| {
             let node = &model.documents[i];
             let anchor = anchor(i);
-            // Heading ids repeat across documents: prefix them so each stays unique on the page.
-            let body = paths::rebase(&node.body.html, "")
-                .replace(" id=\"", &format!(" id=\"{anchor}-"))
-                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
+            let body = print_body(&node.body.html, &anchor);
             Printed {
                 doc: doc_view(model, node),
                 anchor,
@@ -1505,6 +1502,40 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
     }
 }
 
+/// A body as the print view shows it: links rebased to the site root (see [`paths::rebase`]),
+/// and heading ids and links to them prefixed with `anchor-`, since heading ids repeat across
+/// documents. One pass, since the print view holds every body.
+fn print_body(html: &str, anchor: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut done = 0;
+    for (i, _) in html.match_indices([' ', '@']) {
+        if i < done {
+            continue;
+        }
+        let rest = &html[i..];
+        let (keep, skip) = if rest.starts_with(" id=\"") {
+            (" id=\"", 5)
+        } else if rest.starts_with(" href=\"#") {
+            (" href=\"#", 8)
+        } else if rest.starts_with(paths::ROOT_TOKEN)
+            && (html[done..i].ends_with("href=\"") || html[done..i].ends_with("src=\""))
+        {
+            ("", paths::ROOT_TOKEN.len())
+        } else {
+            continue;
+        };
+        out.push_str(&html[done..i]);
+        out.push_str(keep);
+        if !keep.is_empty() {
+            out.push_str(anchor);
+            out.push('-');
+        }
+        done = i + skip;
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
 /// What a part of the print view shows, cheaply: its documents' pages' keys, and for the
 /// first part the list of all documents.
 fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
@@ -1521,4 +1552,21 @@ fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) 
         }
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_bodies_are_rebased_and_prefixed_in_one_pass() {
+        let html = format!(
+            "<h2 id=\"scope\">Scope</h2><p><a href=\"#scope\">up</a> <a href=\"{t}docs/b.html#x\">b</a> <img src=\"{t}assets/a.png\"> {t} @ <a href=\"{t}{t}c.html\">c</a></p>",
+            t = paths::ROOT_TOKEN
+        );
+        let slow = paths::rebase(&html, "")
+            .replace(" id=\"", " id=\"doc-A-")
+            .replace(" href=\"#", " href=\"#doc-A-");
+        assert_eq!(print_body(&html, "doc-A"), slow);
+    }
 }
