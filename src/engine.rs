@@ -79,6 +79,7 @@ impl Engine {
             .model
             .as_ref()
             .expect("a book without errors has a model");
+        let mut timings = pipeline::Timings::start();
         self.caches.bodies = model.body_cache();
         let theme = theme::load(model.settings.theme_dir().as_deref())?;
         let theme_hash = hash_theme(&theme);
@@ -100,12 +101,14 @@ impl Engine {
                 })
             }
         };
+        timings.lap("render");
         let rendered = pages
             .iter()
             .filter(|(path, (key, _))| self.pages.get(path).map(|(k, _)| k) != Some(key))
             .count();
         self.pages = pages;
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        timings.lap("pages");
         let warnings = checked.warnings();
         let stats = Stats {
             documents: model.documents.len(),
@@ -144,6 +147,19 @@ impl Engine {
                 render::extras(model, &mut search)
             }
             None => Ok(Vec::new()),
+        }
+    }
+
+    /// [`Engine::extras_job`] for a thread of its own, which yields the processor to the next
+    /// rebuild: pages first, the search index and exports when there is time.
+    pub fn background_extras_job(
+        &self,
+    ) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
+        let job = self.extras_job();
+        move || {
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+            job()
         }
     }
 }
@@ -233,6 +249,11 @@ mod tests {
         // A body edit: the document's page and the print page.
         std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
         assert_eq!(stats(engine.rebuild().unwrap()).rendered, 2);
+        // A body link to a control shows on the control's page too.
+        std::fs::write(root.join("content/a.md"), doc("A", "See [[A.5.15]].")).unwrap();
+        assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
+        std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
+        assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
         // A title edit shows wherever A is listed, but not on clause 6's pages, say.
         std::fs::write(
             root.join("content/a.md"),

@@ -6,7 +6,6 @@
 //! term, the items that contain it with a field weight, delta-encoded in base 36.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -20,6 +19,8 @@ const ID: u8 = 8;
 const TITLE: u8 = 4;
 const HEADING: u8 = 2;
 const BODY: u8 = 1;
+// Written as one digit in the index (in base 36, the same as decimal).
+const _: () = assert!(ID < 10 && TITLE < 10 && HEADING < 10 && BODY < 10);
 
 /// Length of the text shown under a result.
 const SUMMARY_CHARS: usize = 160;
@@ -251,7 +252,8 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
                 }
                 push_base36(&mut encoded, item - previous);
                 previous = item;
-                let _ = write!(encoded, " {weight}");
+                encoded.push(' ');
+                push_base36(&mut encoded, usize::from(weight));
             }
             (&*cache.names[t], encoded)
         })
@@ -267,19 +269,20 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
 }
 
 fn push_base36(out: &mut String, n: usize) {
-    let start = out.len();
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
     let mut n = n;
     loop {
-        out.push(char::from(DIGITS[n % 36]));
+        at -= 1;
+        digits[at] = DIGITS[n % 36];
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    // Digits were pushed least significant first; all are ASCII.
-    let digits: String = out[start..].chars().rev().collect();
-    out.truncate(start);
-    out.push_str(&digits);
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";

@@ -109,6 +109,9 @@ pub struct PageCache {
     /// their paths: while it is unchanged, they are reused without building their data.
     book_key: u64,
     lists: Vec<String>,
+    /// [`book_key`] with the body links to clauses and controls: while it is unchanged, the
+    /// clause and control pages are reused without building their data.
+    items_key: u64,
 }
 
 impl PageCache {
@@ -244,6 +247,20 @@ pub fn render_to(
     let book = previous.map_or(0, |_| book_key(model, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
     let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
+    let items = previous.map_or(0, |_| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (book, &model.clause_mentions, &model.control_mentions).hash(&mut h);
+        h.finish()
+    });
+    let reuse_items = previous.filter(|p| p.items_key == items);
+    // Document pages' keys, once each: the print view's keys are made of them.
+    let doc_keys: Vec<u64> = match previous {
+        Some(_) => (0..model.documents.len())
+            .into_par_iter()
+            .map(|i| document_page_key(model, i, site_key))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut reused: Vec<Cached> = Vec::new();
     if let Some(p) = reuse_lists {
         for path in &p.lists {
@@ -266,17 +283,25 @@ pub fn render_to(
     let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
         .map(|spec| {
-            // Documents' pages and print parts are keyed by their inputs, so an unchanged one
+            // Documents' pages and print parts are keyed by their inputs, and clause and control
+            // pages are reused while the lists and body links are unchanged: an unchanged page
             // costs no data at all.
             let cheap = match (previous, &spec) {
-                (Some(_), PageSpec::Document(i)) => Some((
-                    model.documents[*i].page.clone(),
-                    document_page_key(model, *i, site_key),
-                )),
+                (Some(_), PageSpec::Document(i)) => {
+                    Some((model.documents[*i].page.clone(), doc_keys[*i]))
+                }
                 (Some(_), PageSpec::Print(parts, n)) => Some((
                     part_path("print", n + 1),
-                    print_page_key(model, parts, *n, site_key),
+                    print_page_key(model, parts, *n, &doc_keys, site_key),
                 )),
+                (Some(_), PageSpec::Clause(i)) => reuse_items.and_then(|p| {
+                    let path = paths::clause_file(&model.catalog.clauses[*i].id);
+                    p.get(&path).map(|(k, _)| (path, *k))
+                }),
+                (Some(_), PageSpec::Control(i)) => reuse_items.and_then(|p| {
+                    let path = paths::control_file(&model.catalog.controls[*i].id);
+                    p.get(&path).map(|(k, _)| (path, *k))
+                }),
                 _ => None,
             };
             if let (Some(cache), Some((path, key))) = (previous, &cheap) {
@@ -340,6 +365,7 @@ pub fn render_to(
     let mut cache = PageCache::new();
     if previous.is_some() {
         cache.book_key = book;
+        cache.items_key = items;
         cache.lists = lists;
         cache.pages.extend(
             reused
@@ -1538,11 +1564,17 @@ fn print_body(html: &str, anchor: &str) -> String {
 
 /// What a part of the print view shows, cheaply: its documents' pages' keys, and for the
 /// first part the list of all documents.
-fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
+fn print_page_key(
+    model: &Model,
+    parts: &[Vec<usize>],
+    n: usize,
+    doc_keys: &[u64],
+    site_key: u64,
+) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (site_key, n, parts.len()).hash(&mut h);
     for &i in &parts[n] {
-        document_page_key(model, i, site_key).hash(&mut h);
+        doc_keys[i].hash(&mut h);
     }
     if n == 0 {
         for (p, part) in parts.iter().enumerate() {
