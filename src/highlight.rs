@@ -3,7 +3,7 @@
 //!
 //! The syntax set is loaded once per process (it takes milliseconds, not microseconds) and
 //! shared by every rendering thread. Highlighted lines are remembered per thread (see
-//! [`Lines`]): parsing is most of the cost, and books repeat lines.
+//! `Lines`): parsing is most of the cost, and books repeat lines.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
