@@ -84,9 +84,32 @@ fn is_id_like(current: &str, next: char) -> bool {
     (last_part.chars().all(|c| c.is_ascii_digit()) || last_part.len() == 1) && next.is_ascii_digit()
 }
 
+/// A map by search term. Terms are short and the index hashes millions of them: a
+/// multiply-rotate hash (as rustc's FxHash) instead of SipHash, which guards against
+/// adversarial keys that a book's own words are not.
+type Terms<V> = HashMap<String, V, std::hash::BuildHasherDefault<TermHasher>>;
+
+#[derive(Default)]
+struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Each term of `texts` once, with its strongest weight.
-fn unique_terms(texts: &[(&str, u8)]) -> HashMap<String, u8> {
-    let mut weights: HashMap<String, u8> = HashMap::new();
+fn unique_terms(texts: &[(&str, u8)]) -> Terms<u8> {
+    let mut weights: Terms<u8> = Terms::default();
     for &(text, weight) in texts {
         each_term(text, |t| match weights.get_mut(t) {
             Some(w) => *w = (*w).max(weight),
@@ -137,7 +160,7 @@ fn document_key(n: &Node) -> u64 {
 #[derive(Default)]
 pub struct Cache {
     /// Every term seen, numbered.
-    numbers: HashMap<Box<str>, u32>,
+    numbers: Terms<u32>,
     names: Vec<Box<str>>,
     /// By [`document_key`].
     documents: HashMap<u64, Entry>,
@@ -152,13 +175,12 @@ impl Cache {
             return n;
         }
         let n = self.names.len() as u32;
-        let term: Box<str> = term.into();
-        self.names.push(term.clone());
+        self.names.push(term.as_str().into());
         self.numbers.insert(term, n);
         n
     }
 
-    fn numbered(&mut self, terms: HashMap<String, u8>) -> Vec<(u32, u8)> {
+    fn numbered(&mut self, terms: Terms<u8>) -> Vec<(u32, u8)> {
         terms
             .into_iter()
             .map(|(t, w)| (self.number(t), w))

@@ -1532,31 +1532,40 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
 /// and heading ids and links to them prefixed with `anchor-`, since heading ids repeat across
 /// documents. One pass, since the print view holds every body.
 fn print_body(html: &str, anchor: &str) -> String {
+    const ID: &str = " id=\"";
+    const HREF: &str = " href=\"#";
+    let next = |pattern: &str, from: usize| html[from..].find(pattern).map(|i| from + i);
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut done = 0;
-    for (i, _) in html.match_indices([' ', '@']) {
-        if i < done {
-            continue;
-        }
-        let rest = &html[i..];
-        let (keep, skip) = if rest.starts_with(" id=\"") {
-            (" id=\"", 5)
-        } else if rest.starts_with(" href=\"#") {
-            (" href=\"#", 8)
-        } else if rest.starts_with(paths::ROOT_TOKEN)
-            && (html[done..i].ends_with("href=\"") || html[done..i].ends_with("src=\""))
-        {
-            ("", paths::ROOT_TOKEN.len())
-        } else {
-            continue;
-        };
-        out.push_str(&html[done..i]);
-        out.push_str(keep);
-        if !keep.is_empty() {
+    let (mut id, mut href, mut root) = (next(ID, 0), next(HREF, 0), next(paths::ROOT_TOKEN, 0));
+    while let Some(at) = [id, href, root].into_iter().flatten().min() {
+        out.push_str(&html[done..at]);
+        if Some(at) == id {
+            out.push_str(ID);
             out.push_str(anchor);
             out.push('-');
+            done = at + ID.len();
+        } else if Some(at) == href {
+            out.push_str(HREF);
+            out.push_str(anchor);
+            out.push('-');
+            done = at + HREF.len();
+        } else {
+            // The token only stands for the root at the start of an href or src.
+            let prefix = &html[done..at];
+            if !(prefix.ends_with("href=\"") || prefix.ends_with("src=\"")) {
+                out.push_str(paths::ROOT_TOKEN);
+            }
+            done = at + paths::ROOT_TOKEN.len();
         }
-        done = i + skip;
+        // Matches inside what was just copied are part of it.
+        let advance = |m: Option<usize>, pattern: &str| match m {
+            Some(i) if i < done => next(pattern, done),
+            other => other,
+        };
+        id = advance(id, ID);
+        href = advance(href, HREF);
+        root = advance(root, paths::ROOT_TOKEN);
     }
     out.push_str(&html[done..]);
     out
