@@ -253,10 +253,10 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
         .map(|k| &cache.documents[k])
         .chain(catalog.iter());
     let mut items: Vec<&[String; 5]> = Vec::with_capacity(keys.len() + catalog.len());
-    let mut postings: Vec<Vec<(usize, u8)>> = vec![Vec::new(); cache.names.len()];
+    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); cache.names.len()];
     for (item, terms) in entries {
         for &(t, w) in terms {
-            postings[t as usize].push((items.len(), w));
+            postings[t as usize].push((items.len() as u32, w));
         }
         items.push(item);
     }
@@ -269,6 +269,7 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
             let mut encoded = String::with_capacity(list.len() * 4);
             let mut previous = 0;
             for &(item, weight) in list {
+                let item = item as usize;
                 if !encoded.is_empty() {
                     encoded.push(' ');
                 }
@@ -280,6 +281,7 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
             (&*cache.names[t], encoded)
         })
         .collect();
+    drop(postings);
     let json = serde_json::to_string(&Index { items, terms }).unwrap_or_else(|_| "{}".into());
     // `</script` cannot end anything here (the file is a script, not inline), but keep `<`
     // escaped anyway so the index is safe wherever it is embedded.
