@@ -23,17 +23,23 @@ fn syntaxes() -> &'static SyntaxSet {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
+    // Every value on every page passes here: copy the runs between special characters whole.
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut done = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[done..i]);
+        out.push_str(entity);
+        done = i + 1;
     }
+    out.push_str(&text[done..]);
     out
 }
 
@@ -135,6 +141,16 @@ mod tests {
         let html = code_block("<script>\n", "nosuchlang");
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn escaping_replaces_exactly_the_five_characters() {
+        assert_eq!(
+            escape_html("a&b<c>d\"e'f — é"),
+            "a&amp;b&lt;c&gt;d&quot;e&#39;f — é"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("<<"), "&lt;&lt;");
     }
 
     #[test]

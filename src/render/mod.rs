@@ -1532,40 +1532,44 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
 /// and heading ids and links to them prefixed with `anchor-`, since heading ids repeat across
 /// documents. One pass, since the print view holds every body.
 fn print_body(html: &str, anchor: &str) -> String {
-    const ID: &str = " id=\"";
-    const HREF: &str = " href=\"#";
-    let next = |pattern: &str, from: usize| html[from..].find(pattern).map(|i| from + i);
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut done = 0;
-    let (mut id, mut href, mut root) = (next(ID, 0), next(HREF, 0), next(paths::ROOT_TOKEN, 0));
-    while let Some(at) = [id, href, root].into_iter().flatten().min() {
-        out.push_str(&html[done..at]);
-        if Some(at) == id {
-            out.push_str(ID);
-            out.push_str(anchor);
-            out.push('-');
-            done = at + ID.len();
-        } else if Some(at) == href {
-            out.push_str(HREF);
-            out.push_str(anchor);
-            out.push('-');
-            done = at + HREF.len();
-        } else {
-            // The token only stands for the root at the start of an href or src.
-            let prefix = &html[done..at];
-            if !(prefix.ends_with("href=\"") || prefix.ends_with("src=\"")) {
-                out.push_str(paths::ROOT_TOKEN);
-            }
-            done = at + paths::ROOT_TOKEN.len();
-        }
-        // Matches inside what was just copied are part of it.
-        let advance = |m: Option<usize>, pattern: &str| match m {
-            Some(i) if i < done => next(pattern, done),
-            other => other,
+    let mut from = 0;
+    // Every case is an attribute value: look at each `="` (`=` is rare in text).
+    while let Some(i) = html[from..].find('=') {
+        let at = from + i;
+        from = at + 1;
+        let (before, value) = (&html[..at], &html[at + 1..]);
+        let Some(value) = value.strip_prefix('"') else {
+            continue;
         };
-        id = advance(id, ID);
-        href = advance(href, HREF);
-        root = advance(root, paths::ROOT_TOKEN);
+        let mut prefix_from = if before.ends_with(" id") {
+            Some(at + 2)
+        } else if before.ends_with(" href") && value.starts_with('#') {
+            Some(at + 3)
+        } else {
+            None
+        };
+        if prefix_from.is_none()
+            && value.starts_with(paths::ROOT_TOKEN)
+            && (before.ends_with("href") || before.ends_with("src"))
+        {
+            out.push_str(&html[done..at + 2]);
+            done = at + 2 + paths::ROOT_TOKEN.len();
+            from = done;
+            if before.ends_with(" href") && html[done..].starts_with('#') {
+                done += 1;
+                out.push('#');
+                prefix_from = Some(done);
+            }
+        }
+        if let Some(end) = prefix_from {
+            out.push_str(&html[done..end]);
+            out.push_str(anchor);
+            out.push('-');
+            done = end;
+            from = end;
+        }
     }
     out.push_str(&html[done..]);
     out
@@ -1602,7 +1606,7 @@ mod tests {
     #[test]
     fn print_bodies_are_rebased_and_prefixed_in_one_pass() {
         let html = format!(
-            "<h2 id=\"scope\">Scope</h2><p><a href=\"#scope\">up</a> <a href=\"{t}docs/b.html#x\">b</a> <img src=\"{t}assets/a.png\"> {t} @ <a href=\"{t}{t}c.html\">c</a></p>",
+            "<h2 id=\"scope\">Scope</h2><p><a href=\"#scope\">up</a> <a href=\"{t}docs/b.html#x\">b</a> <img src=\"{t}assets/a.png\"> {t} @ <a href=\"{t}{t}c.html\">c</a> <a href=\"{t}#top\">t</a> <p data-id=\"x\" id=\"{t}y\" src=x></p>",
             t = paths::ROOT_TOKEN
         );
         let slow = paths::rebase(&html, "")
