@@ -123,15 +123,18 @@ fn unique_terms(texts: &[(&str, u8)]) -> Terms<u8> {
 
 fn document_item(n: &Node) -> [String; 5] {
     let d = &n.doc;
-    let summary: String = n
-        .body
-        .text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(SUMMARY_CHARS)
-        .collect();
+    // The first SUMMARY_CHARS characters of the words joined by single spaces.
+    let mut summary = String::new();
+    for word in n.body.text.split_whitespace() {
+        if summary.chars().count() >= SUMMARY_CHARS {
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+    }
+    let summary: String = summary.chars().take(SUMMARY_CHARS).collect();
     [
         paths::encode(&n.page),
         d.id.clone(),
