@@ -334,8 +334,24 @@ pub mod termcolor_like {
             files: &SimpleFiles<String, &str>,
             report: &Report<FileId>,
         ) -> std::io::Result<()> {
-            term::emit_to_write_style(&mut self.lock(), config, files, report)
-                .map_err(std::io::Error::other)
+            use std::io::Write as _;
+            use term::termcolor::{Buffer, WriteColor as _};
+            let mut out = self.lock();
+            // A Windows console takes colours through calls, not escape codes.
+            if out.is_synchronous() {
+                return term::emit_to_write_style(&mut out, config, files, report)
+                    .map_err(std::io::Error::other);
+            }
+            // stderr is unbuffered and codespan writes piece by piece: one system call per
+            // diagnostic instead of a hundred.
+            let mut buffer = if out.supports_color() {
+                Buffer::ansi()
+            } else {
+                Buffer::no_color()
+            };
+            term::emit_to_write_style(&mut buffer, config, files, report)
+                .map_err(std::io::Error::other)?;
+            out.write_all(buffer.as_slice())
         }
     }
 

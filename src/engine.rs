@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Sources;
 use crate::pipeline::{self, Checked};
 use crate::render::{self, OutputFile, PageCache};
-use crate::theme;
+use crate::{search, theme};
 
 /// One book, rebuilt on demand.
 pub struct Engine {
@@ -25,6 +25,8 @@ pub struct Engine {
     theme_hash: u64,
     /// The last good build, for [`Engine::extras`].
     last: Option<std::sync::Arc<Checked>>,
+    /// Indexed documents, shared with the extras jobs.
+    search: std::sync::Arc<std::sync::Mutex<search::Cache>>,
 }
 
 /// What a rebuild produced.
@@ -59,6 +61,7 @@ impl Engine {
             pages: PageCache::new(),
             theme_hash: 0,
             last: None,
+            search: Default::default(),
         }
     }
 
@@ -76,6 +79,7 @@ impl Engine {
             .model
             .as_ref()
             .expect("a book without errors has a model");
+        let mut timings = pipeline::Timings::start();
         self.caches.bodies = model.body_cache();
         let theme = theme::load(model.settings.theme_dir().as_deref())?;
         let theme_hash = hash_theme(&theme);
@@ -97,12 +101,14 @@ impl Engine {
                 })
             }
         };
+        timings.lap("render");
         let rendered = pages
             .iter()
             .filter(|(path, (key, _))| self.pages.get(path).map(|(k, _)| k) != Some(key))
             .count();
         self.pages = pages;
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        timings.lap("pages");
         let warnings = checked.warnings();
         let stats = Stats {
             documents: model.documents.len(),
@@ -134,9 +140,26 @@ impl Engine {
     /// [`Engine::extras`] as a job that can run on another thread while the next edit builds.
     pub fn extras_job(&self) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
         let last = self.last.clone();
+        let search = self.search.clone();
         move || match last.as_ref().and_then(|c| c.model.as_ref()) {
-            Some(model) => render::extras(model),
+            Some(model) => {
+                let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
+                render::extras(model, &mut search)
+            }
             None => Ok(Vec::new()),
+        }
+    }
+
+    /// [`Engine::extras_job`] for a thread of its own, which yields the processor to the next
+    /// rebuild: pages first, the search index and exports when there is time.
+    pub fn background_extras_job(
+        &self,
+    ) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
+        let job = self.extras_job();
+        move || {
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+            job()
         }
     }
 }
@@ -176,6 +199,30 @@ mod tests {
     }
 
     #[test]
+    fn pages_rendered_for_the_cache_are_those_of_a_build() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let Outcome::Built { files, .. } = Engine::new(root.clone(), as_of).rebuild().unwrap()
+        else {
+            panic!("the sample book builds")
+        };
+        let checked = pipeline::check(&root, as_of).unwrap();
+        let built = pipeline::site_files(&checked, &crate::progress::Progress::none())
+            .unwrap()
+            .unwrap();
+        let bytes = |f: &OutputFile| match &f.contents {
+            render::Contents::Bytes(b) => b.to_vec(),
+            render::Contents::Copy(p) => p.to_string_lossy().as_bytes().to_vec(),
+        };
+        let built: std::collections::HashMap<&str, Vec<u8>> =
+            built.iter().map(|f| (f.path.as_str(), bytes(f))).collect();
+        assert!(files.len() > 50);
+        for f in &files {
+            assert!(built.get(f.path.as_str()) == Some(&bytes(f)), "{}", f.path);
+        }
+    }
+
+    #[test]
     fn an_edit_re_renders_only_the_pages_it_affects() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -202,6 +249,11 @@ mod tests {
         // A body edit: the document's page and the print page.
         std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
         assert_eq!(stats(engine.rebuild().unwrap()).rendered, 2);
+        // A body link to a control shows on the control's page too.
+        std::fs::write(root.join("content/a.md"), doc("A", "See [[A.5.15]].")).unwrap();
+        assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
+        std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
+        assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
         // A title edit shows wherever A is listed, but not on clause 6's pages, say.
         std::fs::write(
             root.join("content/a.md"),

@@ -260,6 +260,9 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     } else {
         html
     };
+    // Every body is kept until its pages are written: no spare capacity.
+    out.html.shrink_to_fit();
+    out.text.shrink_to_fit();
     out
 }
 

@@ -58,8 +58,21 @@ pub fn site_href(to: &str) -> String {
 
 /// Replaces [`ROOT_TOKEN`] at the start of `href` and `src` attributes with `root`.
 pub fn rebase(html: &str, root: &str) -> String {
-    html.replace(&format!("href=\"{ROOT_TOKEN}"), &format!("href=\"{root}"))
-        .replace(&format!("src=\"{ROOT_TOKEN}"), &format!("src=\"{root}"))
+    // One pass over the body: it is rebased for every page that shows it.
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(ROOT_TOKEN) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        if before.ends_with("href=\"") || before.ends_with("src=\"") {
+            out.push_str(root);
+        } else {
+            out.push_str(ROOT_TOKEN);
+        }
+        rest = &after[ROOT_TOKEN.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The href from page `from` to page `to` (both unencoded site paths).

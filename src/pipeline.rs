@@ -263,7 +263,7 @@ pub fn site_files(
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    files.extend(render::extras(model)?);
+    files.extend(render::extras(model, &mut Default::default())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Ok(files))
 }
@@ -298,11 +298,17 @@ pub fn build(
         }
         staging.put(&f)
     };
-    if let Err(diagnostics) = render::render_to(model, &theme, None, progress, &sink)? {
+    // The search index and exports need no page: they are built beside the pages, so that
+    // neither core waits while the other finishes.
+    let (rendered, extras) = rayon::join(
+        || render::render_to(model, &theme, None, progress, &sink),
+        || render::extras(model, &mut Default::default()),
+    );
+    if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));
     }
     timings.lap("render");
-    for f in render::extras(model)? {
+    for f in extras? {
         sink(f)?;
     }
     timings.lap("extras");

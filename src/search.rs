@@ -5,11 +5,13 @@
 //! on first use, so pages do not pay for it. To stay compact it is an inverted index: for each
 //! term, the items that contain it with a field weight, delta-encoded in base 36.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{Model, Node};
 use crate::paths;
 
 /// Field weights, from the strongest: id, title, heading, body.
@@ -17,6 +19,8 @@ const ID: u8 = 8;
 const TITLE: u8 = 4;
 const HEADING: u8 = 2;
 const BODY: u8 = 1;
+// Written as one digit in the index (in base 36, the same as decimal).
+const _: () = assert!(ID < 10 && TITLE < 10 && HEADING < 10 && BODY < 10);
 
 /// Length of the text shown under a result.
 const SUMMARY_CHARS: usize = 160;
@@ -28,16 +32,23 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 #[derive(Serialize)]
-struct Index {
+struct Index<'a> {
     /// `[page, id, title, kind, summary]` per item.
-    items: Vec<[String; 5]>,
+    items: Vec<&'a [String; 5]>,
     /// term -> postings: `item-delta weight` pairs, each in base 36, separated by spaces.
-    terms: BTreeMap<String, String>,
+    terms: BTreeMap<&'a str, String>,
 }
 
 /// Splits text into lowercase search terms. Dotted ids (`A.8.24`, `6.1.2`) stay whole.
-pub fn terms(text: &str) -> Vec<String> {
+#[cfg(test)]
+fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each search term of `text`, in order, from one reused buffer.
+fn each_term(text: &str, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -56,16 +67,15 @@ pub fn terms(text: &str) -> Vec<String> {
                 current.extend(c.to_lowercase());
             }
         } else if !current.is_empty() {
-            let term = std::mem::take(&mut current);
-            if !STOP_WORDS.contains(&term.as_str()) {
-                out.push(term);
+            if !STOP_WORDS.contains(&current.as_str()) {
+                f(&current);
             }
+            current.clear();
         }
     }
     if !current.is_empty() && !STOP_WORDS.contains(&current.as_str()) {
-        out.push(current);
+        f(&current);
     }
-    out
 }
 
 /// A dot continues a term when it joins digits (`8.24`) or a one-letter prefix (`a.8`).
@@ -74,90 +84,208 @@ fn is_id_like(current: &str, next: char) -> bool {
     (last_part.chars().all(|c| c.is_ascii_digit()) || last_part.len() == 1) && next.is_ascii_digit()
 }
 
-/// The search index of the site, as the contents of `search-index.js`.
-pub fn index(model: &Model) -> Vec<u8> {
-    let mut items: Vec<[String; 5]> = Vec::new();
-    let mut postings: HashMap<String, Vec<(usize, u8)>> = HashMap::new();
-    let add =
-        |item: usize, text: &str, weight: u8, postings: &mut HashMap<String, Vec<(usize, u8)>>| {
-            for t in terms(text) {
-                let list = postings.entry(t).or_default();
-                match list.last_mut() {
-                    Some((i, w)) if *i == item => *w = (*w).max(weight),
-                    _ => list.push((item, weight)),
-                }
-            }
-        };
-    for n in &model.documents {
-        let d = &n.doc;
-        let item = items.len();
-        let summary: String = n
-            .body
-            .text
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(SUMMARY_CHARS)
-            .collect();
-        items.push([
-            paths::encode(&n.page),
-            d.id.clone(),
-            d.title.clone(),
-            d.kind.map_or("document", |k| k.as_str()).into(),
-            summary,
-        ]);
-        add(item, &d.id, ID, &mut postings);
-        add(item, &d.title, TITLE, &mut postings);
-        for h in &n.body.headings {
-            add(item, &h.text, HEADING, &mut postings);
+/// A map by search term. Terms are short and the index hashes millions of them: a
+/// multiply-rotate hash (as rustc's FxHash) instead of SipHash, which guards against
+/// adversarial keys that a book's own words are not.
+type Terms<V> = HashMap<String, V, std::hash::BuildHasherDefault<TermHasher>>;
+
+#[derive(Default)]
+struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
-        add(item, &n.body.text, BODY, &mut postings);
     }
-    for c in &model.catalog.clauses {
-        let item = items.len();
-        items.push([
-            paths::encode(&paths::clause_file(&c.id)),
-            c.id.clone(),
-            c.title.clone(),
-            "clause".into(),
-            String::new(),
-        ]);
-        add(item, &c.id, ID, &mut postings);
-        add(item, &c.title, TITLE, &mut postings);
+
+    fn finish(&self) -> u64 {
+        self.0
     }
-    for c in &model.catalog.controls {
-        let item = items.len();
-        items.push([
-            paths::encode(&paths::control_file(&c.id)),
-            c.id.clone(),
-            c.title.clone(),
-            "control".into(),
-            String::new(),
-        ]);
-        add(item, &c.id, ID, &mut postings);
+}
+
+/// Each term of `texts` once, with its strongest weight.
+fn unique_terms(texts: &[(&str, u8)]) -> Terms<u8> {
+    let mut weights: Terms<u8> = Terms::default();
+    for &(text, weight) in texts {
+        each_term(text, |t| match weights.get_mut(t) {
+            Some(w) => *w = (*w).max(weight),
+            None => {
+                weights.insert(t.to_string(), weight);
+            }
+        });
+    }
+    weights
+}
+
+fn document_item(n: &Node) -> [String; 5] {
+    let d = &n.doc;
+    // The first SUMMARY_CHARS characters of the words joined by single spaces.
+    let mut summary = String::new();
+    for word in n.body.text.split_whitespace() {
+        if summary.chars().count() >= SUMMARY_CHARS {
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+    }
+    let summary: String = summary.chars().take(SUMMARY_CHARS).collect();
+    [
+        paths::encode(&n.page),
+        d.id.clone(),
+        d.title.clone(),
+        d.kind.map_or("document", |k| k.as_str()).into(),
+        summary,
+    ]
+}
+
+fn document_texts(n: &Node) -> Vec<(&str, u8)> {
+    let mut texts = vec![(n.doc.id.as_str(), ID), (n.doc.title.as_str(), TITLE)];
+    texts.extend(n.body.headings.iter().map(|h| (h.text.as_str(), HEADING)));
+    texts.push((n.body.text.as_str(), BODY));
+    texts
+}
+
+/// Everything a document's item and terms come from.
+fn document_key(n: &Node) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (n.body_key, &n.page, &n.doc.id, &n.doc.title, n.doc.kind).hash(&mut h);
+    h.finish()
+}
+
+/// Indexed documents, kept by `serve` from one rebuild to the next: splitting bodies into
+/// terms is most of the index's cost, and an edit changes one document.
+#[derive(Default)]
+pub struct Cache {
+    /// Every term seen, numbered.
+    numbers: Terms<u32>,
+    names: Vec<Box<str>>,
+    /// By [`document_key`].
+    documents: HashMap<u64, Entry>,
+}
+
+/// An item (`[page, id, title, kind, summary]`) and its terms by number, with their weights.
+type Entry = ([String; 5], Vec<(u32, u8)>);
+
+impl Cache {
+    fn number(&mut self, term: String) -> u32 {
+        if let Some(&n) = self.numbers.get(term.as_str()) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(term.as_str().into());
+        self.numbers.insert(term, n);
+        n
+    }
+
+    fn numbered(&mut self, terms: Terms<u8>) -> Vec<(u32, u8)> {
+        terms
+            .into_iter()
+            .map(|(t, w)| (self.number(t), w))
+            .collect()
+    }
+}
+
+/// Documents indexed in parallel per batch, numbered between batches.
+const BATCH: usize = 256;
+
+/// The search index of the site, as the contents of `search-index.js`, indexing only the
+/// documents that `cache` does not hold (a one-off build passes an empty one).
+pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
+    let docs = &model.documents;
+    let keys: Vec<u64> = docs.par_iter().map(document_key).collect();
+    let missing: Vec<usize> = (0..docs.len())
+        .filter(|&i| !cache.documents.contains_key(&keys[i]))
+        .collect();
+    for batch in missing.chunks(BATCH) {
+        let indexed: Vec<_> = batch
+            .par_iter()
+            .map(|&i| {
+                (
+                    document_item(&docs[i]),
+                    unique_terms(&document_texts(&docs[i])),
+                )
+            })
+            .collect();
+        for (&i, (item, terms)) in batch.iter().zip(indexed) {
+            let terms = cache.numbered(terms);
+            cache.documents.insert(keys[i], (item, terms));
+        }
+    }
+    let live: HashSet<u64> = keys.iter().copied().collect();
+    cache.documents.retain(|k, _| live.contains(k));
+
+    let clauses = model.catalog.clauses.iter().map(|c| {
+        let page = paths::clause_file(&c.id);
+        (&c.id, &c.title, "clause", page, None)
+    });
+    let controls = model.catalog.controls.iter().map(|c| {
         // `5.15` finds A.5.15 too.
-        add(item, c.id.trim_start_matches("A."), ID, &mut postings);
-        add(item, &c.title, TITLE, &mut postings);
-    }
-    let terms = postings
-        .into_iter()
-        .map(|(term, mut list)| {
-            list.sort_unstable();
-            let mut previous = 0;
-            let encoded: Vec<String> = list
-                .into_iter()
-                .map(|(item, weight)| {
-                    let delta = item - previous;
-                    previous = item;
-                    format!("{} {}", base36(delta), weight)
-                })
-                .collect();
-            (term, encoded.join(" "))
+        let short = c.id.trim_start_matches("A.");
+        (
+            &c.id,
+            &c.title,
+            "control",
+            paths::control_file(&c.id),
+            Some(short),
+        )
+    });
+    let catalog: Vec<Entry> = clauses
+        .chain(controls)
+        .map(|(id, title, kind, page, short)| {
+            let mut texts = vec![(id.as_str(), ID)];
+            texts.extend(short.map(|s| (s, ID)));
+            texts.push((title.as_str(), TITLE));
+            let item = [
+                paths::encode(&page),
+                id.clone(),
+                title.clone(),
+                kind.into(),
+                String::new(),
+            ];
+            (item, cache.numbered(unique_terms(&texts)))
         })
         .collect();
-    let index = Index { items, terms };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+    let entries = keys
+        .iter()
+        .map(|k| &cache.documents[k])
+        .chain(catalog.iter());
+    let mut items: Vec<&[String; 5]> = Vec::with_capacity(keys.len() + catalog.len());
+    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); cache.names.len()];
+    for (item, terms) in entries {
+        for &(t, w) in terms {
+            postings[t as usize].push((items.len() as u32, w));
+        }
+        items.push(item);
+    }
+    // Items were visited in order, so each term's postings are sorted by item.
+    let terms: BTreeMap<&str, String> = postings
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(t, list)| {
+            let mut encoded = String::with_capacity(list.len() * 4);
+            let mut previous = 0;
+            for &(item, weight) in list {
+                let item = item as usize;
+                if !encoded.is_empty() {
+                    encoded.push(' ');
+                }
+                push_base36(&mut encoded, item - previous);
+                previous = item;
+                encoded.push(' ');
+                push_base36(&mut encoded, usize::from(weight));
+            }
+            (&*cache.names[t], encoded)
+        })
+        .collect();
+    drop(postings);
+    let json = serde_json::to_string(&Index { items, terms }).unwrap_or_else(|_| "{}".into());
     // `</script` cannot end anything here (the file is a script, not inline), but keep `<`
     // escaped anyway so the index is safe wherever it is embedded.
     format!(
@@ -167,18 +295,30 @@ pub fn index(model: &Model) -> Vec<u8> {
     .into_bytes()
 }
 
-fn base36(mut n: usize) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    if n == 0 {
-        return "0".into();
-    }
-    let mut out = Vec::new();
-    while n > 0 {
-        out.push(DIGITS[n % 36]);
+fn push_base36(out: &mut String, n: usize) {
+    let mut digits = [0u8; 16];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = DIGITS[n % 36];
         n /= 36;
+        if n == 0 {
+            break;
+        }
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+#[cfg(test)]
+fn base36(n: usize) -> String {
+    let mut out = String::new();
+    push_base36(&mut out, n);
+    out
 }
 
 #[cfg(test)]
@@ -197,6 +337,29 @@ mod tests {
         );
         assert_eq!(terms("end. Next"), ["end", "next"]);
         assert_eq!(terms("Ünïcode Straße"), ["ünïcode", "straße"]);
+    }
+
+    #[test]
+    fn a_cached_index_is_the_index_of_the_book_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let doc = |id: &str, body: &str| {
+            format!("---\nid: {id}\ntitle: {id} policy\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n# Scope\n\n{body}\n")
+        };
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let model = || crate::pipeline::check(root, as_of).unwrap().model.unwrap();
+        std::fs::write(root.join("content/a.md"), doc("A", "Backups are kept.")).unwrap();
+        std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
+        let mut cache = Cache::default();
+        let first = index(&model(), &mut cache);
+        assert_eq!(first, index(&model(), &mut Cache::default()));
+        std::fs::write(root.join("content/a.md"), doc("A", "Logs are kept.")).unwrap();
+        let second = index(&model(), &mut cache);
+        assert_ne!(first, second);
+        assert_eq!(second, index(&model(), &mut Cache::default()));
+        let text = String::from_utf8(second).unwrap();
+        assert!(text.contains("\"logs\"") && !text.contains("\"backups\""));
     }
 
     #[test]

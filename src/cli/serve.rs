@@ -148,7 +148,7 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, firs
             eprintln!("{line}");
             // The search index and exports follow on another thread, so the next edit need
             // not wait for them.
-            let job = engine.extras_job();
+            let job = engine.background_extras_job();
             let site = site.clone();
             std::thread::spawn(move || match job() {
                 Ok(extras) => site.add(extras, version),

@@ -46,7 +46,58 @@ struct Page {
     template: &'static str,
     nav: &'static str,
     title: String,
-    data: Context,
+    data: Data,
+}
+
+/// A page's data for its template. Under `serve` ([`Views::keyed`]) values are kept as JSON,
+/// so that an unchanged page is recognised by a hash of its data without building the
+/// template's context; otherwise they go straight into the context.
+enum Data {
+    Context(Context),
+    Json(Vec<(&'static str, Vec<u8>)>),
+}
+
+impl Data {
+    fn new(keyed: bool) -> Data {
+        if keyed {
+            Data::Json(Vec::new())
+        } else {
+            Data::Context(Context::new())
+        }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match self {
+            Data::Context(ctx) => ctx.insert(key, value),
+            Data::Json(fields) => {
+                fields.push((key, serde_json::to_vec(value).unwrap_or_default()));
+            }
+        }
+    }
+
+    /// A hash of the data (0 when it is not kept as JSON).
+    fn key(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        if let Data::Json(fields) = self {
+            fields.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    fn into_context(self) -> Context {
+        match self {
+            Data::Context(ctx) => ctx,
+            Data::Json(fields) => {
+                let mut ctx = Context::new();
+                for (key, json) in fields {
+                    let value: serde_json::Value =
+                        serde_json::from_slice(&json).unwrap_or_default();
+                    ctx.insert(key, &value);
+                }
+                ctx
+            }
+        }
+    }
 }
 
 /// Rendered pages by path, with a hash of the data each was rendered from. A page whose data
@@ -58,6 +109,9 @@ pub struct PageCache {
     /// their paths: while it is unchanged, they are reused without building their data.
     book_key: u64,
     lists: Vec<String>,
+    /// [`book_key`] with the body links to clauses and controls: while it is unchanged, the
+    /// clause and control pages are reused without building their data.
+    items_key: u64,
 }
 
 impl PageCache {
@@ -156,12 +210,13 @@ enum Failure {
 }
 
 /// The files derived from the whole book that no page needs in order to be shown: the search
-/// index and the exports. `serve` publishes pages first and these right after.
-pub fn extras(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
+/// index and the exports. `serve` publishes pages first and these right after; it keeps the
+/// `search` cache between rebuilds.
+pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = crate::export::all(model)?;
     files.push(OutputFile {
         path: "search-index.js".into(),
-        contents: Contents::Bytes(crate::search::index(model).into()),
+        contents: Contents::Bytes(crate::search::index(model, search).into()),
     });
     files.push(OutputFile {
         path: "reviews.ics".into(),
@@ -184,9 +239,10 @@ pub fn render_to(
         Ok(t) => t,
         Err(d) => return Ok(Err(d)),
     };
-    let views = Views::new(model);
+    let views = Views::new(model, previous.is_some());
     let site = site_view(model);
     let print = print_parts(model);
+    let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         serde_json::to_vec(&site).unwrap_or_default().hash(&mut h);
@@ -195,6 +251,20 @@ pub fn render_to(
     let book = previous.map_or(0, |_| book_key(model, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
     let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
+    let items = previous.map_or(0, |_| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (book, &model.clause_mentions, &model.control_mentions).hash(&mut h);
+        h.finish()
+    });
+    let reuse_items = previous.filter(|p| p.items_key == items);
+    // Document pages' keys, once each: the print view's keys are made of them.
+    let doc_keys: Vec<u64> = match previous {
+        Some(_) => (0..model.documents.len())
+            .into_par_iter()
+            .map(|i| document_page_key(model, i, site_key))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut reused: Vec<Cached> = Vec::new();
     if let Some(p) = reuse_lists {
         for path in &p.lists {
@@ -207,33 +277,35 @@ pub fn render_to(
             }
         }
     }
-    let specs = pages(model, &views, &print, reuse_lists.is_none());
+    let specs = pages(model, &plan, &print, reuse_lists.is_none());
     let lists: Vec<String> = match reuse_lists {
         Some(p) => p.lists.clone(),
-        None => specs
-            .iter()
-            .filter_map(|s| match s {
-                PageSpec::Ready(page) => Some(page.path.clone()),
-                _ => None,
-            })
-            .collect(),
+        None => plan.lists().into_iter().map(List::path).collect(),
     };
     progress.stage("rendering", specs.len());
 
     let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
         .map(|spec| {
-            // Documents' pages and print parts are keyed by their inputs, so an unchanged one
+            // Documents' pages and print parts are keyed by their inputs, and clause and control
+            // pages are reused while the lists and body links are unchanged: an unchanged page
             // costs no data at all.
             let cheap = match (previous, &spec) {
-                (Some(_), PageSpec::Document(i)) => Some((
-                    model.documents[*i].page.clone(),
-                    document_page_key(model, *i, site_key),
-                )),
+                (Some(_), PageSpec::Document(i)) => {
+                    Some((model.documents[*i].page.clone(), doc_keys[*i]))
+                }
                 (Some(_), PageSpec::Print(parts, n)) => Some((
                     part_path("print", n + 1),
-                    print_page_key(model, parts, *n, site_key),
+                    print_page_key(model, parts, *n, &doc_keys, site_key),
                 )),
+                (Some(_), PageSpec::Clause(i)) => reuse_items.and_then(|p| {
+                    let path = paths::clause_file(&model.catalog.clauses[*i].id);
+                    p.get(&path).map(|(k, _)| (path, *k))
+                }),
+                (Some(_), PageSpec::Control(i)) => reuse_items.and_then(|p| {
+                    let path = paths::control_file(&model.catalog.controls[*i].id);
+                    p.get(&path).map(|(k, _)| (path, *k))
+                }),
                 _ => None,
             };
             if let (Some(cache), Some((path, key))) = (previous, &cheap) {
@@ -247,17 +319,23 @@ pub fn render_to(
                     return Ok(Some((path.clone(), *k, bytes.clone())));
                 }
             }
-            let page = spec.materialize(model, &views);
-            let mut ctx = page.data;
-            ctx.insert("site", &site);
-            ctx.insert("root", &paths::root_of(&page.path));
-            ctx.insert("nav", page.nav);
-            ctx.insert("page_title", &page.title);
+            let page = spec.materialize(model, &views, &plan);
             progress.inc();
             let key = match (previous, cheap) {
                 (None, _) => 0,
                 (Some(_), Some((_, key))) => key,
-                (Some(_), None) => context_hash(page.template, &ctx),
+                (Some(_), None) => {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (
+                        page.template,
+                        page.nav,
+                        &page.title,
+                        site_key,
+                        page.data.key(),
+                    )
+                        .hash(&mut h);
+                    h.finish()
+                }
             };
             let reused = previous
                 .and_then(|p| p.get(&page.path))
@@ -265,14 +343,20 @@ pub fn render_to(
                 .map(|(_, bytes)| bytes.clone());
             let bytes: Arc<[u8]> = match reused {
                 Some(bytes) => bytes,
-                None => match tera.render(page.template, &ctx) {
-                    Ok(html) => html.into_bytes().into(),
-                    Err(e) => {
-                        return Err(Failure::Template(template_error(theme, page.template, &e)))
+                None => {
+                    let mut ctx = page.data.into_context();
+                    ctx.insert("site", &site);
+                    ctx.insert("root", &paths::root_of(&page.path));
+                    ctx.insert("nav", page.nav);
+                    ctx.insert("page_title", &page.title);
+                    match tera.render(page.template, &ctx) {
+                        Ok(html) => html.into_bytes().into(),
+                        Err(e) => {
+                            return Err(Failure::Template(template_error(theme, page.template, &e)))
+                        }
                     }
-                },
+                }
             };
-            drop(ctx);
             sink(OutputFile {
                 path: page.path.clone(),
                 contents: Contents::Bytes(bytes.clone()),
@@ -285,6 +369,7 @@ pub fn render_to(
     let mut cache = PageCache::new();
     if previous.is_some() {
         cache.book_key = book;
+        cache.items_key = items;
         cache.lists = lists;
         cache.pages.extend(
             reused
@@ -391,16 +476,6 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
     h.finish()
 }
 
-/// A hash of everything a page's template sees.
-fn context_hash(template: &str, ctx: &Context) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    template.hash(&mut h);
-    serde_json::to_vec(&ctx.clone().into_json())
-        .unwrap_or_default()
-        .hash(&mut h);
-    h.finish()
-}
-
 fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
@@ -471,10 +546,10 @@ fn book_static(path: &std::path::Path) -> String {
     )
 }
 
-/// A page to render: ready, or (for the many per-item pages) described, its data built only
-/// when it is rendered.
+/// A page to render, described; its data is built only when it is rendered, so that no more
+/// than the pages in flight are ever in memory.
 enum PageSpec<'p> {
-    Ready(Box<Page>),
+    List(List),
     Document(usize),
     Clause(usize),
     Control(usize),
@@ -483,10 +558,10 @@ enum PageSpec<'p> {
 }
 
 impl PageSpec<'_> {
-    fn materialize(self, model: &Model, views: &Views) -> Page {
+    fn materialize(self, model: &Model, views: &Views, plan: &Plan) -> Page {
         match self {
-            PageSpec::Ready(page) => *page,
-            PageSpec::Print(parts, n) => print_page(model, parts, n),
+            PageSpec::List(list) => list.page(model, views, plan),
+            PageSpec::Print(parts, n) => print_page(model, views, parts, n),
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
@@ -494,50 +569,124 @@ impl PageSpec<'_> {
     }
 }
 
+/// The pages that list the whole book: index, lists, matrices, chains, SoA, gaps. Matrices and
+/// chains come in parts (numbered from 0), so that no page grows with the book.
+#[derive(Clone, Copy)]
+enum List {
+    Index,
+    Documents,
+    Clauses,
+    Controls,
+    Traceability,
+    Soa,
+    Gaps,
+    Reviews,
+    ClauseMatrix(usize),
+    ControlMatrix(usize),
+    Chain(usize),
+    ReverseChain(usize),
+}
+
+/// How the matrices and chains are cut into parts: indices only, cheap to compute.
+struct Plan {
+    /// Documents sorted by id: the rows of the matrices.
+    by_id: Vec<usize>,
+    chain: Vec<ChainPart>,
+    reverse: Vec<ChainPart>,
+}
+
+/// One part of a chain: per clause (or control), the range of its documents shown there.
+type ChainPart = Vec<(usize, std::ops::Range<usize>)>;
+
+impl Plan {
+    fn new(model: &Model) -> Plan {
+        Plan {
+            by_id: docs_by_id(model),
+            chain: chain_parts(&model.clause_docs),
+            reverse: chain_parts(&model.control_docs),
+        }
+    }
+
+    fn matrix_parts(&self) -> usize {
+        self.by_id.len().div_ceil(MATRIX_ROWS).max(1)
+    }
+
+    fn lists(&self) -> Vec<List> {
+        let mut lists = vec![
+            List::Index,
+            List::Documents,
+            List::Clauses,
+            List::Controls,
+            List::Traceability,
+            List::Soa,
+            List::Gaps,
+            List::Reviews,
+        ];
+        lists.extend((0..self.matrix_parts()).map(List::ClauseMatrix));
+        lists.extend((0..self.matrix_parts()).map(List::ControlMatrix));
+        lists.extend((0..self.chain.len().max(1)).map(List::Chain));
+        lists.extend((0..self.reverse.len().max(1)).map(List::ReverseChain));
+        lists
+    }
+}
+
+impl List {
+    fn path(self) -> String {
+        match self {
+            List::Index => "index.html".into(),
+            List::Documents => "documents.html".into(),
+            List::Clauses => "clauses.html".into(),
+            List::Controls => "controls.html".into(),
+            List::Traceability => "traceability.html".into(),
+            List::Soa => "soa.html".into(),
+            List::Gaps => "gaps.html".into(),
+            List::Reviews => "reviews.html".into(),
+            List::ClauseMatrix(n) => part_path("traceability/clauses", n + 1),
+            List::ControlMatrix(n) => part_path("traceability/controls", n + 1),
+            List::Chain(n) => part_path("traceability/chain", n + 1),
+            List::ReverseChain(n) => part_path("traceability/reverse", n + 1),
+        }
+    }
+
+    fn page(self, model: &Model, views: &Views, plan: &Plan) -> Page {
+        match self {
+            List::Index => index_page(model, views),
+            List::Documents => documents_page(model, views),
+            List::Clauses => clauses_page(views),
+            List::Controls => controls_page(model, views),
+            List::Traceability => Page {
+                path: "traceability.html".into(),
+                template: "traceability.html",
+                nav: "traceability",
+                title: "Traceability".into(),
+                data: Data::new(views.keyed),
+            },
+            List::Soa => soa_page(model, views),
+            List::Gaps => gaps_page(model, views),
+            List::Reviews => reviews_page(model, views),
+            List::ClauseMatrix(n) => clause_matrix(model, views, plan, n),
+            List::ControlMatrix(n) => control_matrix(model, views, plan, n),
+            List::Chain(n) => chain_page(model, views, &plan.chain, n),
+            List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
+        }
+    }
+}
+
 fn pages<'p>(
     model: &Model,
-    views: &Views,
+    plan: &Plan,
     print: &'p [Vec<usize>],
     lists: bool,
 ) -> Vec<PageSpec<'p>> {
     let mut specs: Vec<PageSpec> = Vec::new();
     if lists {
-        specs.extend(
-            list_pages(model, views)
-                .into_iter()
-                .map(|p| PageSpec::Ready(Box::new(p))),
-        );
+        specs.extend(plan.lists().into_iter().map(PageSpec::List));
     }
     specs.extend((0..print.len()).map(|n| PageSpec::Print(print, n)));
     specs.extend((0..model.documents.len()).map(PageSpec::Document));
     specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
     specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
     specs
-}
-
-/// The pages that list the whole book: index, lists, matrices, chains, SoA, gaps.
-fn list_pages(model: &Model, views: &Views) -> Vec<Page> {
-    let mut pages = vec![
-        index_page(model, views),
-        documents_page(model, views),
-        clauses_page(views),
-        controls_page(model, views),
-        Page {
-            path: "traceability.html".into(),
-            template: "traceability.html",
-            nav: "traceability",
-            title: "Traceability".into(),
-            data: Context::new(),
-        },
-        soa_page(model, views),
-        gaps_page(model, views),
-        reviews_page(model, views),
-    ];
-    pages.extend(clause_matrix(model, views));
-    pages.extend(control_matrix(model, views));
-    pages.extend(chain_page(model, views));
-    pages.extend(reverse_chain_page(model, views));
-    pages
 }
 
 fn index_page(model: &Model, views: &Views) -> Page {
@@ -644,7 +793,7 @@ fn index_page(model: &Model, views: &Views) -> Page {
         .filter(|(n, _)| matches!(n.doc.status, Status::Draft | Status::InReview))
         .map(|(_, v)| v)
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("stats", &stats);
     data.insert("uncovered_clauses", &uncovered_clauses);
     data.insert("uncovered_controls", &uncovered_controls);
@@ -676,7 +825,7 @@ fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("sections", &sections);
     data.insert("total", &model.documents.len());
     Page {
@@ -692,7 +841,7 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let n = &model.documents[i];
     let d = &n.doc;
     let doc = doc_view(model, n);
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("doc", &doc);
     data.insert(
         "body",
@@ -746,7 +895,7 @@ fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
 }
 
 fn clauses_page(views: &Views) -> Page {
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("clauses", &views.clauses);
     Page {
         path: "clauses.html".into(),
@@ -762,7 +911,7 @@ fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
     let children: Vec<usize> = (0..model.catalog.clauses.len())
         .filter(|&j| model.catalog.clauses[j].parent == Some(i))
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("clause", &views.clauses[i]);
     data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
     data.insert("children", &views.clauses_of(&children));
@@ -811,7 +960,7 @@ fn controls_page(model: &Model, views: &Views) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("themes", &themes);
     Page {
         path: "controls.html".into(),
@@ -831,7 +980,7 @@ fn control_page(model: &Model, views: &Views, i: usize) -> Page {
         .collect();
     clauses.sort_unstable();
     clauses.dedup();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("control", &views.controls[i]);
     data.insert("soa", &model.applicability(i));
     data.insert("soa_derived", &model.soa.is_derived());
@@ -885,59 +1034,47 @@ fn part_path(base: &str, n: usize) -> String {
     }
 }
 
-/// One page per part, each with a pager; `make` gets the part's contents and fills the page.
-fn paginate<T>(
+/// Part `n` (0-based) of `total` of a page split in parts, with a pager; `make` fills the data.
+fn part_page(
     base: &str,
-    parts: Vec<Vec<T>>,
-    mut make: impl FnMut(Vec<T>, &mut Context) -> (&'static str, &'static str, String),
-) -> Vec<Page> {
-    let total = parts.len().max(1);
-    let links: Vec<String> = (1..=total)
-        .map(|n| paths::encode(&part_path(base, n)))
-        .collect();
-    let mut parts = parts;
-    if parts.is_empty() {
-        parts.push(Vec::new());
+    n: usize,
+    total: usize,
+    keyed: bool,
+    make: impl FnOnce(&mut Data) -> (&'static str, &'static str, String),
+) -> Page {
+    let mut data = Data::new(keyed);
+    let (template, nav, title) = make(&mut data);
+    data.insert(
+        "pager",
+        &Pager {
+            current: n + 1,
+            total,
+            parts: (1..=total)
+                .map(|p| paths::encode(&part_path(base, p)))
+                .collect(),
+        },
+    );
+    Page {
+        path: part_path(base, n + 1),
+        template,
+        nav,
+        title: if total > 1 {
+            format!("{title} ({} of {total})", n + 1)
+        } else {
+            title
+        },
+        data,
     }
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let mut data = Context::new();
-            let (template, nav, title) = make(part, &mut data);
-            data.insert(
-                "pager",
-                &Pager {
-                    current: i + 1,
-                    total,
-                    parts: links.clone(),
-                },
-            );
-            Page {
-                path: part_path(base, i + 1),
-                template,
-                nav,
-                title: if total > 1 {
-                    format!("{title} ({} of {total})", i + 1)
-                } else {
-                    title
-                },
-                data,
-            }
-        })
-        .collect()
 }
 
-fn chunks<T>(items: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        out.push(items.by_ref().take(size).collect());
-    }
-    out
+/// The documents of matrix part `n`.
+fn matrix_rows(plan: &Plan, n: usize) -> &[usize] {
+    let start = (n * MATRIX_ROWS).min(plan.by_id.len());
+    let end = (start + MATRIX_ROWS).min(plan.by_id.len());
+    &plan.by_id[start..end]
 }
 
-fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
+fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
     let cat = &model.catalog;
     let groups: Vec<Group> = cat
         .clauses
@@ -955,9 +1092,9 @@ fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
                 .count(),
         })
         .collect();
-    let rows: Vec<MatrixRow> = docs_by_id(model)
-        .into_iter()
-        .map(|d| {
+    let rows: Vec<MatrixRow> = matrix_rows(plan, n)
+        .iter()
+        .map(|&d| {
             let mut cells = vec![false; cat.clauses.len()];
             for &c in &model.documents[d].clauses {
                 cells[c] = true;
@@ -968,10 +1105,12 @@ fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
             }
         })
         .collect();
-    paginate(
+    part_page(
         "traceability/clauses",
-        chunks(rows, MATRIX_ROWS),
-        |rows, data| {
+        n,
+        plan.matrix_parts(),
+        views.keyed,
+        |data| {
             data.insert("groups", &groups);
             data.insert("columns", &views.clauses);
             data.insert("rows", &rows);
@@ -984,17 +1123,22 @@ fn clause_matrix(model: &Model, views: &Views) -> Vec<Page> {
     )
 }
 
-fn control_matrix(model: &Model, views: &Views) -> Vec<Page> {
-    let parts = chunks(docs_by_id(model), MATRIX_ROWS);
-    paginate("traceability/controls", parts, |order, data| {
-        let themes = control_matrix_part(model, views, &order);
-        data.insert("themes", &themes);
-        (
-            "matrix-controls.html",
-            "traceability",
-            "Document × Annex A control".into(),
-        )
-    })
+fn control_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
+    part_page(
+        "traceability/controls",
+        n,
+        plan.matrix_parts(),
+        views.keyed,
+        |data| {
+            let themes = control_matrix_part(model, views, matrix_rows(plan, n));
+            data.insert("themes", &themes);
+            (
+                "matrix-controls.html",
+                "traceability",
+                "Document × Annex A control".into(),
+            )
+        },
+    )
 }
 
 /// The theme tables of the control matrix for the documents `order`.
@@ -1041,8 +1185,8 @@ fn control_matrix_part<'a>(
     themes
 }
 
-fn chain_page(model: &Model, views: &Views) -> Vec<Page> {
-    let rows = chain_rows(views, &views.clauses, &model.clause_docs, |d| {
+fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
+    let rows = chain_rows(views, &views.clauses, &model.clause_docs, parts, n, |d| {
         views.controls_of(&sorted(&model.documents[d].controls))
     });
     chain(
@@ -1051,11 +1195,13 @@ fn chain_page(model: &Model, views: &Views) -> Vec<Page> {
         "For each clause 4–10: the documents that address it, and the Annex A controls each of those documents addresses.",
         ("Clause", "Annex A controls"),
         rows,
+        (n, parts.len().max(1)),
+        views.keyed,
     )
 }
 
-fn reverse_chain_page(model: &Model, views: &Views) -> Vec<Page> {
-    let rows = chain_rows(views, &views.controls, &model.control_docs, |d| {
+fn reverse_chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
+    let rows = chain_rows(views, &views.controls, &model.control_docs, parts, n, |d| {
         views.clauses_of(&sorted(&model.documents[d].clauses))
     });
     chain(
@@ -1064,22 +1210,28 @@ fn reverse_chain_page(model: &Model, views: &Views) -> Vec<Page> {
         "For each Annex A control: the documents that address it, and the clauses each of those documents addresses.",
         ("Annex A control", "Clauses"),
         rows,
+        (n, parts.len().max(1)),
+        views.keyed,
     )
 }
 
-/// One row per item (clause or control): the documents addressing it, each with its targets.
+/// The rows of chain part `n`: per item (clause or control), the documents addressing it
+/// there, each with its targets.
 fn chain_rows<'a>(
     views: &Views<'a>,
     items: &[ItemRow<'a>],
     docs_of: &[Vec<usize>],
+    parts: &[ChainPart],
+    n: usize,
     targets_of: impl Fn(usize) -> Vec<ItemRow<'a>>,
 ) -> Vec<ChainRow<'a>> {
-    items
+    parts
+        .get(n)
+        .map_or(&[][..], |p| &p[..])
         .iter()
-        .zip(docs_of)
-        .map(|(item, docs)| ChainRow {
-            item: item.clone(),
-            docs: docs
+        .map(|(item, range)| ChainRow {
+            item: items[*item].clone(),
+            docs: docs_of[*item][range.clone()]
                 .iter()
                 .map(|&d| ChainDoc {
                     doc: views.docs[d].clone(),
@@ -1090,30 +1242,28 @@ fn chain_rows<'a>(
         .collect()
 }
 
-fn chain(
-    base: &str,
-    title: &'static str,
-    description: &str,
-    labels: (&str, &str),
-    rows: Vec<ChainRow>,
-) -> Vec<Page> {
-    // Split into parts of about CHAIN_ROWS documents; an item with more continues on the next.
-    let mut parts: Vec<Vec<ChainRow>> = vec![Vec::new()];
+/// Cuts a chain (one row per item, with `docs_of[item]`) into parts of about CHAIN_ROWS
+/// documents; an item with more continues on the next part.
+fn chain_parts(docs_of: &[Vec<usize>]) -> Vec<ChainPart> {
+    let mut parts: Vec<ChainPart> = vec![Vec::new()];
     let mut size = 0;
-    for mut row in rows {
+    for (item, docs) in docs_of.iter().enumerate() {
+        let mut start = 0;
         loop {
             let room = CHAIN_ROWS - size;
-            if row.docs.len() <= room {
-                size += row.docs.len().max(1);
-                parts.last_mut().expect("one part").push(row);
+            if docs.len() - start <= room {
+                size += (docs.len() - start).max(1);
+                parts
+                    .last_mut()
+                    .expect("one part")
+                    .push((item, start..docs.len()));
                 break;
             }
-            let rest = row.docs.split_off(room);
-            parts.last_mut().expect("one part").push(ChainRow {
-                item: row.item.clone(),
-                docs: std::mem::take(&mut row.docs),
-            });
-            row.docs = rest;
+            parts
+                .last_mut()
+                .expect("one part")
+                .push((item, start..start + room));
+            start += room;
             parts.push(Vec::new());
             size = 0;
         }
@@ -1123,7 +1273,19 @@ fn chain(
         }
     }
     parts.retain(|p| !p.is_empty());
-    paginate(base, parts, |rows, data| {
+    parts
+}
+
+fn chain(
+    base: &str,
+    title: &'static str,
+    description: &str,
+    labels: (&str, &str),
+    rows: Vec<ChainRow>,
+    (n, total): (usize, usize),
+    keyed: bool,
+) -> Page {
+    part_page(base, n, total, keyed, |data| {
         data.insert("rows", &rows);
         data.insert("description", description);
         data.insert("from_label", labels.0);
@@ -1213,7 +1375,7 @@ fn soa_page(model: &Model, views: &Views) -> Page {
         })
     })
     .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("themes", &themes);
     data.insert("counts", &counts);
     data.insert("derived", &model.soa.is_derived());
@@ -1232,7 +1394,7 @@ fn soa_page(model: &Model, views: &Views) -> Page {
 /// Documents by review due date, with owners, and the calendar feed beside them.
 fn reviews_page(model: &Model, views: &Views) -> Page {
     let schedule = model.review_schedule();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("as_of", &model.as_of.to_string());
     data.insert("soon_days", &crate::model::reviews::DUE_SOON_DAYS);
     data.insert("overdue", &views.docs_of(&schedule.overdue));
@@ -1282,7 +1444,7 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
             documents: views.docs_of(docs),
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     data.insert("as_of", &model.as_of.to_string());
     data.insert("derived", &model.soa.is_derived());
     data.insert(
@@ -1336,7 +1498,7 @@ fn print_parts(model: &Model) -> Vec<Vec<usize>> {
 }
 
 /// One part of the print view; the first also lists every document of every part.
-fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
+fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> Page {
     #[derive(Serialize)]
     struct Printed<'a> {
         doc: views::DocView<'a>,
@@ -1355,10 +1517,7 @@ fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
         .map(|&i| {
             let node = &model.documents[i];
             let anchor = anchor(i);
-            // Heading ids repeat across documents: prefix them so each stays unique on the page.
-            let body = paths::rebase(&node.body.html, "")
-                .replace(" id=\"", &format!(" id=\"{anchor}-"))
-                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
+            let body = print_body(&node.body.html, &anchor);
             Printed {
                 doc: doc_view(model, node),
                 anchor,
@@ -1366,7 +1525,7 @@ fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
             }
         })
         .collect();
-    let mut data = Context::new();
+    let mut data = Data::new(views.keyed);
     if n == 0 {
         let contents: Vec<Entry> = parts
             .iter()
@@ -1411,13 +1570,66 @@ fn print_page(model: &Model, parts: &[Vec<usize>], n: usize) -> Page {
     }
 }
 
+/// A body as the print view shows it: links rebased to the site root (see [`paths::rebase`]),
+/// and heading ids and links to them prefixed with `anchor-`, since heading ids repeat across
+/// documents. One pass, since the print view holds every body.
+fn print_body(html: &str, anchor: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut done = 0;
+    let mut from = 0;
+    // Every case is an attribute value: look at each `="` (`=` is rare in text).
+    while let Some(i) = html[from..].find('=') {
+        let at = from + i;
+        from = at + 1;
+        let (before, value) = (&html[..at], &html[at + 1..]);
+        let Some(value) = value.strip_prefix('"') else {
+            continue;
+        };
+        let mut prefix_from = if before.ends_with(" id") {
+            Some(at + 2)
+        } else if before.ends_with(" href") && value.starts_with('#') {
+            Some(at + 3)
+        } else {
+            None
+        };
+        if prefix_from.is_none()
+            && value.starts_with(paths::ROOT_TOKEN)
+            && (before.ends_with("href") || before.ends_with("src"))
+        {
+            out.push_str(&html[done..at + 2]);
+            done = at + 2 + paths::ROOT_TOKEN.len();
+            from = done;
+            if before.ends_with(" href") && html[done..].starts_with('#') {
+                done += 1;
+                out.push('#');
+                prefix_from = Some(done);
+            }
+        }
+        if let Some(end) = prefix_from {
+            out.push_str(&html[done..end]);
+            out.push_str(anchor);
+            out.push('-');
+            done = end;
+            from = end;
+        }
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
 /// What a part of the print view shows, cheaply: its documents' pages' keys, and for the
 /// first part the list of all documents.
-fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
+fn print_page_key(
+    model: &Model,
+    parts: &[Vec<usize>],
+    n: usize,
+    doc_keys: &[u64],
+    site_key: u64,
+) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (site_key, n, parts.len()).hash(&mut h);
     for &i in &parts[n] {
-        document_page_key(model, i, site_key).hash(&mut h);
+        doc_keys[i].hash(&mut h);
     }
     if n == 0 {
         for (p, part) in parts.iter().enumerate() {
@@ -1427,4 +1639,21 @@ fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) 
         }
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_bodies_are_rebased_and_prefixed_in_one_pass() {
+        let html = format!(
+            "<h2 id=\"scope\">Scope</h2><p><a href=\"#scope\">up</a> <a href=\"{t}docs/b.html#x\">b</a> <img src=\"{t}assets/a.png\"> {t} @ <a href=\"{t}{t}c.html\">c</a> <a href=\"{t}#top\">t</a> <p data-id=\"x\" id=\"{t}y\" src=x></p>",
+            t = paths::ROOT_TOKEN
+        );
+        let slow = paths::rebase(&html, "")
+            .replace(" id=\"", " id=\"doc-A-")
+            .replace(" href=\"#", " href=\"#doc-A-");
+        assert_eq!(print_body(&html, "doc-A"), slow);
+    }
 }

@@ -102,13 +102,15 @@ impl Coverage {
 
 /// Views built once and shared by many pages.
 pub struct Views<'a> {
+    /// Pages keep their data as JSON to be hashed (see `render::Data`): under `serve`.
+    pub keyed: bool,
     pub docs: Vec<DocRow<'a>>,
     pub clauses: Vec<ItemRow<'a>>,
     pub controls: Vec<ItemRow<'a>>,
 }
 
 impl<'a> Views<'a> {
-    pub fn new(model: &'a Model) -> Views<'a> {
+    pub fn new(model: &'a Model, keyed: bool) -> Views<'a> {
         let docs = model
             .documents
             .iter()
@@ -157,6 +159,7 @@ impl<'a> Views<'a> {
             })
             .collect();
         Views {
+            keyed,
             docs,
             clauses,
             controls,
