@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use git2::{Delta, ObjectType, Repository, Sort, TreeWalkResult};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
@@ -320,27 +319,41 @@ fn walk(
     // What each commit changed is independent of the others, so it is read in parallel, each
     // worker with a repository handle of its own; following the documents through the
     // changes is then a short pass in order.
-    let chunk = (commits.len() / (4 * rayon::current_num_threads())).max(64);
+    // Threads of its own, not the shared pool: the build's other stages must not queue
+    // behind the history. Contiguous halves keep consecutive commits' trees together.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunk = commits.len().div_ceil(workers).max(256);
     let git_dir = repo.path().to_path_buf();
-    let read: Vec<Vec<CommitChanges>> = commits
-        .par_chunks(chunk)
-        .map(|ids| {
-            let repo = Repository::open(&git_dir)?;
-            let mut trees = Trees {
-                repo: &repo,
-                prefix,
-                parsed: HashMap::new(),
-                content: HashMap::new(),
-            };
-            let mut out = Vec::new();
-            for id in ids {
-                if let Some(c) = commit_changes(&repo, &mut trees, *id, &prefix_str)? {
-                    out.push(c);
-                }
-            }
-            Ok(out)
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let read: Vec<Vec<CommitChanges>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = commits
+            .chunks(chunk)
+            .map(|ids| {
+                let (git_dir, prefix_str) = (&git_dir, &prefix_str);
+                scope.spawn(move || -> anyhow::Result<Vec<CommitChanges>> {
+                    let repo = Repository::open(git_dir)?;
+                    let mut trees = Trees {
+                        repo: &repo,
+                        prefix,
+                        parsed: HashMap::new(),
+                        content: HashMap::new(),
+                    };
+                    let mut out = Vec::new();
+                    for id in ids {
+                        if let Some(c) = commit_changes(&repo, &mut trees, *id, prefix_str)? {
+                            out.push(c);
+                        }
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| {
+                j.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("reading git history failed")))
+            })
+            .collect::<anyhow::Result<_>>()
+    })?;
 
     let mut files: HashMap<PathBuf, Vec<Revision>> = HashMap::new();
     for c in read.into_iter().flatten() {
