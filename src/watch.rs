@@ -26,6 +26,8 @@ pub enum ChangeKind {
     Soa,
     /// A file of a theme.
     Theme,
+    /// HEAD moved (a commit, checkout or reset): the revision history is read again.
+    History,
     /// Nothing policybook reads: the output, editor swap and backup files, hidden files.
     Ignored,
 }
@@ -36,10 +38,16 @@ pub struct Layout {
     pub root: PathBuf,
     pub content: PathBuf,
     pub output: PathBuf,
+    /// The repository's log of HEAD (`.git/logs/HEAD`), written on every commit, when the
+    /// book is in git and shows its history.
+    pub head_log: Option<PathBuf>,
 }
 
 /// Classifies one changed path. Pure, so every editor's habits can be tested.
 pub fn classify(layout: &Layout, path: &Path) -> ChangeKind {
+    if layout.head_log.as_deref() == Some(path) {
+        return ChangeKind::History;
+    }
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return ChangeKind::Ignored;
     };
@@ -108,6 +116,7 @@ pub struct Watcher {
 pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
     let (tx, rx) = mpsc::channel();
     let root = layout.root.clone();
+    let head_log = layout.head_log.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         let mut changed: Vec<(ChangeKind, PathBuf)> = events
@@ -134,6 +143,10 @@ pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
                 notify::Config::default(),
             )?;
             d.watch(&root, RecursiveMode::Recursive)?;
+            if let Some(log) = head_log.as_deref().filter(|l| !l.starts_with(&root)) {
+                // Not fatal: without it, history is refreshed at the next edit.
+                let _ = d.watch(log, RecursiveMode::NonRecursive);
+            }
             Ok(Watcher {
                 _native: Some(d),
                 _poll: None,
@@ -149,6 +162,9 @@ pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
                 notify::Config::default().with_poll_interval(Duration::from_millis(500)),
             )?;
             d.watch(&root, RecursiveMode::Recursive)?;
+            if let Some(log) = head_log.as_deref().filter(|l| !l.starts_with(&root)) {
+                let _ = d.watch(log, RecursiveMode::NonRecursive);
+            }
             Ok(Watcher {
                 _native: None,
                 _poll: Some(d),
@@ -167,6 +183,7 @@ mod tests {
             root: "/b".into(),
             content: "/b/content".into(),
             output: "/b/book".into(),
+            head_log: Some("/repo/.git/logs/HEAD".into()),
         }
     }
 
@@ -178,6 +195,7 @@ mod tests {
         assert_eq!(kind("/b/content/img/logo.png"), ChangeKind::Content);
         assert_eq!(kind("/b/book.toml"), ChangeKind::Config);
         assert_eq!(kind("/b/soa.yaml"), ChangeKind::Soa);
+        assert_eq!(kind("/repo/.git/logs/HEAD"), ChangeKind::History);
         assert_eq!(
             kind("/b/themes/corp/templates/base.html"),
             ChangeKind::Theme

@@ -57,10 +57,20 @@ fn prepare(
     let root = std::path::absolute(&book.book.dir)?;
     let mut sources = crate::diagnostic::Sources::default();
     let (settings, _) = crate::config::load(&root, &mut sources)?;
+    let head_log = settings
+        .config
+        .output
+        .html
+        .git_history
+        .then(|| crate::history::repository(&root).ok().flatten())
+        .flatten()
+        .map(|repo| repo.path().join("logs").join("HEAD"))
+        .filter(|log| log.is_file());
     let layout = Layout {
         content: settings.content_dir(),
         output: std::path::absolute(pipeline::output_dir(&settings, dest))?,
         root: root.clone(),
+        head_log,
     };
     Ok((Engine::new(root, as_of), layout))
 }
@@ -118,7 +128,10 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         let shown: Vec<String> = changes
             .iter()
             .filter(|(_, p)| !p.is_dir())
-            .filter_map(|(_, p)| p.strip_prefix(&engine.root).ok().map(display_path))
+            .filter_map(|(kind, p)| match kind {
+                crate::watch::ChangeKind::History => Some("git HEAD (a commit)".to_string()),
+                _ => p.strip_prefix(&engine.root).ok().map(display_path),
+            })
             .take(3)
             .collect();
         eprintln!("changed: {}", shown.join(", "));

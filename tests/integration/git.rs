@@ -659,3 +659,68 @@ fn a_book_added_in_a_pull_request_diffs_as_all_added() {
     assert_eq!(at.code, 2);
     assert!(at.stderr.contains("there was no book in"), "{}", at.stderr);
 }
+
+#[test]
+fn watch_shows_a_new_commit_in_the_history_without_an_edit() {
+    use std::time::{Duration, Instant};
+    let book = Book::empty();
+    let dir = book.outside(); // the repository holds the book in a subfolder
+    git(&dir, "2026-01-10", "Alice", &["init", "-q"]);
+    book.write(
+        "content/a.md",
+        &access("1.0", "draft", "", "\"A.5.15\"", 12),
+    );
+    commit(&dir, "2026-01-10", "Alice", "Add the policy");
+    let out = dir.join("site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policybook"))
+        .args([
+            "watch",
+            "--as-of",
+            "2026-05-01",
+            "-d",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(&book.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let page = out.join("docs/a.html");
+    let rows = || {
+        std::fs::read_to_string(&page)
+            .ok()
+            .filter(|p| p.contains("Revision history"))
+            .map_or(0, |p| page_rows(&p, "Revision history").len())
+    };
+    let wait_for = |n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline && rows() != n {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        rows()
+    };
+    let first = wait_for(1);
+    // Edit, let the edit be rebuilt, then commit it: only HEAD moves, no file of the book.
+    book.write(
+        "content/a.md",
+        &access("1.1", "draft", "", "\"A.5.15\"", 14),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline
+        && !std::fs::read_to_string(&page).is_ok_and(|p| p.contains("at least 14 characters"))
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let edited = rows();
+    std::thread::sleep(Duration::from_millis(300));
+    git(
+        &dir,
+        "2026-02-11",
+        "Bob",
+        &["commit", "-q", "-a", "-m", "Version 1.1"],
+    );
+    let after = wait_for(2);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((first, edited, after), (1, 1, 2));
+}
