@@ -321,7 +321,7 @@ const WORD_DIFF_LIMIT: usize = 20_000;
 ///
 /// Diffing is quadratic at worst (two long texts with nothing in common), so the line diff
 /// has a time limit, past which it settles for a coarser result, and runs of changed lines
-/// longer than [`WORD_DIFF_LIMIT`] words are shown as removed and added whole.
+/// longer than `WORD_DIFF_LIMIT` words are shown as removed and added whole.
 pub fn redline(old: &str, new: &str) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let lines = TextDiff::configure()
