@@ -91,22 +91,31 @@ pub enum Interval {
 }
 
 impl Interval {
-    /// Reads `N day(s)|week(s)|month(s)|year(s)` and the words annually, quarterly, monthly.
+    /// Reads `N days|weeks|months|years` (also `12m`, `1y`, `6 wk`, `90d`, `every 2 years`) and
+    /// the words annually, semi-annually, quarterly, monthly, weekly, biennially.
     pub fn parse(text: &str) -> Option<Interval> {
-        let t = text.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "annually" | "annual" | "yearly" => return Some(Interval::Months(12)),
-            "quarterly" => return Some(Interval::Months(3)),
-            "monthly" => return Some(Interval::Months(1)),
+        let lower = text.trim().to_ascii_lowercase();
+        let t = lower.strip_prefix("every ").unwrap_or(&lower).trim();
+        match t {
+            "annually" | "annual" | "yearly" | "year" => return Some(Interval::Months(12)),
+            "semi-annually" | "semiannually" | "half-yearly" | "twice a year" => {
+                return Some(Interval::Months(6))
+            }
+            "quarterly" | "quarter" => return Some(Interval::Months(3)),
+            "monthly" | "month" => return Some(Interval::Months(1)),
+            "biennially" | "biennial" => return Some(Interval::Months(24)),
+            "weekly" | "week" => return Some(Interval::Days(7)),
             _ => {}
         }
-        let (n, unit) = t.split_once(char::is_whitespace)?;
+        // `12 months`, `12months`, `12m`, `1 y`, `6 wk`, `90d`.
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (n, unit) = t.split_at(digits);
         let n: u32 = n.parse().ok().filter(|n| (1..=1200).contains(n))?;
-        match unit.trim().trim_end_matches('s') {
-            "day" => Some(Interval::Days(n)),
-            "week" => Some(Interval::Days(n * 7)),
-            "month" => Some(Interval::Months(n)),
-            "year" => Some(Interval::Months(n * 12)),
+        match unit.trim() {
+            "d" | "day" | "days" => Some(Interval::Days(n)),
+            "w" | "wk" | "wks" | "week" | "weeks" => Some(Interval::Days(n * 7)),
+            "m" | "mo" | "mos" | "month" | "months" => Some(Interval::Months(n)),
+            "y" | "yr" | "yrs" | "year" | "years" => Some(Interval::Months(n * 12)),
             _ => None,
         }
     }
