@@ -12,8 +12,7 @@ use crate::history;
 pub struct Snapshot {
     /// The book's root inside the folder it was written to.
     pub root: PathBuf,
-    /// The revision as given, and the commit it names.
-    pub rev: String,
+    /// The commit the revision names.
     pub commit: String,
     /// The commit's date (the committer's, in their time zone): when this state was recorded.
     pub date: NaiveDate,
@@ -49,7 +48,6 @@ pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot>
     let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
     let mut snapshot = Snapshot {
         root: into.to_path_buf(),
-        rev: rev.to_string(),
         commit: commit.id().to_string(),
         date: chrono::DateTime::from_timestamp(local, 0)
             .map(|t| t.date_naive())
