@@ -263,4 +263,56 @@ mod tests {
         let s = stats(engine.rebuild().unwrap());
         assert!(s.rendered > 2 && s.rendered < s.pages / 2, "{s:?}");
     }
+
+    #[test]
+    fn a_control_gaining_a_document_re_renders_only_the_matrix_part_that_shows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let doc = |i: usize, controls: &str| {
+            format!("---\nid: D-{i:03}\ntitle: D {i}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\ncontrols: [{controls}]\n---\nText.\n")
+        };
+        // More documents than one part of the matrix holds, so it comes in two parts.
+        for i in 0..450 {
+            let controls = if i == 449 {
+                "\"A.5.1\", \"A.5.2\""
+            } else {
+                "\"A.5.1\""
+            };
+            std::fs::write(root.join(format!("content/d{i:03}.md")), doc(i, controls)).unwrap();
+        }
+        let mut engine = Engine::new(
+            root.to_path_buf(),
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        );
+        stats(engine.rebuild().unwrap());
+        let keys = |e: &Engine| -> Vec<(String, u64)> {
+            let mut k: Vec<(String, u64)> = e
+                .pages
+                .iter()
+                .filter(|(p, _)| p.starts_with("traceability/controls"))
+                .map(|(p, (key, _))| (p.clone(), *key))
+                .collect();
+            k.sort();
+            k
+        };
+        let before = keys(&engine);
+        assert_eq!(before.len(), 2, "{before:?}");
+        // D-000 (first part) now addresses A.5.2 too; A.5.2 was covered already.
+        std::fs::write(root.join("content/d000.md"), doc(0, "\"A.5.1\", \"A.5.2\"")).unwrap();
+        stats(engine.rebuild().unwrap());
+        let after = keys(&engine);
+        let part = |k: &[(String, u64)], path: &str| k.iter().find(|(p, _)| p == path).unwrap().1;
+        let (first, second) = ("traceability/controls.html", "traceability/controls-2.html");
+        assert_ne!(
+            part(&before, first),
+            part(&after, first),
+            "the part with D-000's row changed"
+        );
+        assert_eq!(
+            part(&before, second),
+            part(&after, second),
+            "the other part did not"
+        );
+    }
 }

@@ -1112,7 +1112,8 @@ fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize) -> Page {
         views.keyed,
         |data| {
             data.insert("groups", &groups);
-            data.insert("columns", &views.clauses);
+            let columns: Vec<ItemRef> = views.clauses.iter().map(ItemRef::from).collect();
+            data.insert("columns", &columns);
             data.insert("rows", &rows);
             (
                 "matrix-clauses.html",
@@ -1177,7 +1178,7 @@ fn control_matrix_part<'a>(
             ThemeMatrix {
                 id: &theme.id,
                 title: &theme.title,
-                columns: views.controls_of(&columns),
+                columns: views.control_refs(&columns),
                 rows,
             }
         })
@@ -1187,7 +1188,7 @@ fn control_matrix_part<'a>(
 
 fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
     let rows = chain_rows(views, &views.clauses, &model.clause_docs, parts, n, |d| {
-        views.controls_of(&sorted(&model.documents[d].controls))
+        views.control_refs(&sorted(&model.documents[d].controls))
     });
     chain(
         "traceability/chain",
@@ -1202,7 +1203,7 @@ fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Pa
 
 fn reverse_chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: usize) -> Page {
     let rows = chain_rows(views, &views.controls, &model.control_docs, parts, n, |d| {
-        views.clauses_of(&sorted(&model.documents[d].clauses))
+        views.clause_refs(&sorted(&model.documents[d].clauses))
     });
     chain(
         "traceability/reverse",
@@ -1223,14 +1224,14 @@ fn chain_rows<'a>(
     docs_of: &[Vec<usize>],
     parts: &[ChainPart],
     n: usize,
-    targets_of: impl Fn(usize) -> Vec<ItemRow<'a>>,
+    targets_of: impl Fn(usize) -> Vec<ItemRef<'a>>,
 ) -> Vec<ChainRow<'a>> {
     parts
         .get(n)
         .map_or(&[][..], |p| &p[..])
         .iter()
         .map(|(item, range)| ChainRow {
-            item: items[*item].clone(),
+            item: (&items[*item]).into(),
             docs: docs_of[*item][range.clone()]
                 .iter()
                 .map(|&d| ChainDoc {

@@ -177,6 +177,42 @@ impl<'a> Views<'a> {
     pub fn controls_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
         indices.iter().map(|&i| self.controls[i].clone()).collect()
     }
+
+    pub fn clause_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
+        indices.iter().map(|&i| (&self.clauses[i]).into()).collect()
+    }
+
+    pub fn control_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
+        indices
+            .iter()
+            .map(|&i| (&self.controls[i]).into())
+            .collect()
+    }
+}
+
+/// A clause or control as a matrix column or in a chain: what those pages show and no more,
+/// so that a document count changing elsewhere does not make every part of them render again.
+#[derive(Serialize, Clone)]
+pub struct ItemRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub path: String,
+    pub depth: usize,
+    pub covered: bool,
+    pub applicable: bool,
+}
+
+impl<'a> From<&ItemRow<'a>> for ItemRef<'a> {
+    fn from(r: &ItemRow<'a>) -> Self {
+        ItemRef {
+            id: r.id,
+            title: r.title,
+            path: r.path.clone(),
+            depth: r.depth,
+            covered: r.covered,
+            applicable: r.applicable,
+        }
+    }
 }
 
 /// A row of a matrix: a document and one mark per column.
@@ -200,7 +236,7 @@ pub struct Group<'a> {
 pub struct ThemeMatrix<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub columns: Vec<ItemRow<'a>>,
+    pub columns: Vec<ItemRef<'a>>,
     pub rows: Vec<MatrixRow<'a>>,
 }
 
@@ -208,14 +244,14 @@ pub struct ThemeMatrix<'a> {
 /// each of those documents addresses on the other side.
 #[derive(Serialize)]
 pub struct ChainRow<'a> {
-    pub item: ItemRow<'a>,
+    pub item: ItemRef<'a>,
     pub docs: Vec<ChainDoc<'a>>,
 }
 
 #[derive(Serialize)]
 pub struct ChainDoc<'a> {
     pub doc: DocRow<'a>,
-    pub targets: Vec<ItemRow<'a>>,
+    pub targets: Vec<ItemRef<'a>>,
 }
 
 /// A folder of documents on the documents page.
