@@ -21,7 +21,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402  (the main benchmark's helpers)
@@ -92,17 +91,6 @@ def fast_import(book, commits, seed=7):
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=book, check=True)
 
 
-def timed(cmd, cwd):
-    """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed ({status}): {' '.join(cmd)} in {cwd}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--docs", type=int, default=1000)
@@ -135,7 +123,7 @@ def main():
         for name, book, uncached in books:
             if uncached:
                 shutil.rmtree(uncached, ignore_errors=True)  # history read from the commits
-            t, cpu, m = timed(build, book)
+            t, cpu, m = bench.timed(build, book)
             times[name].append(t)
             cpus[name].append(cpu)
             peaks[name] = max(peaks[name], m)

@@ -26,15 +26,21 @@ REPO = os.path.dirname(HERE)
 AS_OF = "2026-11-22"
 
 
-def run(cmd, cwd=None):
-    """Runs cmd; returns (seconds, peak RSS in MB)."""
+def timed(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MB)."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
-        sys.exit(f"failed ({status}): {' '.join(cmd)}")
-    return elapsed, usage.ru_maxrss / 1024
+        sys.exit(f"failed ({status}): {' '.join(cmd)} in {cwd}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def run(cmd, cwd=None):
+    """Runs cmd; returns (seconds, peak RSS in MB)."""
+    elapsed, _, peak = timed(cmd, cwd)
+    return elapsed, peak
 
 
 def measure(cmd, runs, before=None, cwd=None):
