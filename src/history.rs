@@ -14,7 +14,7 @@ use git2::{Delta, ObjectType, Repository, Sort, TreeWalkResult};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::load::front_matter;
+use crate::load::{front_matter, is_markdown};
 
 /// One commit that changed a document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -175,12 +175,7 @@ pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Ve
         return Ok(Default::default());
     };
     let start = match at {
-        Some(rev) => repo
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| {
-                anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message())
-            })?,
+        Some(rev) => commit_at(&repo, rev)?,
         None => match repo.head().and_then(|h| h.peel_to_commit()) {
             Ok(c) => c,
             Err(_) => return Ok(Default::default()), // no commit yet
@@ -280,16 +275,7 @@ fn walk(
     };
     // The path each document of `start` had at the commit being looked at, newest first.
     let mut tracked: HashMap<String, PathBuf> = HashMap::new();
-    let tree = start.tree()?;
-    let content_tree = if prefix_str.is_empty() {
-        Some(tree)
-    } else {
-        tree.get_path(prefix)
-            .ok()
-            .and_then(|e| e.to_object(repo).ok())
-            .and_then(|o| o.into_tree().ok())
-    };
-    let Some(content_tree) = content_tree else {
+    let Some(content_tree) = folder_tree(repo, start.tree()?, prefix) else {
         return Ok(History {
             head: Some(start.id().to_string()),
             ..Default::default()
@@ -297,7 +283,7 @@ fn walk(
     };
     content_tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         let name = entry.name().unwrap_or_default();
-        if entry.kind() == Some(ObjectType::Blob) && is_markdown(name) {
+        if entry.kind() == Some(ObjectType::Blob) && is_markdown(Path::new(name)) {
             let rel = format!("{dir}{name}");
             let full = if prefix_str.is_empty() {
                 rel.clone()
@@ -316,11 +302,11 @@ fn walk(
         revwalk.hide(*head)?;
     }
     let commits: Vec<git2::Oid> = revwalk.collect::<Result<_, _>>()?;
-    // What each commit changed is independent of the others, so it is read in parallel, each
-    // worker with a repository handle of its own; following the documents through the
-    // changes is then a short pass in order.
-    // Threads of its own, not the shared pool: the build's other stages must not queue
-    // behind the history. Contiguous halves keep consecutive commits' trees together.
+    // What each commit changed is independent of the others, so it is read in parallel, on
+    // threads of its own (the build's other stages must not queue behind it in the shared
+    // pool), each with its own repository handle and a contiguous run of commits whose
+    // trees follow each other; following the documents through the changes is then a short
+    // pass in order.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunk = commits.len().div_ceil(workers).max(256);
     let git_dir = repo.path().to_path_buf();
@@ -442,7 +428,7 @@ fn commit_changes(
     let renamed = renames(repo, &changed);
     let changed = changed
         .into_iter()
-        .filter(|(status, path, _)| *status != Delta::Deleted && is_markdown(path))
+        .filter(|(status, path, _)| *status != Delta::Deleted && is_markdown(Path::new(path)))
         .map(|(status, path, blob)| {
             let text = repo
                 .find_blob(blob)
@@ -498,10 +484,11 @@ impl<'r> Trees<'r> {
         let found = if self.prefix.as_os_str().is_empty() {
             Some(root)
         } else {
+            // The entry's id is enough: the tree itself is read only if it changed.
             self.get(root)?
                 .get_path(self.prefix)
                 .ok()
-                .filter(|e| e.kind() == Some(ObjectType::Tree))
+                .filter(is_tree)
                 .map(|e| e.id())
         };
         self.content.insert(commit.id(), found);
@@ -658,20 +645,39 @@ fn renames(repo: &Repository, changed: &[(Delta, String, git2::Oid)]) -> HashMap
     found
 }
 
-fn is_markdown(name: &str) -> bool {
-    Path::new(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+/// The tree of `folder` (relative to the repository root) in `tree`; `None` where there is no
+/// such folder.
+pub fn folder_tree<'r>(
+    repo: &'r Repository,
+    tree: git2::Tree<'r>,
+    folder: &Path,
+) -> Option<git2::Tree<'r>> {
+    if folder.as_os_str().is_empty() {
+        return Some(tree);
+    }
+    let entry = tree.get_path(folder).ok()?;
+    repo.find_tree(entry.id()).ok()
+}
+
+/// The commit a revision (tag, branch, commit, `HEAD~3`) names.
+pub fn commit_at<'r>(repo: &'r Repository, rev: &str) -> anyhow::Result<git2::Commit<'r>> {
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message()))
+}
+
+/// The calendar date of a git time stamp, in the time zone it was recorded in.
+pub fn local_date(when: git2::Time) -> NaiveDate {
+    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
+    chrono::DateTime::from_timestamp(local, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
 }
 
 /// Date, author, subject and `Approved-by:` trailers of a commit.
 fn commit_meta(commit: &git2::Commit) -> (NaiveDate, String, String, Vec<String>) {
     let author = commit.author();
-    let when = author.when();
-    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
-    let date = chrono::DateTime::from_timestamp(local, 0)
-        .map(|t| t.date_naive())
-        .unwrap_or_default();
+    let date = local_date(author.when());
     let name = String::from_utf8_lossy(author.name_bytes()).into_owned();
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
     let subject = message

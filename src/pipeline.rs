@@ -65,6 +65,12 @@ impl Timings {
 /// The date that "overdue" is measured against: `--as-of`, else SOURCE_DATE_EPOCH (so that
 /// reproducible builds stay reproducible), else today (UTC).
 pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
+    as_of_or(explicit, chrono::Utc::now().date_naive())
+}
+
+/// [`as_of()`] with another date than today when neither `--as-of` nor SOURCE_DATE_EPOCH
+/// says (a revision's date for `build --at`).
+pub fn as_of_or(explicit: Option<NaiveDate>, otherwise: NaiveDate) -> anyhow::Result<NaiveDate> {
     if let Some(d) = explicit {
         return Ok(d);
     }
@@ -76,7 +82,7 @@ pub fn as_of(explicit: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
             .map(|t| t.date_naive())
             .ok_or_else(|| anyhow::anyhow!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
     }
-    Ok(chrono::Utc::now().date_naive())
+    Ok(otherwise)
 }
 
 /// What `serve` and `watch` keep from one build to the next: file contents, parsed front
@@ -152,14 +158,9 @@ fn check_inner(
         std::thread::Builder::new()
             .name("git-history".into())
             .spawn(move || {
-                let started = std::time::Instant::now();
+                let mut timings = Timings::start();
                 let read = history::read_cached(&dir, previous);
-                if std::env::var_os("POLICYBOOK_TIMINGS").is_some() {
-                    eprintln!(
-                        "timing: git history {:>7.1} ms (beside load, parse and model)",
-                        started.elapsed().as_secs_f64() * 1000.0
-                    );
-                }
+                timings.lap("git history");
                 read
             })
             .expect("a thread can be started")
@@ -223,7 +224,7 @@ fn check_inner(
         }
         model.history = history;
         diagnostics.extend(found);
-        timings.lap("history");
+        timings.lap("git wait");
     }
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(check::run(&model, has_errors));

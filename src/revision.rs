@@ -40,36 +40,16 @@ pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot>
     })?;
     let prefix = history::prefix_in(&repo, root)
         .ok_or_else(|| anyhow::anyhow!("cannot place {} in its git repository", root.display()))?;
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message()))?;
-    let when = commit.committer().when();
-    let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
+    let commit = history::commit_at(&repo, rev)?;
     let mut snapshot = Snapshot {
         root: into.to_path_buf(),
         commit: commit.id().to_string(),
-        date: chrono::DateTime::from_timestamp(local, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or_default(),
+        date: history::local_date(commit.committer().when()),
         existed: true,
     };
-    let tree = commit.tree()?;
-    let tree = if prefix.as_os_str().is_empty() {
-        tree
-    } else {
-        match tree
-            .get_path(&prefix)
-            .ok()
-            .and_then(|e| e.to_object(&repo).ok())
-            .and_then(|o| o.into_tree().ok())
-        {
-            Some(t) => t,
-            None => {
-                snapshot.existed = false;
-                return Ok(snapshot);
-            }
-        }
+    let Some(tree) = history::folder_tree(&repo, commit.tree()?, &prefix) else {
+        snapshot.existed = false;
+        return Ok(snapshot);
     };
     let mut failed: Option<anyhow::Error> = None;
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {

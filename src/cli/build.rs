@@ -48,11 +48,7 @@ fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
             crate::diagnostic::display_path(root)
         );
     }
-    let as_of = match args.book.as_of {
-        Some(d) => d,
-        None if std::env::var_os("SOURCE_DATE_EPOCH").is_some() => pipeline::as_of(None)?,
-        None => snapshot.date,
-    };
+    let as_of = pipeline::as_of_or(args.book.as_of, snapshot.date)?;
     let mut checked = pipeline::check(&snapshot.root, as_of)?;
     // Paths as in the working tree; the line below says which revision they were read at.
     checked.sources.show_paths_from(root);

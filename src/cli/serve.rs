@@ -57,13 +57,10 @@ fn prepare(
     let root = std::path::absolute(&book.book.dir)?;
     let mut sources = crate::diagnostic::Sources::default();
     let (settings, _) = crate::config::load(&root, &mut sources)?;
-    let head_log = settings
-        .config
-        .output
-        .html
-        .git_history
-        .then(|| crate::history::repository(&root).ok().flatten())
+    let head_log = crate::history::repository(&root)
+        .ok()
         .flatten()
+        .filter(|_| settings.config.output.html.git_history)
         .map(|repo| repo.path().join("logs").join("HEAD"))
         .filter(|log| log.is_file());
     let layout = Layout {

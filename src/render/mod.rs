@@ -1025,6 +1025,19 @@ struct Pager {
     parts: Vec<String>,
 }
 
+impl Pager {
+    /// The pager of part `n` (0-based) of `total` parts of the page `base`.
+    fn new(base: &str, n: usize, total: usize) -> Pager {
+        Pager {
+            current: n + 1,
+            total,
+            parts: (1..=total)
+                .map(|p| paths::encode(&part_path(base, p)))
+                .collect(),
+        }
+    }
+}
+
 /// Site path of part `n` (1-based) of a page split in parts: `base.html`, `base-2.html`, ...
 fn part_path(base: &str, n: usize) -> String {
     if n == 1 {
@@ -1044,16 +1057,7 @@ fn part_page(
 ) -> Page {
     let mut data = Data::new(keyed);
     let (template, nav, title) = make(&mut data);
-    data.insert(
-        "pager",
-        &Pager {
-            current: n + 1,
-            total,
-            parts: (1..=total)
-                .map(|p| paths::encode(&part_path(base, p)))
-                .collect(),
-        },
-    );
+    data.insert("pager", &Pager::new(base, n, total));
     Page {
         path: part_path(base, n + 1),
         template,
@@ -1548,16 +1552,7 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
     let total = parts.len();
     data.insert("docs", &docs);
     data.insert("parts", &total);
-    data.insert(
-        "pager",
-        &Pager {
-            current: n + 1,
-            total,
-            parts: (1..=total)
-                .map(|p| paths::encode(&part_path("print", p)))
-                .collect(),
-        },
-    );
+    data.insert("pager", &Pager::new("print", n, total));
     Page {
         path: part_path("print", n + 1),
         template: "print.html",

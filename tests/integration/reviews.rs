@@ -13,6 +13,14 @@ const CADENCE_CODES: [&str; 6] = [
     "interval-without-date",
 ];
 
+/// The review-cadence problems of a `check --format json` run: (code, file, line, column).
+fn cadence_problems(run: &crate::common::Run) -> Vec<(String, String, u64, u64)> {
+    located(&json_report(run))
+        .into_iter()
+        .filter(|l| CADENCE_CODES.contains(&l.0.as_str()))
+        .collect()
+}
+
 fn doc(id: &str, extra: &str) -> String {
     format!("---\nid: {id}\ntitle: Document {id}\nstatus: approved\napprover: CISO\nversion: \"1\"\n{extra}---\n\nText.\n")
 }
@@ -149,11 +157,7 @@ fn check_warns_about_overdue_reviews_and_fails_under_strict() {
     let book = cadence_book();
     let run = book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let report = json_report(&run);
-    let found: Vec<_> = located(&report)
-        .into_iter()
-        .filter(|l| CADENCE_CODES.contains(&l.0.as_str()))
-        .collect();
+    let found = cadence_problems(&run);
     assert_eq!(
         found,
         [
@@ -202,11 +206,7 @@ fn cadence_mistakes_are_explained() {
     );
     let run = book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]);
     assert_eq!(run.code, 1);
-    let report = json_report(&run);
-    let found: Vec<_> = located(&report)
-        .into_iter()
-        .filter(|l| CADENCE_CODES.contains(&l.0.as_str()))
-        .collect();
+    let found = cadence_problems(&run);
     assert_eq!(
         found,
         [
