@@ -145,6 +145,11 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Replaces a file's text (after an edit that changed nothing else).
+    pub fn replace(&mut self, id: FileId, text: String) {
+        self.files[id].text = text;
+    }
+
     /// Shows paths in rendered diagnostics as seen from the folder the user ran the command in.
     pub fn show_paths_from(&mut self, book_dir: &Path) {
         self.shown_from = book_dir.to_path_buf();

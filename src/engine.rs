@@ -4,6 +4,10 @@
 //! Two caches make a rebuild after one edit cheap: rendered Markdown bodies (by body text and
 //! everything its links resolve against) and rendered pages (by a hash of the page's data), so
 //! an edit re-renders its own body and only the pages whose data it changed.
+//!
+//! An edit to a document's body alone (the front matter as it was, the same links) needs less
+//! still: [`Engine::rebuild_after`] reads only that file and renders only the pages showing the
+//! body, without reading the book again.
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -12,9 +16,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostic::Sources;
+use crate::model::Model;
 use crate::pipeline::{self, Checked};
 use crate::render::{self, OutputFile, PageCache};
-use crate::{search, theme};
+use crate::watch::ChangeKind;
+use crate::{load, search, theme};
 
 /// One book, rebuilt on demand.
 pub struct Engine {
@@ -23,10 +29,23 @@ pub struct Engine {
     caches: pipeline::Caches,
     pages: PageCache,
     theme_hash: u64,
-    /// The last good build, for [`Engine::extras`].
-    last: Option<std::sync::Arc<Checked>>,
+    /// The last good build: its model (for [`Engine::extras`] and body edits), the texts it
+    /// read, its files sorted by path, its theme and its figures.
+    last: Option<Last>,
+    /// The last rebuild succeeded, so `last` is the book as it is apart from the files changed
+    /// since: only then can an edit be applied to it alone.
+    current: bool,
     /// Indexed documents, shared with the extras jobs.
     search: std::sync::Arc<std::sync::Mutex<search::Cache>>,
+}
+
+/// What the last good build left for the next edit.
+struct Last {
+    model: std::sync::Arc<Model>,
+    sources: Sources,
+    files: Vec<OutputFile>,
+    theme: theme::Theme,
+    warnings: usize,
 }
 
 /// What a rebuild produced.
@@ -50,6 +69,8 @@ pub struct Stats {
     pub rendered: usize,
     pub warnings: usize,
     pub elapsed: Duration,
+    /// Only the edited documents were read and rendered again (see [`Engine::rebuild_after`]).
+    pub patched: bool,
 }
 
 impl Engine {
@@ -61,14 +82,128 @@ impl Engine {
             pages: PageCache::new(),
             theme_hash: 0,
             last: None,
+            current: false,
             search: Default::default(),
         }
+    }
+
+    /// Builds the site again after `changes` (from the watcher): by [`Engine::patch`] when
+    /// they are edits to documents' bodies alone, else by [`Engine::rebuild`].
+    pub fn rebuild_after(&mut self, changes: &[(ChangeKind, PathBuf)]) -> anyhow::Result<Outcome> {
+        let started = Instant::now();
+        match self.patch(changes) {
+            Some(rendered) => {
+                let last = self.last.as_ref().expect("a patch follows a good build");
+                Ok(Outcome::Built {
+                    stats: Stats {
+                        documents: last.model.documents.len(),
+                        pages: self.pages.len(),
+                        rendered,
+                        warnings: last.warnings,
+                        elapsed: started.elapsed(),
+                        patched: true,
+                    },
+                    files: last.files.clone(),
+                    warnings: String::new(),
+                })
+            }
+            None => self.rebuild(),
+        }
+    }
+
+    /// Applies edits to documents' bodies to the last good build, when that is all they are:
+    /// each changed path is a document of that build whose front matter is byte for byte as it
+    /// was, whose body links to the same things and has no link problem, and which still has
+    /// every heading other documents link to. Returns how many pages were rendered again, or
+    /// `None` when the whole book must be read again.
+    fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
+        if !self.current {
+            return None;
+        }
+        let last = self.last.as_mut()?;
+        let content = last.model.settings.content_dir();
+        let mut edits = Vec::new();
+        for (kind, path) in changes {
+            let rel = path.strip_prefix(&content).ok()?;
+            if *kind != ChangeKind::Content || !load::is_markdown(rel) {
+                return None;
+            }
+            let i = last.model.document_at(rel)?;
+            if edits.iter().any(|(j, _, _)| *j == i) {
+                continue;
+            }
+            let node = &last.model.documents[i];
+            let text = load::read_document(path)?;
+            let front = &last.sources.text(node.doc.file)[..node.doc.body_start];
+            if !text.starts_with(front) {
+                return None;
+            }
+            let body = last.model.render_body(i, &text);
+            let old = &node.body;
+            // Other documents' links to this one's headings must still find them.
+            let anchors_hold =
+                || {
+                    last.model.documents.iter().all(|other| {
+                        other.body.anchors.iter().all(|a| {
+                            a.document != i || body.headings.iter().any(|h| h.id == a.anchor)
+                        })
+                    })
+                };
+            let same_anchors = |a: &crate::markdown::Rendered, b: &crate::markdown::Rendered| {
+                a.anchors.len() == b.anchors.len()
+                    && a.anchors
+                        .iter()
+                        .zip(&b.anchors)
+                        .all(|(x, y)| x.document == y.document && x.anchor == y.anchor)
+            };
+            if body.targets != old.targets
+                || !body.problems.is_empty()
+                || !old.problems.is_empty()
+                || !same_anchors(&body, old)
+                || !anchors_hold()
+            {
+                return None;
+            }
+            edits.push((i, text, body));
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let mut timings = pipeline::Timings::start();
+        // The extras job of the last build may still hold the model: then it is copied
+        // (documents are shared, so this is cheap).
+        let mut model = std::sync::Arc::unwrap_or_clone(last.model.clone());
+        timings.lap("copy model");
+        let docs: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
+        let mut texts = Vec::new();
+        for (i, text, body) in edits {
+            model.set_body(i, &text, body);
+            texts.push((model.documents[i].doc.file, text));
+        }
+        // A template that fails is reported by the whole build.
+        let files = render::render_bodies(&model, &last.theme, &mut self.pages, &docs).ok()??;
+        timings.lap("render");
+        for (file, text) in texts {
+            last.sources.replace(file, text);
+        }
+        let rendered = files.len();
+        for f in files {
+            match last.files.binary_search_by(|g| g.path.cmp(&f.path)) {
+                Ok(at) => last.files[at] = f,
+                Err(at) => last.files.insert(at, f),
+            }
+        }
+        self.caches.bodies = model.body_cache();
+        last.model = std::sync::Arc::new(model);
+        timings.lap("files");
+        Some(rendered)
     }
 
     /// Reads the book again and builds the site in memory.
     pub fn rebuild(&mut self) -> anyhow::Result<Outcome> {
         let started = Instant::now();
-        let checked = pipeline::check_cached(&self.root, self.as_of, &mut self.caches)?;
+        self.current = false;
+        let mut checked = pipeline::check_cached(&self.root, self.as_of, &mut self.caches)?;
         if checked.errors() > 0 {
             return Ok(Outcome::Failed {
                 report: plain(&checked.sources, &checked.diagnostics),
@@ -116,14 +251,27 @@ impl Engine {
             rendered,
             warnings,
             elapsed: started.elapsed(),
+            patched: false,
         };
         // Warnings are shown once, after the first build; rendering thousands costs time.
-        let warnings = if self.last.is_none() {
+        let report = if self.last.is_none() {
             warnings_report(&checked)
         } else {
             String::new()
         };
-        self.last = Some(std::sync::Arc::new(checked));
+        let model = checked
+            .model
+            .take()
+            .expect("a book without errors has a model");
+        self.last = Some(Last {
+            model: std::sync::Arc::new(model),
+            sources: checked.sources,
+            files: files.clone(),
+            theme,
+            warnings,
+        });
+        let warnings = report;
+        self.current = true;
         Ok(Outcome::Built {
             files,
             stats,
@@ -134,32 +282,30 @@ impl Engine {
     /// The search index and exports of the last good build: computed after its pages, so an
     /// edit shows in the browser before the whole-book files are ready.
     pub fn extras(&self) -> anyhow::Result<Vec<OutputFile>> {
-        self.extras_job()()
+        self.extras_job(false)()
     }
 
-    /// [`Engine::extras`] as a job that can run on another thread while the next edit builds.
-    pub fn extras_job(&self) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
-        let last = self.last.clone();
-        let search = self.search.clone();
-        move || match last.as_ref().and_then(|c| c.model.as_ref()) {
-            Some(model) => {
-                let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
-                render::extras(model, &mut search)
-            }
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// [`Engine::extras_job`] for a thread of its own, which yields the processor to the next
-    /// rebuild: pages first, the search index and exports when there is time.
-    pub fn background_extras_job(
+    /// [`Engine::extras`] as a job that can run on another thread while the next edit builds,
+    /// at low priority: pages first, the search index and exports when there is time. With
+    /// `search_only`, just the search index: what an edit to bodies alone changes.
+    pub fn extras_job(
         &self,
+        search_only: bool,
     ) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
-        let job = self.extras_job();
+        let last = self.last.as_ref().map(|l| l.model.clone());
+        let search = self.search.clone();
         move || {
             #[cfg(target_os = "linux")]
             let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
-            job()
+            let Some(model) = last else {
+                return Ok(Vec::new());
+            };
+            let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
+            if search_only {
+                Ok(vec![render::search_index(&model, &mut search)])
+            } else {
+                render::extras(&model, &mut search)
+            }
         }
     }
 }
@@ -313,6 +459,107 @@ mod tests {
             part(&before, second),
             part(&after, second),
             "the other part did not"
+        );
+    }
+
+    /// Every file of an outcome, as bytes by path.
+    fn site(outcome: Outcome) -> (Stats, std::collections::BTreeMap<String, Vec<u8>>) {
+        match outcome {
+            Outcome::Built { files, stats, .. } => (
+                stats,
+                files
+                    .into_iter()
+                    .map(|f| {
+                        let bytes = match f.contents {
+                            render::Contents::Bytes(b) => b.to_vec(),
+                            render::Contents::Copy(p) => std::fs::read(p).unwrap(),
+                        };
+                        (f.path, bytes)
+                    })
+                    .collect(),
+            ),
+            Outcome::Failed { report, .. } => panic!("{report}"),
+        }
+    }
+
+    #[test]
+    fn a_body_edit_renders_two_pages_and_gives_the_site_a_whole_build_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/policies")).unwrap();
+        let doc = |id: &str, body: &str| {
+            format!("---\nid: {id}\ntitle: Doc {id}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        let path = |name: &str| root.join("content/policies").join(name);
+        std::fs::write(
+            path("a.md"),
+            doc("A", "# Scope\n\nSee [[B]] and [[A.5.15]]."),
+        )
+        .unwrap();
+        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Roles\n\nText.")).unwrap();
+        std::fs::write(path("c.md"), doc("C", "See [B's scope](b.md#scope).")).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        site(engine.rebuild().unwrap());
+        let content = |name: &str| vec![(ChangeKind::Content, path(name))];
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+
+        // A new paragraph, same links: A's page and its print part, nothing read but a.md.
+        std::fs::write(
+            path("a.md"),
+            doc("A", "# Scope\n\nSee [[B]] and [[A.5.15]].\n\nMore *text*."),
+        )
+        .unwrap();
+        let (stats, patched) = site(engine.rebuild_after(&content("a.md")).unwrap());
+        assert!(stats.patched, "{stats:?}");
+        assert_eq!(stats.rendered, 2);
+        assert!(patched == whole(), "the patched site is the whole build's");
+        assert!(String::from_utf8_lossy(&patched["print.html"]).contains("<em>text</em>"));
+
+        // A heading no other document links to may change; one that is linked to may not.
+        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Duties\n\nText.")).unwrap();
+        let (stats, patched) = site(engine.rebuild_after(&content("b.md")).unwrap());
+        assert!(stats.patched);
+        assert!(patched == whole());
+        std::fs::write(path("b.md"), doc("B", "# Purpose\n\n## Duties\n\nText.")).unwrap();
+        match engine.rebuild_after(&content("b.md")).unwrap() {
+            Outcome::Failed { report, .. } => assert!(report.contains("broken-anchor"), "{report}"),
+            Outcome::Built { .. } => panic!("C's link to B#scope is broken now"),
+        }
+        // After a failed build, the next one reads the whole book: other files may have
+        // changed while it was broken.
+        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Duties\n\nText.")).unwrap();
+        std::fs::write(
+            path("c.md"),
+            doc("C", "See [B's scope](b.md#scope). Edited while broken."),
+        )
+        .unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content("b.md")).unwrap());
+        assert!(!stats.patched);
+        assert!(built == whole());
+
+        // A new link, a front-matter edit, a new file: the whole book is read again.
+        std::fs::write(path("a.md"), doc("A", "See [[B]], [[C]] and [[A.5.15]].")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content("a.md")).unwrap());
+        assert!(!stats.patched);
+        assert!(built == whole());
+        std::fs::write(
+            path("a.md"),
+            doc("A", "See [[B]], [[C]] and [[A.5.15]].").replace("Doc A", "Doc Ä"),
+        )
+        .unwrap();
+        assert!(
+            !site(engine.rebuild_after(&content("a.md")).unwrap())
+                .0
+                .patched
+        );
+        std::fs::write(path("d.md"), doc("D", "New.")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content("d.md")).unwrap());
+        assert!(!stats.patched);
+        assert!(
+            built.contains_key("docs/policies/d.html"),
+            "{:?}",
+            built.keys()
         );
     }
 }

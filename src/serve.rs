@@ -28,6 +28,8 @@ const MAX_LISTENERS: usize = 64;
 struct State {
     version: u64,
     files: Arc<BTreeMap<String, Contents>>,
+    /// The build each of the search index and exports came from (see [`Site::add`]).
+    extras: BTreeMap<String, u64>,
     error: Option<String>,
     listeners: usize,
     stopped: bool,
@@ -60,16 +62,21 @@ impl Site {
         s.version
     }
 
-    /// Adds files to the current site without reloading pages (the search index and exports,
-    /// which follow the pages of a build).
+    /// Adds files of build `version` to the current site without reloading pages (the search
+    /// index and exports, which follow the pages of a build). A file already there from a
+    /// later build is kept: jobs finish in any order, and an edit to bodies alone computes
+    /// only the search index, leaving the exports of the build before it.
     pub fn add(&self, files: Vec<OutputFile>, version: u64) {
         let (lock, _) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-        if s.version != version {
-            return; // a newer build has been published; its own extras will follow
-        }
         let mut map = (*s.files).clone();
-        map.extend(files.into_iter().map(|f| (f.path, f.contents)));
+        for f in files {
+            if s.extras.get(&f.path).is_some_and(|&v| v > version) {
+                continue;
+            }
+            s.extras.insert(f.path.clone(), version);
+            map.insert(f.path, f.contents);
+        }
         s.files = Arc::new(map);
     }
 
@@ -511,5 +518,30 @@ mod tests {
             sse("problem", "a\nb"),
             b"event: problem\ndata: a\ndata: b\n\n"
         );
+    }
+
+    #[test]
+    fn files_added_late_do_not_replace_those_of_a_later_build() {
+        let site = Site::default();
+        let file = |text: &str| OutputFile {
+            path: "exports/soa.csv".into(),
+            contents: Contents::Bytes(text.as_bytes().into()),
+        };
+        let shown = |site: &Site| match site.snapshot().1.get("exports/soa.csv") {
+            Some(Contents::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
+            _ => String::new(),
+        };
+        let v1 = site.publish(Vec::new());
+        let v2 = site.publish(Vec::new());
+        site.add(vec![file("two")], v2);
+        site.add(vec![file("one")], v1);
+        assert_eq!(shown(&site), "two", "build 1's job finished last");
+        // A body edit's build (3) computes no exports: build 2's stay, and a late job of
+        // build 2 is still taken.
+        let v3 = site.publish(Vec::new());
+        assert_eq!(shown(&site), "two");
+        site.add(vec![file("two, again")], v2);
+        assert_eq!(shown(&site), "two, again");
+        assert!(v3 > v2);
     }
 }

@@ -1,19 +1,23 @@
 //! Watching a book for changes: file-system events mapped by a pure function to what they mean
-//! for the book, debounced so that an editor's save (write, rename, delete of a swap file)
+//! for the book, and settled so that an editor's save (write, rename, delete of a swap file)
 //! becomes one rebuild.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, ModifyKind};
-use notify_debouncer_full::notify::{
-    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
-};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache, RecommendedCache};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::CONFIG_FILE;
 use crate::model::soa::SOA_FILE;
+
+/// A batch is sent once no relevant event came for this long: an editor's save is a burst of
+/// events a few milliseconds apart, and every millisecond here is a millisecond of waiting for
+/// the page to change.
+const QUIET: Duration = Duration::from_millis(8);
+/// A batch is sent after this long even while events keep coming (a checkout of many files).
+const MAX_WAIT: Duration = Duration::from_millis(300);
 
 /// What a changed path means for the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,71 +109,83 @@ pub enum WatcherKind {
     Poll,
 }
 
-/// A running watcher; changes arrive on `changes` as batches of relevant paths.
+/// A running watcher; changes arrive on `changes` as batches of relevant paths, sorted.
 pub struct Watcher {
-    _native: Option<notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>>,
-    _poll: Option<notify_debouncer_full::Debouncer<PollWatcher, NoCache>>,
+    _native: Option<RecommendedWatcher>,
+    _poll: Option<PollWatcher>,
     pub changes: Receiver<Vec<(ChangeKind, PathBuf)>>,
 }
 
 /// Watches the book's root folder (recursively) and reports relevant changes.
 pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
+    let (raw_tx, raw_rx) = mpsc::channel();
     let (tx, rx) = mpsc::channel();
     let root = layout.root.clone();
     let head_log = layout.head_log.clone();
-    let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let mut changed: Vec<(ChangeKind, PathBuf)> = events
-            .iter()
-            .filter(|e| changes_content(&e.event.kind))
-            .flat_map(|e| e.paths.iter())
-            .map(|p| (classify(&layout, p), p.clone()))
-            .filter(|(k, _)| *k != ChangeKind::Ignored)
-            .collect();
-        changed.sort();
-        changed.dedup();
-        if !changed.is_empty() {
-            let _ = tx.send(changed);
+    let handler = move |result: notify::Result<Event>| {
+        let Ok(event) = result else { return };
+        if !changes_content(&event.kind) {
+            return;
+        }
+        for p in event.paths {
+            let kind = classify(&layout, &p);
+            if kind != ChangeKind::Ignored {
+                let _ = raw_tx.send((kind, p));
+            }
         }
     };
-    let debounce = Duration::from_millis(60);
+    std::thread::Builder::new()
+        .name("watch-settle".into())
+        .spawn(move || settle(&raw_rx, &tx))?;
+    let extra = head_log.filter(|l| !l.starts_with(&root));
     match kind {
         WatcherKind::Native => {
-            let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-                debounce,
-                None,
-                handler,
-                RecommendedCache::new(),
-                notify::Config::default(),
-            )?;
-            d.watch(&root, RecursiveMode::Recursive)?;
-            if let Some(log) = head_log.as_deref().filter(|l| !l.starts_with(&root)) {
+            let mut w = RecommendedWatcher::new(handler, notify::Config::default())?;
+            w.watch(&root, RecursiveMode::Recursive)?;
+            if let Some(log) = &extra {
                 // Not fatal: without it, history is refreshed at the next edit.
-                let _ = d.watch(log, RecursiveMode::NonRecursive);
+                let _ = w.watch(log, RecursiveMode::NonRecursive);
             }
             Ok(Watcher {
-                _native: Some(d),
+                _native: Some(w),
                 _poll: None,
                 changes: rx,
             })
         }
         WatcherKind::Poll => {
-            let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
-                debounce,
-                None,
-                handler,
-                NoCache,
-                notify::Config::default().with_poll_interval(Duration::from_millis(500)),
-            )?;
-            d.watch(&root, RecursiveMode::Recursive)?;
-            if let Some(log) = head_log.as_deref().filter(|l| !l.starts_with(&root)) {
-                let _ = d.watch(log, RecursiveMode::NonRecursive);
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            let mut w = PollWatcher::new(handler, config)?;
+            w.watch(&root, RecursiveMode::Recursive)?;
+            if let Some(log) = &extra {
+                let _ = w.watch(log, RecursiveMode::NonRecursive);
             }
             Ok(Watcher {
                 _native: None,
-                _poll: Some(d),
+                _poll: Some(w),
                 changes: rx,
             })
+        }
+    }
+}
+
+/// Gathers changes into batches: from the first change until [`QUIET`] passes without one
+/// (at most [`MAX_WAIT`]). Blocks while nothing happens, so an idle watcher costs nothing.
+fn settle(raw: &Receiver<(ChangeKind, PathBuf)>, out: &Sender<Vec<(ChangeKind, PathBuf)>>) {
+    while let Ok(first) = raw.recv() {
+        let started = Instant::now();
+        let mut batch = vec![first];
+        loop {
+            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            match raw.recv_timeout(QUIET.min(left)) {
+                Ok(change) => batch.push(change),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        batch.sort();
+        batch.dedup();
+        if out.send(batch).is_err() {
+            return;
         }
     }
 }
@@ -213,5 +229,26 @@ mod tests {
         ] {
             assert_eq!(kind(noise), ChangeKind::Ignored, "{noise}");
         }
+    }
+
+    #[test]
+    fn a_burst_of_events_is_one_batch_and_a_later_one_another() {
+        let (raw_tx, raw_rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel();
+        let a = (ChangeKind::Content, PathBuf::from("/b/content/a.md"));
+        let b = (ChangeKind::Config, PathBuf::from("/b/book.toml"));
+        // An editor's save: the same file several times, another file, all queued at once.
+        for change in [&a, &a, &b, &a] {
+            raw_tx.send(change.clone()).unwrap();
+        }
+        let settler = std::thread::spawn(move || settle(&raw_rx, &tx));
+        let first = rx.recv().unwrap();
+        assert_eq!(first, vec![a.clone(), b.clone()], "sorted, without repeats");
+        std::thread::sleep(QUIET * 20);
+        raw_tx.send(b.clone()).unwrap();
+        assert_eq!(rx.recv().unwrap(), vec![b]);
+        drop(raw_tx);
+        settler.join().unwrap();
+        assert!(rx.recv().is_err(), "no batch without an event");
     }
 }

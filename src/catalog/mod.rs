@@ -40,7 +40,7 @@ pub struct Control {
 }
 
 /// Every clause and control a book may reference, in the standard's order.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub edition: String,
     pub clauses: Vec<Clause>,

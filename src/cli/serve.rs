@@ -9,7 +9,7 @@ use crate::diagnostic::display_path;
 use crate::engine::{Engine, Outcome};
 use crate::pipeline;
 use crate::serve::{self, Site};
-use crate::watch::{self, Layout, WatcherKind};
+use crate::watch::{self, ChangeKind, Layout, WatcherKind};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -120,19 +120,18 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     }
     for changes in watcher.changes.iter() {
         let started = Instant::now();
-        // Let a burst of saves settle into one rebuild.
-        while watcher.changes.try_recv().is_ok() {}
+        let changes = pending(changes, &watcher);
         let shown: Vec<String> = changes
             .iter()
             .filter(|(_, p)| !p.is_dir())
             .filter_map(|(kind, p)| match kind {
-                crate::watch::ChangeKind::History => Some("git HEAD (a commit)".to_string()),
+                ChangeKind::History => Some("git HEAD (a commit)".to_string()),
                 _ => p.strip_prefix(&engine.root).ok().map(display_path),
             })
             .take(3)
             .collect();
         eprintln!("changed: {}", shown.join(", "));
-        match engine.rebuild() {
+        match engine.rebuild_after(&changes) {
             Ok(outcome) => report(&site, &engine, outcome, started, false),
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -149,7 +148,9 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, firs
     let line = summary(&outcome, started);
     match outcome {
         Outcome::Built {
-            files, warnings, ..
+            files,
+            warnings,
+            stats,
         } => {
             if first {
                 eprint!("{warnings}");
@@ -158,7 +159,7 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, firs
             eprintln!("{line}");
             // The search index and exports follow on another thread, so the next edit need
             // not wait for them.
-            let job = engine.background_extras_job();
+            let job = engine.extras_job(stats.patched);
             let site = site.clone();
             std::thread::spawn(move || match job() {
                 Ok(extras) => site.add(extras, version),
@@ -171,6 +172,20 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, firs
             eprintln!("{line}");
         }
     }
+}
+
+/// `first` with every batch of changes that arrived since, so that a burst of saves becomes
+/// one rebuild.
+fn pending(
+    mut first: Vec<(ChangeKind, PathBuf)>,
+    watcher: &watch::Watcher,
+) -> Vec<(ChangeKind, PathBuf)> {
+    while let Ok(more) = watcher.changes.try_recv() {
+        first.extend(more);
+    }
+    first.sort();
+    first.dedup();
+    first
 }
 
 fn open_browser(url: &str) {
@@ -194,8 +209,14 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     let (mut engine, layout) = prepare(&args.book, args.dest.as_deref())?;
     let dest = crate::output::guard(&layout.output, &layout.root, &layout.content)?;
     // Writes one rebuild; false when the book has errors.
-    let write = |engine: &mut Engine, started: Instant| -> anyhow::Result<bool> {
-        let outcome = engine.rebuild()?;
+    let write = |engine: &mut Engine,
+                 changes: &[(ChangeKind, PathBuf)],
+                 started: Instant|
+     -> anyhow::Result<bool> {
+        let outcome = match changes {
+            [] => engine.rebuild()?,
+            changes => engine.rebuild_after(changes)?,
+        };
         let line = summary(&outcome, started);
         match outcome {
             Outcome::Built { mut files, .. } => {
@@ -214,7 +235,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
             }
         }
     };
-    if !write(&mut engine, Instant::now())? {
+    if !write(&mut engine, &[], Instant::now())? {
         return Ok(EXIT_BOOK_ERRORS);
     }
     let watcher = watch::watch(layout, args.watcher)?;
@@ -222,9 +243,9 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
         "watching {} for changes (Ctrl-C to stop)",
         display_path(&engine.root)
     );
-    for _ in watcher.changes.iter() {
-        while watcher.changes.try_recv().is_ok() {}
-        if let Err(e) = write(&mut engine, Instant::now()) {
+    for changes in watcher.changes.iter() {
+        let changes = pending(changes, &watcher);
+        if let Err(e) = write(&mut engine, &changes, Instant::now()) {
             eprintln!("error: {e:#}");
         }
     }

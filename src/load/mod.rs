@@ -234,6 +234,15 @@ fn read_limited(path: &Path, cache: Option<&ReadCache>) -> Result<Vec<u8>, Strin
     Ok(bytes)
 }
 
+/// A document's text as [`load`] would read it, or `None` when it cannot be read that way
+/// (missing, too large, not UTF-8): the whole book is then read again to report it.
+pub fn read_document(path: &Path) -> Option<String> {
+    match decode(read_limited(path, None).ok()?) {
+        (text, None) => Some(text),
+        (_, Some(_)) => None,
+    }
+}
+
 /// Text of a file without its UTF-8 byte-order mark; on invalid UTF-8, the lossy text and
 /// the byte offset (in that text) of the first bad byte.
 pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {

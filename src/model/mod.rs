@@ -30,9 +30,10 @@ use crate::markdown::{
 use crate::paths;
 
 /// A document with its references resolved and its body rendered.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Node {
-    pub doc: Document,
+    /// Shared, so that a model can be copied cheaply for an edit (see [`Model::set_body`]).
+    pub doc: Arc<Document>,
     /// Site path of its page (unencoded), e.g. `docs/policies/access-control.html`.
     pub page: String,
     /// Indices into the catalog's clauses and controls, and into [`Model::documents`].
@@ -58,7 +59,7 @@ impl Model {
 }
 
 /// The whole book, resolved.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Model {
     pub settings: BookSettings,
     pub catalog: Catalog,
@@ -80,6 +81,18 @@ pub struct Model {
     pub gaps: gaps::Gaps,
     /// Revisions of each document from git (empty outside git and when only checking).
     pub history: std::sync::Arc<crate::history::History>,
+    /// What bodies' links resolve against, to render one body again after an edit.
+    pub links: BodyLinks,
+}
+
+/// Everything a body's rendering depends on besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct BodyLinks {
+    by_path: HashMap<PathBuf, usize>,
+    assets: HashSet<PathBuf>,
+    options: RenderOptions,
+    /// A hash of all of the above (and of every document's id), part of each body's key.
+    signature: u64,
 }
 
 /// Everything the model is built from.
@@ -148,14 +161,7 @@ impl Model {
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         let signature = signature.finish();
-        let body_keys: Vec<u64> = documents
-            .iter()
-            .map(|d| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (signature, &d.rel, d.text_hash, d.body_start).hash(&mut h);
-                h.finish()
-            })
-            .collect();
+        let body_keys: Vec<u64> = documents.iter().map(|d| body_key(signature, d)).collect();
         let bodies: Vec<Arc<Rendered>> = documents
             .par_iter()
             .zip(&body_keys)
@@ -164,10 +170,14 @@ impl Model {
                     return body.clone();
                 }
                 let resolver = BodyResolver {
-                    names: &names,
+                    catalog: &catalog,
+                    by_id: &by_id,
+                    docs: &Parsed {
+                        documents: &documents,
+                        pages: &pages,
+                    },
                     dir: d.rel.parent().unwrap_or(Path::new("")),
                     by_path: &by_path,
-                    pages: &pages,
                     assets: &asset_paths,
                 };
                 Arc::new(markdown::render(d.body(sources), &resolver, options))
@@ -239,7 +249,7 @@ impl Model {
             }
             nodes.push(Node {
                 page: pages[i].clone(),
-                doc,
+                doc: Arc::new(doc),
                 clauses,
                 controls,
                 related,
@@ -272,6 +282,12 @@ impl Model {
             clause_mentions,
             control_mentions,
             referenced_by,
+            links: BodyLinks {
+                by_path,
+                assets: asset_paths,
+                options,
+                signature,
+            },
         };
         model.gaps = model.compute_gaps();
         (model, diagnostics)
@@ -555,18 +571,83 @@ fn relative_path(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
+/// Identifies a body's rendering: its text and everything its links resolve against.
+fn body_key(signature: u64, d: &Document) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (signature, &d.rel, d.text_hash, d.body_start).hash(&mut h);
+    h.finish()
+}
+
+impl Model {
+    /// Renders document `i`'s body from `text` (its file's new text, with the same front
+    /// matter), resolving links as [`Model::build`] did.
+    pub fn render_body(&self, i: usize, text: &str) -> Rendered {
+        let d = &self.documents[i].doc;
+        let resolver = BodyResolver {
+            catalog: &self.catalog,
+            by_id: &self.by_id,
+            docs: &self.documents,
+            dir: d.rel.parent().unwrap_or(Path::new("")),
+            by_path: &self.links.by_path,
+            assets: &self.links.assets,
+        };
+        markdown::render(&text[d.body_start..], &resolver, self.links.options)
+    }
+
+    /// The document at `rel` (relative to the content folder).
+    pub fn document_at(&self, rel: &Path) -> Option<usize> {
+        self.links.by_path.get(rel).copied()
+    }
+
+    /// Gives document `i` a new body, rendered by [`Model::render_body`] from `text`.
+    pub fn set_body(&mut self, i: usize, text: &str, body: Rendered) {
+        let signature = self.links.signature;
+        let node = &mut self.documents[i];
+        let doc = Arc::make_mut(&mut node.doc);
+        doc.text_hash = crate::document::text_hash(text);
+        node.body_key = body_key(signature, doc);
+        node.body = Arc::new(body);
+    }
+}
+
+/// Id, title and page of a document, for resolving `[[id]]` and path links.
+trait Named: Sync {
+    fn named(&self, i: usize) -> (&str, &str, &str);
+}
+
+/// Documents as parsed, before the model exists.
+struct Parsed<'a> {
+    documents: &'a [Document],
+    pages: &'a [String],
+}
+
+impl Named for Parsed<'_> {
+    fn named(&self, i: usize) -> (&str, &str, &str) {
+        let d = &self.documents[i];
+        (&d.id, &d.title, &self.pages[i])
+    }
+}
+
+impl Named for Vec<Node> {
+    fn named(&self, i: usize) -> (&str, &str, &str) {
+        let n = &self[i];
+        (&n.doc.id, &n.doc.title, &n.page)
+    }
+}
+
 /// Resolves one document's body links.
 struct BodyResolver<'a> {
-    names: &'a Names<'a>,
+    catalog: &'a Catalog,
+    by_id: &'a HashMap<String, usize>,
+    docs: &'a dyn Named,
     dir: &'a Path,
     by_path: &'a HashMap<PathBuf, usize>,
-    pages: &'a [String],
     assets: &'a HashSet<PathBuf>,
 }
 
 impl Resolve for BodyResolver<'_> {
     fn wiki(&self, name: &str) -> Option<Resolved> {
-        let catalog = self.names.catalog;
+        let catalog = self.catalog;
         if let Some(c) = catalog.control(name) {
             let control = &catalog.controls[c];
             return Some(Resolved {
@@ -583,12 +664,12 @@ impl Resolve for BodyResolver<'_> {
                 title: format!("Clause {} {}", clause.id, clause.title),
             });
         }
-        let &i = self.names.by_id.get(name)?;
-        let doc = &self.names.documents[i];
+        let &i = self.by_id.get(name)?;
+        let (id, title, page) = self.docs.named(i);
         Some(Resolved {
             target: Some(Target::Document(i)),
-            href: paths::site_href(&self.pages[i]),
-            title: format!("{} {}", doc.id, doc.title),
+            href: paths::site_href(page),
+            title: format!("{id} {title}"),
         })
     }
 
@@ -611,7 +692,7 @@ impl Resolve for BodyResolver<'_> {
         }
         let target: PathBuf = parts.iter().collect();
         if let Some(&i) = self.by_path.get(&target) {
-            return PathLink::Document(i, paths::site_href(&self.pages[i]));
+            return PathLink::Document(i, paths::site_href(self.docs.named(i).2));
         }
         if self.assets.contains(&target) {
             return PathLink::Asset(paths::site_href(&paths::asset_file(&target)));

@@ -112,6 +112,14 @@ pub struct PageCache {
     /// [`book_key`] with the body links to clauses and controls: while it is unchanged, the
     /// clause and control pages are reused without building their data.
     items_key: u64,
+    /// What [`render_bodies`] needs to render a document's pages again without the rest: the
+    /// site's key, every document page's key, the print view's parts, the compiled templates.
+    site_key: u64,
+    doc_keys: Vec<u64>,
+    print: Vec<Vec<usize>>,
+    tera: Option<Arc<Tera>>,
+    /// Where each print part's bodies sit in its bytes (with the built-in print template).
+    layouts: HashMap<String, Layout>,
 }
 
 impl PageCache {
@@ -214,15 +222,20 @@ enum Failure {
 /// `search` cache between rebuilds.
 pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = crate::export::all(model)?;
-    files.push(OutputFile {
-        path: "search-index.js".into(),
-        contents: Contents::Bytes(crate::search::index(model, search).into()),
-    });
+    files.push(search_index(model, search));
     files.push(OutputFile {
         path: "reviews.ics".into(),
         contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
     });
     Ok(files)
+}
+
+/// The search index, the one file of the [`extras`] that shows bodies.
+pub fn search_index(model: &Model, search: &mut crate::search::Cache) -> OutputFile {
+    OutputFile {
+        path: "search-index.js".into(),
+        contents: Contents::Bytes(crate::search::index(model, search).into()),
+    }
 }
 
 /// Renders every page and static file of the site into `sink` (not the [`extras`]), in
@@ -235,12 +248,16 @@ pub fn render_to(
     progress: &Progress,
     sink: &Sink,
 ) -> anyhow::Result<Result<PageCache, Vec<Diagnostic>>> {
-    let tera = match templates(theme) {
-        Ok(t) => t,
-        Err(d) => return Ok(Err(d)),
+    let tera = match previous.and_then(|p| p.tera.clone()) {
+        Some(t) => t,
+        None => match templates(theme) {
+            Ok(t) => Arc::new(t),
+            Err(d) => return Ok(Err(d)),
+        },
     };
     let views = Views::new(model, previous.is_some());
     let site = site_view(model);
+    let splice = builtin(theme, "print.html");
     let print = print_parts(model);
     let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
@@ -283,6 +300,8 @@ pub fn render_to(
         None => plan.lists().into_iter().map(List::path).collect(),
     };
     progress.stage("rendering", specs.len());
+    // Where the print parts rendered now hold their bodies (see `render_bodies`).
+    let layouts = std::sync::Mutex::new(HashMap::new());
 
     let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
@@ -319,7 +338,7 @@ pub fn render_to(
                     return Ok(Some((path.clone(), *k, bytes.clone())));
                 }
             }
-            let page = spec.materialize(model, &views, &plan);
+            let (page, bodies) = spec.materialize(model, &views, &plan, splice);
             progress.inc();
             let key = match (previous, cheap) {
                 (None, _) => 0,
@@ -341,28 +360,27 @@ pub fn render_to(
                 .and_then(|p| p.get(&page.path))
                 .filter(|(k, _)| *k == key)
                 .map(|(_, bytes)| bytes.clone());
+            let path = page.path.clone();
             let bytes: Arc<[u8]> = match reused {
                 Some(bytes) => bytes,
                 None => {
-                    let mut ctx = page.data.into_context();
-                    ctx.insert("site", &site);
-                    ctx.insert("root", &paths::root_of(&page.path));
-                    ctx.insert("nav", page.nav);
-                    ctx.insert("page_title", &page.title);
-                    match tera.render(page.template, &ctx) {
-                        Ok(html) => html.into_bytes().into(),
-                        Err(e) => {
-                            return Err(Failure::Template(template_error(theme, page.template, &e)))
-                        }
+                    let (bytes, layout) = render_page(&tera, theme, &site, page, bodies)
+                        .map_err(Failure::Template)?;
+                    if previous.is_some() && !layout.is_empty() {
+                        layouts
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(path.clone(), layout);
                     }
+                    bytes
                 }
             };
             sink(OutputFile {
-                path: page.path.clone(),
+                path: path.clone(),
                 contents: Contents::Bytes(bytes.clone()),
             })
             .map_err(Failure::Io)?;
-            Ok(previous.map(|_| (page.path, key, bytes)))
+            Ok(previous.map(|_| (path, key, bytes)))
         })
         .collect();
     let mut errors = Vec::new();
@@ -371,6 +389,21 @@ pub fn render_to(
         cache.book_key = book;
         cache.items_key = items;
         cache.lists = lists;
+        cache.site_key = site_key;
+        cache.doc_keys = doc_keys;
+        cache.print = print.clone();
+        cache.tera = Some(tera.clone());
+        let mut layouts = layouts.into_inner().unwrap_or_else(|e| e.into_inner());
+        for n in 0..print.len() {
+            let path = part_path("print", n + 1);
+            if let Some(layout) = previous
+                .and_then(|p| p.layouts.get(&path))
+                .filter(|_| !layouts.contains_key(&path))
+            {
+                layouts.insert(path, layout.clone());
+            }
+        }
+        cache.layouts = layouts;
         cache.pages.extend(
             reused
                 .into_iter()
@@ -414,6 +447,183 @@ pub fn render_to(
         })?;
     }
     Ok(Ok(cache))
+}
+
+/// Stands for a body in a print part's template data; see [`print_page`]. An HTML comment,
+/// which no escaped text can produce, so it cannot be forged by a title.
+const BODY_MARKER: &str = "<!--policybook:body-->";
+
+/// True when the theme's template `name` is the built-in one, not the book's own.
+fn builtin(theme: &Theme, name: &str) -> bool {
+    theme
+        .templates
+        .get(name)
+        .is_some_and(|(_, origin)| origin.starts_with("built-in"))
+}
+
+/// Where the bodies sit in a print part's bytes, in the order of its documents.
+type Layout = Vec<std::ops::Range<usize>>;
+
+/// Renders one page's template with its data and the values every page has, and puts
+/// `bodies` in place of the [`BODY_MARKER`]s, in order, saying where each went.
+fn render_page(
+    tera: &Tera,
+    theme: &Theme,
+    site: &SiteView,
+    page: Page,
+    bodies: Vec<String>,
+) -> Result<(Arc<[u8]>, Layout), Diagnostic> {
+    let mut ctx = page.data.into_context();
+    ctx.insert("site", site);
+    ctx.insert("root", &paths::root_of(&page.path));
+    ctx.insert("nav", page.nav);
+    ctx.insert("page_title", &page.title);
+    let html = tera
+        .render(page.template, &ctx)
+        .map_err(|e| template_error(theme, page.template, &e))?;
+    if bodies.is_empty() {
+        return Ok((html.into_bytes().into(), Layout::new()));
+    }
+    let pieces: Vec<&str> = html.split(BODY_MARKER).collect();
+    if pieces.len() != bodies.len() + 1 {
+        return Err(Diagnostic::error(
+            "render-failed",
+            format!(
+                "{}: the documents' bodies could not be put in place",
+                page.path
+            ),
+        ));
+    }
+    let size = html.len() + bodies.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut layout = Layout::with_capacity(bodies.len());
+    for (piece, body) in pieces.iter().zip(&bodies) {
+        out.push_str(piece);
+        layout.push(out.len()..out.len() + body.len());
+        out.push_str(body);
+    }
+    out.push_str(pieces[bodies.len()]);
+    Ok((out.into_bytes().into(), layout))
+}
+
+/// A print part with some of its bodies replaced: `bodies` holds the new body for each
+/// position of `layout` that changed. Everything between the bodies stays as it was.
+fn respliced(
+    bytes: &[u8],
+    layout: &[std::ops::Range<usize>],
+    bodies: &[Option<String>],
+) -> (Arc<[u8]>, Layout) {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut new_layout = Layout::with_capacity(layout.len());
+    let mut done = 0;
+    for (range, body) in layout.iter().zip(bodies) {
+        out.extend_from_slice(&bytes[done..range.start]);
+        let body = body.as_deref().map_or(&bytes[range.clone()], str::as_bytes);
+        new_layout.push(out.len()..out.len() + body.len());
+        out.extend_from_slice(body);
+        done = range.end;
+    }
+    out.extend_from_slice(&bytes[done..]);
+    (out.into(), new_layout)
+}
+
+/// After an edit that changed only the bodies of `docs` (their front matter, links and the
+/// headings other documents link to are as before), renders again just the pages that show
+/// those bodies: each document's page and the print parts holding it. `cache` is the one the
+/// last [`render_cached`] left, and is brought up to date. `Ok(None)` when more would change
+/// (the print view would be cut differently, or there is no earlier render): render it all.
+pub fn render_bodies(
+    model: &Model,
+    theme: &Theme,
+    cache: &mut PageCache,
+    docs: &[usize],
+) -> Result<Option<Vec<OutputFile>>, Vec<Diagnostic>> {
+    let Some(tera) = cache.tera.clone() else {
+        return Ok(None);
+    };
+    if cache.doc_keys.len() != model.documents.len()
+        || print_cut(model, &cache.print) != cache.print
+    {
+        return Ok(None);
+    }
+    let views = Views::new(model, false);
+    let site = site_view(model);
+    let splice = builtin(theme, "print.html");
+    for &i in docs {
+        cache.doc_keys[i] = document_page_key(model, i, cache.site_key);
+    }
+    // Each document's page, and each print part holding one of them (as `Err(part)`).
+    let mut targets: Vec<Result<usize, usize>> = docs.iter().map(|&i| Ok(i)).collect();
+    for (n, part) in cache.print.iter().enumerate() {
+        if part.iter().any(|i| docs.contains(i)) {
+            targets.push(Err(n));
+        }
+    }
+    let cache_ref = &*cache;
+    type Rendered = (String, u64, Result<(Arc<[u8]>, Layout), Diagnostic>);
+    let rendered: Vec<Rendered> = targets
+        .into_par_iter()
+        .map(|target| {
+            let (page, bodies, key) = match target {
+                Ok(i) => (
+                    document_page(model, &views, i),
+                    Vec::new(),
+                    cache_ref.doc_keys[i],
+                ),
+                Err(n) => {
+                    let part = &cache_ref.print[n];
+                    let key = print_page_key(
+                        model,
+                        &cache_ref.print,
+                        n,
+                        &cache_ref.doc_keys,
+                        cache_ref.site_key,
+                    );
+                    // Only bodies changed: the part's bytes with those bodies replaced.
+                    let path = part_path("print", n + 1);
+                    let kept = cache_ref.layouts.get(&path).zip(cache_ref.pages.get(&path));
+                    if let Some((layout, (_, bytes))) = kept.filter(|(l, _)| l.len() == part.len())
+                    {
+                        let bodies: Vec<Option<String>> = part
+                            .iter()
+                            .map(|&i| {
+                                docs.contains(&i).then(|| {
+                                    let anchor = format!("doc-{}", model.documents[i].doc.id);
+                                    print_body(&model.documents[i].body.html, &anchor)
+                                })
+                            })
+                            .collect();
+                        return (path, key, Ok(respliced(bytes, layout, &bodies)));
+                    }
+                    let (page, bodies) = print_page(model, &cache_ref.print, n, splice);
+                    (page, bodies, key)
+                }
+            };
+            let path = page.path.clone();
+            (path, key, render_page(&tera, theme, &site, page, bodies))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (path, key, bytes) in rendered {
+        match bytes {
+            Ok((bytes, layout)) => {
+                if !layout.is_empty() {
+                    cache.layouts.insert(path.clone(), layout);
+                }
+                cache.pages.insert(path.clone(), (key, bytes.clone()));
+                files.push(OutputFile {
+                    path,
+                    contents: Contents::Bytes(bytes),
+                });
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Some(files))
 }
 
 /// A hash of everything a document's page shows: its body (by key), its front matter, the
@@ -558,14 +768,22 @@ enum PageSpec<'p> {
 }
 
 impl PageSpec<'_> {
-    fn materialize(self, model: &Model, views: &Views, plan: &Plan) -> Page {
-        match self {
+    /// The page and, for a print part with `splice`, its bodies (see [`print_page`]).
+    fn materialize(
+        self,
+        model: &Model,
+        views: &Views,
+        plan: &Plan,
+        splice: bool,
+    ) -> (Page, Vec<String>) {
+        let page = match self {
             PageSpec::List(list) => list.page(model, views, plan),
-            PageSpec::Print(parts, n) => print_page(model, views, parts, n),
+            PageSpec::Print(parts, n) => return print_page(model, parts, n, splice),
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
-        }
+        };
+        (page, Vec::new())
     }
 }
 
@@ -841,7 +1059,8 @@ fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let n = &model.documents[i];
     let d = &n.doc;
     let doc = doc_view(model, n);
-    let mut data = Data::new(views.keyed);
+    // Keyed by its inputs (see `document_page_key`), never by its data.
+    let mut data = Data::new(false);
     data.insert("doc", &doc);
     data.insert(
         "body",
@@ -1481,6 +1700,17 @@ fn print_parts(model: &Model) -> Vec<Vec<usize>> {
         let (a, b) = (&model.documents[a].doc, &model.documents[b].doc);
         (a.rel.parent(), &a.id).cmp(&(b.rel.parent(), &b.id))
     });
+    cut_print(model, order)
+}
+
+/// The print view's parts for the documents of `parts` in their order, with today's bodies:
+/// after a body edit, the same parts unless the edit moved a cut.
+fn print_cut(model: &Model, parts: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    cut_print(model, parts.iter().flatten().copied().collect())
+}
+
+/// Documents in print order, cut into parts of at most PRINT_BYTES of bodies.
+fn cut_print(model: &Model, order: Vec<usize>) -> Vec<Vec<usize>> {
     let mut parts: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
     for i in order {
@@ -1503,7 +1733,11 @@ fn print_parts(model: &Model) -> Vec<Vec<usize>> {
 }
 
 /// One part of the print view; the first also lists every document of every part.
-fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> Page {
+///
+/// With `splice`, the bodies are left out of the template's data, each replaced by
+/// [`BODY_MARKER`], and returned to be put in place after rendering (see [`render_page`]):
+/// copying megabytes through the template engine is most of the page's cost.
+fn print_page(model: &Model, parts: &[Vec<usize>], n: usize, splice: bool) -> (Page, Vec<String>) {
     #[derive(Serialize)]
     struct Printed<'a> {
         doc: views::DocView<'a>,
@@ -1517,12 +1751,16 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
         href: String,
     }
     let anchor = |i: usize| format!("doc-{}", model.documents[i].doc.id);
+    let mut bodies = Vec::new();
     let docs: Vec<Printed> = parts[n]
         .iter()
         .map(|&i| {
             let node = &model.documents[i];
             let anchor = anchor(i);
-            let body = print_body(&node.body.html, &anchor);
+            let mut body = print_body(&node.body.html, &anchor);
+            if splice {
+                bodies.push(std::mem::replace(&mut body, BODY_MARKER.into()));
+            }
             Printed {
                 doc: doc_view(model, node),
                 anchor,
@@ -1530,7 +1768,8 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
             }
         })
         .collect();
-    let mut data = Data::new(views.keyed);
+    // Keyed by its documents' keys (see `print_page_key`), never by its data.
+    let mut data = Data::new(false);
     if n == 0 {
         let contents: Vec<Entry> = parts
             .iter()
@@ -1553,7 +1792,7 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
     data.insert("docs", &docs);
     data.insert("parts", &total);
     data.insert("pager", &Pager::new("print", n, total));
-    Page {
+    let page = Page {
         path: part_path("print", n + 1),
         template: "print.html",
         nav: "print",
@@ -1563,7 +1802,8 @@ fn print_page(model: &Model, views: &Views, parts: &[Vec<usize>], n: usize) -> P
             "The whole ISMS".into()
         },
         data,
-    }
+    };
+    (page, bodies)
 }
 
 /// A body as the print view shows it: links rebased to the site root (see [`paths::rebase`]),
