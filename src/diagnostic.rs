@@ -116,7 +116,8 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the read cache of `serve`, so an unchanged file is not copied per rebuild.
+    pub text: std::sync::Arc<str>,
 }
 
 /// The text of every file the build read, so that diagnostics can quote it.
@@ -141,13 +142,18 @@ pub struct Located<'a> {
 
 impl Sources {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.add_shared(path, text.into())
+    }
+
+    /// [`Sources::add`] for a text that is shared already.
+    pub fn add_shared(&mut self, path: PathBuf, text: std::sync::Arc<str>) -> FileId {
         self.files.push(Source { path, text });
         self.files.len() - 1
     }
 
     /// Replaces a file's text (after an edit that changed nothing else).
     pub fn replace(&mut self, id: FileId, text: String) {
-        self.files[id].text = text;
+        self.files[id].text = text.into();
     }
 
     /// Shows paths in rendered diagnostics as seen from the folder the user ran the command in.
@@ -270,10 +276,7 @@ impl Sources {
     ) -> std::io::Result<()> {
         let mut files = SimpleFiles::new();
         for f in &self.files {
-            files.add(
-                display_path(&self.shown_from.join(&f.path)),
-                f.text.as_str(),
-            );
+            files.add(display_path(&self.shown_from.join(&f.path)), &*f.text);
         }
         let config = term::Config::default();
         for d in diagnostics {

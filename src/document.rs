@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -199,12 +200,13 @@ pub struct Broken {
 pub fn parse_all(
     files: &[SourceFile],
     sources: &Sources,
-) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
+) -> (Vec<Arc<Document>>, Vec<Broken>, Vec<Diagnostic>) {
     parse_all_cached(files, sources, &mut ParseCache::default())
 }
 
-/// One file's parse: the document (when usable) and what was wrong with it.
-pub type Parse = (Option<Document>, Vec<Diagnostic>);
+/// One file's parse: the document (when usable; shared, so reusing it costs no copy) and
+/// what was wrong with it.
+pub type Parse = (Option<Arc<Document>>, Vec<Diagnostic>);
 
 /// Parse results by file and text hash, kept between rebuilds by `serve` and `watch`.
 pub type ParseCache = std::collections::HashMap<(FileId, u64), Parse>;
@@ -221,7 +223,7 @@ pub fn parse_all_cached(
     files: &[SourceFile],
     sources: &Sources,
     cache: &mut ParseCache,
-) -> (Vec<Document>, Vec<Broken>, Vec<Diagnostic>) {
+) -> (Vec<Arc<Document>>, Vec<Broken>, Vec<Diagnostic>) {
     let previous = std::mem::take(cache);
     let results: Vec<((FileId, u64), Parse)> = files
         .par_iter()
@@ -231,12 +233,15 @@ pub fn parse_all_cached(
                 Some((doc, diags)) if doc.as_ref().is_none_or(|d| d.rel == f.rel) => {
                     (doc.clone(), diags.clone())
                 }
-                _ => parse(f, sources),
+                _ => {
+                    let (doc, diags) = parse(f, sources);
+                    (doc.map(Arc::new), diags)
+                }
             };
             (key, result)
         })
         .collect();
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = results
+    let results: Vec<Parse> = results
         .into_iter()
         .map(|(key, result)| {
             cache.insert(key, result.clone());

@@ -8,6 +8,8 @@ pub mod front_matter;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::diagnostic::{display_path, Diagnostic, FileId, Sources, Span};
@@ -40,8 +42,8 @@ pub struct ReadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Seen>>,
 }
 
-/// A file as last read: size, modification time, bytes.
-type Seen = (u64, Option<std::time::SystemTime>, std::sync::Arc<Vec<u8>>);
+/// A file as last read: size, modification time, text (when it was valid UTF-8).
+type Seen = (u64, Option<std::time::SystemTime>, Arc<str>);
 
 /// What the content folder holds.
 #[derive(Debug, Default)]
@@ -155,17 +157,17 @@ fn load_at_most(
         );
         return Ok((content, diagnostics));
     }
-    let read: Vec<(PathBuf, Result<Vec<u8>, String>)> = markdown
+    let read: Vec<(PathBuf, Result<Text, String>)> = markdown
         .into_par_iter()
         .map(|rel| {
             let abs = content_dir.join(&rel);
-            let bytes = read_limited(&abs, cache);
-            (rel, bytes)
+            let text = read_text(&abs, cache);
+            (rel, text)
         })
         .collect();
-    for (rel, bytes) in read {
+    for (rel, text) in read {
         let path = shown_as.join(&rel);
-        match bytes {
+        match text {
             Err(e) => diagnostics.push(
                 Diagnostic::error(
                     "unreadable-file",
@@ -173,9 +175,8 @@ fn load_at_most(
                 )
                 .hint("check the file's permissions and size"),
             ),
-            Ok(bytes) => {
-                let (text, bad_utf8_at) = decode(bytes);
-                let file = sources.add(path, text);
+            Ok((text, bad_utf8_at)) => {
+                let file = sources.add_shared(path, text);
                 if let Some(at) = bad_utf8_at {
                     diagnostics.push(
                         Diagnostic::error("invalid-utf8", "this file is not valid UTF-8")
@@ -198,7 +199,12 @@ fn shown(path: &Path, content_dir: &Path, shown_as: &Path) -> String {
     display_path(&shown_as.join(path.strip_prefix(content_dir).unwrap_or(path)))
 }
 
-fn read_limited(path: &Path, cache: Option<&ReadCache>) -> Result<Vec<u8>, String> {
+/// A file's text and where its first invalid UTF-8 byte was, if any (see [`decode`]).
+type Text = (Arc<str>, Option<usize>);
+
+/// A file's [`Text`]. With a cache, a file of the same size and modification time is not
+/// read again.
+fn read_text(path: &Path, cache: Option<&ReadCache>) -> Result<Text, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
@@ -207,38 +213,35 @@ fn read_limited(path: &Path, cache: Option<&ReadCache>) -> Result<Vec<u8>, Strin
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    let Some(cache) = cache else {
-        return std::fs::read(path).map_err(|e| e.to_string());
-    };
     let modified = meta.modified().ok();
-    let seen = cache
-        .files
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(path)
-        .cloned();
-    if let Some((len, when, bytes)) = seen {
+    let files = cache.map(|c| &c.files);
+    let seen = files.and_then(|f| {
+        f.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .cloned()
+    });
+    if let Some((len, when, text)) = seen {
         if len == meta.len() && when == modified && modified.is_some() {
-            return Ok(bytes.to_vec());
+            return Ok((text, None));
         }
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    cache
-        .files
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(
-            path.to_path_buf(),
-            (meta.len(), modified, std::sync::Arc::new(bytes.clone())),
-        );
-    Ok(bytes)
+    let (text, bad_utf8_at) = decode(std::fs::read(path).map_err(|e| e.to_string())?);
+    let text: Arc<str> = text.into();
+    if let (Some(files), None) = (files, bad_utf8_at) {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_path_buf(), (meta.len(), modified, text.clone()));
+    }
+    Ok((text, bad_utf8_at))
 }
 
 /// A document's text as [`load`] would read it, or `None` when it cannot be read that way
 /// (missing, too large, not UTF-8): the whole book is then read again to report it.
 pub fn read_document(path: &Path) -> Option<String> {
-    match decode(read_limited(path, None).ok()?) {
-        (text, None) => Some(text),
+    match read_text(path, None).ok()? {
+        (text, None) => Some(text.to_string()),
         (_, Some(_)) => None,
     }
 }

@@ -100,7 +100,7 @@ pub struct Inputs {
     pub settings: BookSettings,
     pub catalog: Catalog,
     pub content: Content,
-    pub documents: Vec<Document>,
+    pub documents: Vec<Arc<Document>>,
     /// Files whose front matter failed to parse.
     pub broken: Vec<Broken>,
     pub soa: soa::Soa,
@@ -153,7 +153,7 @@ impl Model {
             .map(|d| paths::document_file(&d.rel))
             .collect();
         // Everything a body's links resolve against; any change re-renders every body.
-        let mut signature = std::collections::hash_map::DefaultHasher::new();
+        let mut signature = xxhash_rust::xxh3::Xxh3::new();
         for d in &documents {
             (&d.id, &d.rel).hash(&mut signature);
         }
@@ -249,7 +249,7 @@ impl Model {
             }
             nodes.push(Node {
                 page: pages[i].clone(),
-                doc: Arc::new(doc),
+                doc,
                 clauses,
                 controls,
                 related,
@@ -323,7 +323,7 @@ fn id_key(id: &str) -> String {
 }
 
 fn index_ids(
-    documents: &[Document],
+    documents: &[Arc<Document>],
     catalog: &Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashMap<String, usize> {
@@ -385,7 +385,7 @@ struct FrontMatterRefs {
 struct Names<'a> {
     catalog: &'a Catalog,
     by_id: &'a HashMap<String, usize>,
-    documents: &'a [Document],
+    documents: &'a [Arc<Document>],
     known_broken: &'a HashSet<&'a str>,
 }
 
@@ -573,7 +573,7 @@ fn relative_path(from: &Path, to: &Path) -> String {
 
 /// Identifies a body's rendering: its text and everything its links resolve against.
 fn body_key(signature: u64, d: &Document) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     (signature, &d.rel, d.text_hash, d.body_start).hash(&mut h);
     h.finish()
 }
@@ -617,7 +617,7 @@ trait Named: Sync {
 
 /// Documents as parsed, before the model exists.
 struct Parsed<'a> {
-    documents: &'a [Document],
+    documents: &'a [Arc<Document>],
     pages: &'a [String],
 }
 

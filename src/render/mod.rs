@@ -77,7 +77,7 @@ impl Data {
 
     /// A hash of the data (0 when it is not kept as JSON).
     fn key(&self) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         if let Data::Json(fields) = self {
             fields.hash(&mut h);
         }
@@ -113,9 +113,8 @@ pub struct PageCache {
     /// clause and control pages are reused without building their data.
     items_key: u64,
     /// What [`render_bodies`] needs to render a document's pages again without the rest: the
-    /// site's key, every document page's key, the print view's parts, the compiled templates.
+    /// site's key, the print view's parts, the compiled templates.
     site_key: u64,
-    doc_keys: Vec<u64>,
     print: Vec<Vec<usize>>,
     tera: Option<Arc<Tera>>,
     /// Where each print part's bodies sit in its bytes (with the built-in print template).
@@ -151,7 +150,7 @@ impl PageCache {
 /// A hash of what the list pages show: every document's listed fields and references, the SoA,
 /// the as-of date and the site's settings (not bodies, and not related documents).
 fn book_key(model: &Model, site_key: u64) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     (site_key, model.as_of, model.documents.len()).hash(&mut h);
     for n in &model.documents {
         let d = &n.doc;
@@ -261,7 +260,7 @@ pub fn render_to(
     let print = print_parts(model);
     let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         serde_json::to_vec(&site).unwrap_or_default().hash(&mut h);
         h.finish()
     });
@@ -269,19 +268,11 @@ pub fn render_to(
     // Unchanged list pages are passed on as they are, without building their data.
     let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
     let items = previous.map_or(0, |_| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         (book, &model.clause_mentions, &model.control_mentions).hash(&mut h);
         h.finish()
     });
     let reuse_items = previous.filter(|p| p.items_key == items);
-    // Document pages' keys, once each: the print view's keys are made of them.
-    let doc_keys: Vec<u64> = match previous {
-        Some(_) => (0..model.documents.len())
-            .into_par_iter()
-            .map(|i| document_page_key(model, i, site_key))
-            .collect(),
-        None => Vec::new(),
-    };
     let mut reused: Vec<Cached> = Vec::new();
     if let Some(p) = reuse_lists {
         for path in &p.lists {
@@ -310,12 +301,13 @@ pub fn render_to(
             // pages are reused while the lists and body links are unchanged: an unchanged page
             // costs no data at all.
             let cheap = match (previous, &spec) {
-                (Some(_), PageSpec::Document(i)) => {
-                    Some((model.documents[*i].page.clone(), doc_keys[*i]))
-                }
+                (Some(_), PageSpec::Document(i)) => Some((
+                    model.documents[*i].page.clone(),
+                    document_page_key(model, *i, site_key),
+                )),
                 (Some(_), PageSpec::Print(parts, n)) => Some((
                     part_path("print", n + 1),
-                    print_page_key(model, parts, *n, &doc_keys, site_key),
+                    print_page_key(model, parts, *n, site_key),
                 )),
                 (Some(_), PageSpec::Clause(i)) => reuse_items.and_then(|p| {
                     let path = paths::clause_file(&model.catalog.clauses[*i].id);
@@ -325,6 +317,9 @@ pub fn render_to(
                     let path = paths::control_file(&model.catalog.controls[*i].id);
                     p.get(&path).map(|(k, _)| (path, *k))
                 }),
+                (Some(_), PageSpec::List(list)) => {
+                    part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
+                }
                 _ => None,
             };
             if let (Some(cache), Some((path, key))) = (previous, &cheap) {
@@ -344,7 +339,7 @@ pub fn render_to(
                 (None, _) => 0,
                 (Some(_), Some((_, key))) => key,
                 (Some(_), None) => {
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    let mut h = xxhash_rust::xxh3::Xxh3::new();
                     (
                         page.template,
                         page.nav,
@@ -390,7 +385,6 @@ pub fn render_to(
         cache.items_key = items;
         cache.lists = lists;
         cache.site_key = site_key;
-        cache.doc_keys = doc_keys;
         cache.print = print.clone();
         cache.tera = Some(tera.clone());
         let mut layouts = layouts.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -541,17 +535,12 @@ pub fn render_bodies(
     let Some(tera) = cache.tera.clone() else {
         return Ok(None);
     };
-    if cache.doc_keys.len() != model.documents.len()
-        || print_cut(model, &cache.print) != cache.print
-    {
+    if print_cut(model, &cache.print) != cache.print {
         return Ok(None);
     }
     let views = Views::new(model, false);
     let site = site_view(model);
     let splice = builtin(theme, "print.html");
-    for &i in docs {
-        cache.doc_keys[i] = document_page_key(model, i, cache.site_key);
-    }
     // Each document's page, and each print part holding one of them (as `Err(part)`).
     let mut targets: Vec<Result<usize, usize>> = docs.iter().map(|&i| Ok(i)).collect();
     for (n, part) in cache.print.iter().enumerate() {
@@ -568,17 +557,11 @@ pub fn render_bodies(
                 Ok(i) => (
                     document_page(model, &views, i),
                     Vec::new(),
-                    cache_ref.doc_keys[i],
+                    document_page_key(model, i, cache_ref.site_key),
                 ),
                 Err(n) => {
                     let part = &cache_ref.print[n];
-                    let key = print_page_key(
-                        model,
-                        &cache_ref.print,
-                        n,
-                        &cache_ref.doc_keys,
-                        cache_ref.site_key,
-                    );
+                    let key = print_page_key(model, &cache_ref.print, n, cache_ref.site_key);
                     // Only bodies changed: the part's bytes with those bodies replaced.
                     let path = part_path("print", n + 1);
                     let kept = cache_ref.layouts.get(&path).zip(cache_ref.pages.get(&path));
@@ -626,12 +609,51 @@ pub fn render_bodies(
     Ok(Some(files))
 }
 
+/// What a part of a matrix or chain shows, cheaply: its documents' rows and the clauses or
+/// controls of each (the columns and items come from the catalog). `None` for other lists,
+/// which are keyed by their data.
+fn part_key(model: &Model, views: &Views, plan: &Plan, list: List, site_key: u64) -> Option<u64> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let row = |h: &mut xxhash_rust::xxh3::Xxh3, d: usize, of: &[usize]| {
+        views.docs[d].hash(h);
+        of.hash(h);
+    };
+    match list {
+        List::ClauseMatrix(n) | List::ControlMatrix(n) => {
+            (site_key, list.path(), plan.matrix_parts()).hash(&mut h);
+            let clauses = matches!(list, List::ClauseMatrix(_));
+            for &d in matrix_rows(plan, n) {
+                let n = &model.documents[d];
+                row(&mut h, d, if clauses { &n.clauses } else { &n.controls });
+            }
+        }
+        List::Chain(n) | List::ReverseChain(n) => {
+            let forward = matches!(list, List::Chain(_));
+            let (parts, docs_of) = if forward {
+                (&plan.chain, &model.clause_docs)
+            } else {
+                (&plan.reverse, &model.control_docs)
+            };
+            (site_key, list.path(), parts.len()).hash(&mut h);
+            for (item, range) in parts.get(n).map_or(&[][..], |p| &p[..]) {
+                (item, range).hash(&mut h);
+                for &d in &docs_of[*item][range.clone()] {
+                    let n = &model.documents[d];
+                    row(&mut h, d, if forward { &n.controls } else { &n.clauses });
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(h.finish())
+}
+
 /// A hash of everything a document's page shows: its body (by key), its front matter, the
 /// documents it lists (related, referenced by) as they appear there, and the site's settings.
 fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
     let n = &model.documents[i];
     let d = &n.doc;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     (
         site_key,
         n.body_key,
@@ -1231,6 +1253,9 @@ fn docs_by_id(model: &Model) -> Vec<usize> {
 
 /// Matrix rows (documents) per page: pages stay small however large the book.
 const MATRIX_ROWS: usize = 400;
+/// Documents shown per control in the SoA, approved ones first: more make a row no one reads
+/// (and a page of megabytes in a large book); the control's page lists every one.
+const SOA_DOCS: usize = 12;
 /// Document rows per page of a chain.
 const CHAIN_ROWS: usize = 1000;
 /// Rendered body bytes per print page.
@@ -1540,6 +1565,8 @@ fn soa_page(model: &Model, views: &Views) -> Page {
         status: &'a str,
         documents: Vec<DocRow<'a>>,
         pending: Vec<DocRow<'a>>,
+        /// Documents not shown (see [`SOA_DOCS`]); the control's page lists them all.
+        more: usize,
     }
     #[derive(Serialize)]
     struct ThemeRows<'a> {
@@ -1572,12 +1599,15 @@ fn soa_page(model: &Model, views: &Views) -> Page {
                         .copied()
                         .filter(|d| !approved.contains(d))
                         .collect();
+                    let shown = approved.len().min(SOA_DOCS);
+                    let shown_pending = pending.len().min(SOA_DOCS - shown);
                     Row {
                         control: views.controls[c].clone(),
                         entry,
                         status,
-                        documents: views.docs_of(&approved),
-                        pending: views.docs_of(&pending),
+                        documents: views.docs_of(&approved[..shown]),
+                        pending: views.docs_of(&pending[..shown_pending]),
+                        more: approved.len() + pending.len() - shown - shown_pending,
                     }
                 })
                 .collect(),
@@ -1696,9 +1726,15 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
 /// so no page grows with the book.
 fn print_parts(model: &Model) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..model.documents.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&model.documents[a].doc, &model.documents[b].doc);
-        (a.rel.parent(), &a.id).cmp(&(b.rel.parent(), &b.id))
+    // By folder (compared as paths are: component by component), then id.
+    order.sort_by_cached_key(|&i| {
+        let d = &model.documents[i].doc;
+        let folder: Vec<&std::ffi::OsStr> = d
+            .rel
+            .parent()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        (folder, &d.id)
     });
     cut_print(model, order)
 }
@@ -1853,19 +1889,34 @@ fn print_body(html: &str, anchor: &str) -> String {
     out
 }
 
-/// What a part of the print view shows, cheaply: its documents' pages' keys, and for the
-/// first part the list of all documents.
-fn print_page_key(
-    model: &Model,
-    parts: &[Vec<usize>],
-    n: usize,
-    doc_keys: &[u64],
-    site_key: u64,
-) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (site_key, n, parts.len()).hash(&mut h);
+/// What a part of the print view shows, cheaply: for each of its documents, the body and what
+/// [`doc_view`] is made of; for the first part, the list of all documents.
+fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (site_key, n, parts.len(), model.as_of).hash(&mut h);
+    model.settings.config.build.content_dir.hash(&mut h);
     for &i in &parts[n] {
-        doc_keys[i].hash(&mut h);
+        let node = &model.documents[i];
+        let d = &node.doc;
+        (
+            node.body_key,
+            &d.id,
+            &d.title,
+            d.kind,
+            &d.owner,
+            &d.approver,
+            &d.version,
+        )
+            .hash(&mut h);
+        (
+            d.status,
+            &d.classification,
+            d.effective,
+            d.review_by,
+            d.approved_on,
+        )
+            .hash(&mut h);
+        (d.last_reviewed, d.review_interval, &d.tags, &d.rel).hash(&mut h);
     }
     if n == 0 {
         for (p, part) in parts.iter().enumerate() {

@@ -23,7 +23,7 @@ pub struct SiteView<'a> {
 }
 
 /// A document as a row in a list.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct DocRow<'a> {
     pub id: &'a str,
     pub title: &'a str,
