@@ -562,4 +562,61 @@ mod tests {
             built.keys()
         );
     }
+
+    #[test]
+    fn front_matter_edits_give_the_site_a_whole_build_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let doc = |i: usize, title: &str, controls: &str| {
+            format!("---\nid: D-{i:03}\ntitle: {title}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"6.1\"]\ncontrols: [{controls}]\n---\nText {i}.\n")
+        };
+        // Enough documents for two parts of each matrix, and more per control than the SoA shows.
+        for i in 0..450 {
+            let controls = if i % 2 == 0 {
+                "\"A.5.1\""
+            } else {
+                "\"A.5.1\", \"A.8.2\""
+            };
+            let text = doc(i, &format!("Doc {i}"), controls);
+            std::fs::write(root.join(format!("content/d{i:03}.md")), text).unwrap();
+        }
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        site(engine.rebuild().unwrap());
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+        let change = |i: usize| {
+            vec![(
+                ChangeKind::Content,
+                root.join(format!("content/d{i:03}.md")),
+            )]
+        };
+        for (i, title, controls) in [
+            (3, "Doc 3", "\"A.5.1\", \"A.8.34\""),
+            (420, "Doc 420", "\"A.8.33\""),
+            (7, "Renamed", "\"A.5.1\""),
+        ] {
+            std::fs::write(
+                root.join(format!("content/d{i:03}.md")),
+                doc(i, title, controls),
+            )
+            .unwrap();
+            let (stats, built) = site(engine.rebuild_after(&change(i)).unwrap());
+            assert!(!stats.patched);
+            assert!(stats.rendered < stats.pages / 4, "{stats:?}");
+            let w = whole();
+            let differ: Vec<&String> = w.keys().filter(|k| built.get(*k) != w.get(*k)).collect();
+            assert!(built == w, "after editing D-{i:03}: {differ:?}");
+        }
+        let soa = String::from_utf8(whole()["soa.html"].clone()).unwrap();
+        let row = soa
+            .split("id=\"A.5.1\"")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert_eq!(row.matches("class=\"chip").count(), 12, "{row}");
+        assert!(row.contains(">and 437 more</a>"), "{row}");
+    }
 }

@@ -610,14 +610,19 @@ pub fn render_bodies(
 }
 
 /// What a part of a matrix or chain shows, cheaply: its documents' rows and the clauses or
-/// controls of each (the columns and items come from the catalog). `None` for other lists,
-/// which are keyed by their data.
+/// controls of each, and which clauses and controls are covered and applicable (the rest of
+/// the columns and items comes from the catalog). `None` for other lists, which are keyed by
+/// their data.
 fn part_key(model: &Model, views: &Views, plan: &Plan, list: List, site_key: u64) -> Option<u64> {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let row = |h: &mut xxhash_rust::xxh3::Xxh3, d: usize, of: &[usize]| {
         views.docs[d].hash(h);
         of.hash(h);
     };
+    // Columns and items show whether each clause and control is covered and applicable.
+    for item in views.clauses.iter().chain(&views.controls) {
+        (item.covered, item.applicable).hash(&mut h);
+    }
     match list {
         List::ClauseMatrix(n) | List::ControlMatrix(n) => {
             (site_key, list.path(), plan.matrix_parts()).hash(&mut h);
