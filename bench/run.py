@@ -130,9 +130,10 @@ def first_doc(book):
 
 
 def largest(site):
+    """The largest HTML page: size in bytes, path."""
     best = (0, "")
     for root, _, files in os.walk(site):
-        for f in files:
+        for f in (f for f in files if f.endswith(".html")):
             p = os.path.join(root, f)
             best = max(best, (os.path.getsize(p), os.path.relpath(p, site)))
     return best

@@ -166,8 +166,8 @@ fn check_inner(
             .expect("a thread can be started")
     });
     let shown_as = &settings.config.build.content_dir;
-    let (content, found) = match caches.as_deref() {
-        Some(c) => load::load_cached(&content_dir, shown_as, &mut sources, &c.reads)?,
+    let (content, found) = match caches.as_deref_mut() {
+        Some(c) => load::load_cached(&content_dir, shown_as, &mut sources, &mut c.reads)?,
         None => load::load(&content_dir, shown_as, &mut sources)?,
     };
     diagnostics.extend(found);

@@ -32,6 +32,8 @@ pub enum ChangeKind {
     Theme,
     /// HEAD moved (a commit, checkout or reset): the revision history is read again.
     History,
+    /// The watcher lost events (its queue overflowed): anything may have changed.
+    Rescan,
     /// Nothing policybook reads: the output, editor swap and backup files, hidden files.
     Ignored,
 }
@@ -124,6 +126,10 @@ pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
     let head_log = layout.head_log.clone();
     let handler = move |result: notify::Result<Event>| {
         let Ok(event) = result else { return };
+        if event.need_rescan() {
+            let _ = raw_tx.send((ChangeKind::Rescan, layout.root.clone()));
+            return;
+        }
         if !changes_content(&event.kind) {
             return;
         }

@@ -123,9 +123,10 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         let changes = pending(changes, &watcher);
         let shown: Vec<String> = changes
             .iter()
-            .filter(|(_, p)| !p.is_dir())
+            .filter(|(kind, p)| *kind == ChangeKind::Rescan || !p.is_dir())
             .filter_map(|(kind, p)| match kind {
                 ChangeKind::History => Some("git HEAD (a commit)".to_string()),
+                ChangeKind::Rescan => Some("many files (the watcher lost count)".to_string()),
                 _ => p.strip_prefix(&engine.root).ok().map(display_path),
             })
             .take(3)

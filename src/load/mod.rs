@@ -40,6 +40,12 @@ pub struct Asset {
 #[derive(Default)]
 pub struct ReadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Seen>>,
+    /// What the last walk found: Markdown files and assets (relative), and its diagnostics.
+    walked: Option<(Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>)>,
+    /// The files the watcher saw change since the last load, when that is all that changed
+    /// (set by `serve` and `watch`, used once): the walk is skipped when each is a file the
+    /// last walk found, and only they are looked at again.
+    pub changed: Option<Vec<PathBuf>>,
 }
 
 /// A file as last read: size, modification time, text (when it was valid UTF-8).
@@ -75,8 +81,32 @@ pub fn load_cached(
     content_dir: &Path,
     shown_as: &Path,
     sources: &mut Sources,
-    cache: &ReadCache,
+    cache: &mut ReadCache,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
+    let changed = cache.changed.take();
+    let known = |p: &PathBuf, walked: &(Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>)| {
+        p.is_file()
+            && p.strip_prefix(content_dir).is_ok_and(|rel| {
+                walked.0.iter().any(|m| m == rel) || walked.1.iter().any(|a| a.rel == rel)
+            })
+    };
+    if let (Some(changed), Some(walked)) = (&changed, &cache.walked) {
+        if changed.iter().all(|p| known(p, walked)) {
+            let (markdown, assets, mut diagnostics) = walked.clone();
+            let unchanged = |abs: &Path| !changed.iter().any(|p| p == abs);
+            let (content, found) = read_all(
+                content_dir,
+                shown_as,
+                sources,
+                markdown,
+                assets,
+                Some(cache),
+                &unchanged,
+            );
+            diagnostics.extend(found);
+            return Ok((content, diagnostics));
+        }
+    }
     load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS, Some(cache))
 }
 
@@ -85,8 +115,11 @@ fn load_at_most(
     shown_as: &Path,
     sources: &mut Sources,
     max_documents: usize,
-    cache: Option<&ReadCache>,
+    mut cache: Option<&mut ReadCache>,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.walked = None;
+    }
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
         anyhow::bail!(
@@ -157,11 +190,51 @@ fn load_at_most(
         );
         return Ok((content, diagnostics));
     }
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.walked = Some((
+            markdown.clone(),
+            content.assets.clone(),
+            diagnostics.clone(),
+        ));
+    }
+    let (content, found) = read_all(
+        content_dir,
+        shown_as,
+        sources,
+        markdown,
+        content.assets,
+        cache.as_deref(),
+        &|_| false,
+    );
+    diagnostics.extend(found);
+    Ok((content, diagnostics))
+}
+
+/// Reads the Markdown files `markdown` (relative to `content_dir`) into `sources`; with a
+/// cache, a file for which `unchanged` says so is taken from it without a look at the disk.
+fn read_all(
+    content_dir: &Path,
+    shown_as: &Path,
+    sources: &mut Sources,
+    markdown: Vec<PathBuf>,
+    assets: Vec<Asset>,
+    cache: Option<&ReadCache>,
+    unchanged: &(dyn Fn(&Path) -> bool + Sync),
+) -> (Content, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut content = Content {
+        documents: Vec::new(),
+        assets,
+    };
     let read: Vec<(PathBuf, Result<Text, String>)> = markdown
         .into_par_iter()
         .map(|rel| {
             let abs = content_dir.join(&rel);
-            let text = read_text(&abs, cache);
+            let kept = cache.filter(|_| unchanged(&abs)).and_then(|c| {
+                let files = c.files.lock().unwrap_or_else(|e| e.into_inner());
+                files.get(&abs).map(|(_, _, text)| (text.clone(), None))
+            });
+            let text = kept.map_or_else(|| read_text(&abs, cache), Ok);
             (rel, text)
         })
         .collect();
@@ -192,7 +265,7 @@ fn load_at_most(
             }
         }
     }
-    Ok((content, diagnostics))
+    (content, diagnostics)
 }
 
 fn shown(path: &Path, content_dir: &Path, shown_as: &Path) -> String {
@@ -237,10 +310,11 @@ fn read_text(path: &Path, cache: Option<&ReadCache>) -> Result<Text, String> {
     Ok((text, bad_utf8_at))
 }
 
-/// A document's text as [`load`] would read it, or `None` when it cannot be read that way
-/// (missing, too large, not UTF-8): the whole book is then read again to report it.
-pub fn read_document(path: &Path) -> Option<String> {
-    match read_text(path, None).ok()? {
+/// A document's text as [`load_cached`] would read it (and `cache` remembers it), or `None`
+/// when it cannot be read that way (missing, too large, not UTF-8): the whole book is then
+/// read again to report it.
+pub fn read_document(path: &Path, cache: &ReadCache) -> Option<String> {
+    match read_text(path, Some(cache)).ok()? {
         (text, None) => Some(text.to_string()),
         (_, Some(_)) => None,
     }
