@@ -87,8 +87,8 @@ impl Engine {
         }
     }
 
-    /// Builds the site again after `changes` (from the watcher): by [`Engine::patch`] when
-    /// they are edits to documents' bodies alone, else by [`Engine::rebuild`].
+    /// Builds the site again after `changes` (from the watcher): by applying them to the last
+    /// build when they are edits to documents' bodies alone, else by [`Engine::rebuild`].
     pub fn rebuild_after(&mut self, changes: &[(ChangeKind, PathBuf)]) -> anyhow::Result<Outcome> {
         let started = Instant::now();
         match self.patch(changes) {
