@@ -256,12 +256,17 @@ impl Sources {
     /// Sorts diagnostics by file, position, severity and code, those without a place last. The
     /// sort is stable, so problems without a place keep the order the checks found them in (clause order, say).
     pub fn sort(&self, diagnostics: &mut [Diagnostic]) {
-        diagnostics.sort_by_cached_key(|d| {
+        // Files ranked by path once, rather than paths compared for every pair of diagnostics.
+        let mut order: Vec<FileId> = (0..self.files.len()).collect();
+        order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
+        let mut rank = vec![0; order.len()];
+        for (r, &f) in order.iter().enumerate() {
+            rank[f] = r;
+        }
+        diagnostics.sort_by_key(|d| {
             (
                 d.span.is_none(),
-                d.span
-                    .as_ref()
-                    .map(|s| (self.path(s.file).to_path_buf(), s.range.start)),
+                d.span.as_ref().map(|s| (rank[s.file], s.range.start)),
                 d.severity,
                 d.code,
             )

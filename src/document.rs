@@ -181,6 +181,8 @@ pub struct Document {
     pub body_start: usize,
     /// A hash of the file's whole text, to know unchanged documents between rebuilds.
     pub text_hash: u64,
+    /// A hash of the body alone: a front-matter edit leaves the rendered body as it was.
+    pub body_hash: u64,
 }
 
 impl Document {
@@ -364,6 +366,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             tags,
             body_start: parsed.split.body_start,
             text_hash: text_hash(text),
+            body_hash: text_hash(&text[parsed.split.body_start..]),
         }),
         _ => None,
     };

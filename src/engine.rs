@@ -620,6 +620,13 @@ mod tests {
             let differ: Vec<&String> = w.keys().filter(|k| built.get(*k) != w.get(*k)).collect();
             assert!(built == w, "after editing D-{i:03}: {differ:?}");
         }
+        // Status and clauses: the SoA, the control and clause pages, the documents page.
+        let text = doc(9, "Doc 9", "\"A.8.2\"")
+            .replace("status: approved", "status: draft")
+            .replace("[\"6.1\"]", "[\"5.2\"]");
+        std::fs::write(root.join("content/d009.md"), text).unwrap();
+        let (_, built) = site(engine.rebuild_after(&change(9)).unwrap());
+        assert!(built == whole(), "after D-009's status and clauses");
         // A deleted document: the folder is walked again, not just the changed file read.
         std::fs::remove_file(root.join("content/d100.md")).unwrap();
         let (_, built) = site(engine.rebuild_after(&change(100)).unwrap());
@@ -634,6 +641,6 @@ mod tests {
             .next()
             .unwrap();
         assert_eq!(row.matches("class=\"chip").count(), 12, "{row}");
-        assert!(row.contains(">and 436 more</a>"), "{row}");
+        assert!(row.contains(">and 435 more</a>"), "{row}");
     }
 }

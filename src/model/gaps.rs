@@ -37,7 +37,7 @@ pub const REQUIRED_INFORMATION: &[(&str, &str)] = &[
 ];
 
 /// A control's effective SoA entry: recorded in soa.yaml, or derived from the documents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Applicability<'a> {
     pub applicable: bool,
     pub justification: Option<&'a str>,

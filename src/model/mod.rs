@@ -574,7 +574,7 @@ fn relative_path(from: &Path, to: &Path) -> String {
 /// Identifies a body's rendering: its text and everything its links resolve against.
 fn body_key(signature: u64, d: &Document) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (signature, &d.rel, d.text_hash, d.body_start).hash(&mut h);
+    (signature, &d.rel, d.body_hash).hash(&mut h);
     h.finish()
 }
 
@@ -605,6 +605,7 @@ impl Model {
         let node = &mut self.documents[i];
         let doc = Arc::make_mut(&mut node.doc);
         doc.text_hash = crate::document::text_hash(text);
+        doc.body_hash = crate::document::text_hash(&text[doc.body_start..]);
         node.body_key = body_key(signature, doc);
         node.body = Arc::new(body);
     }

@@ -16,7 +16,7 @@ use crate::yaml::{self, Text};
 pub const SOA_FILE: &str = "soa.yaml";
 
 /// How far a control is implemented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Implementation {
     Implemented,

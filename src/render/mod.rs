@@ -309,14 +309,22 @@ pub fn render_to(
                     part_path("print", n + 1),
                     print_page_key(model, parts, *n, site_key),
                 )),
-                (Some(_), PageSpec::Clause(i)) => reuse_items.and_then(|p| {
+                (Some(_), PageSpec::Clause(i)) => {
                     let path = paths::clause_file(&model.catalog.clauses[*i].id);
-                    p.get(&path).map(|(k, _)| (path, *k))
-                }),
-                (Some(_), PageSpec::Control(i)) => reuse_items.and_then(|p| {
+                    let kept = reuse_items.and_then(|p| p.get(&path)).map(|(k, _)| *k);
+                    let key = kept.unwrap_or_else(|| clause_page_key(model, &views, *i, site_key));
+                    Some((path, key))
+                }
+                (Some(_), PageSpec::Control(i)) => {
                     let path = paths::control_file(&model.catalog.controls[*i].id);
-                    p.get(&path).map(|(k, _)| (path, *k))
-                }),
+                    let kept = reuse_items.and_then(|p| p.get(&path)).map(|(k, _)| *k);
+                    let key = kept.unwrap_or_else(|| control_page_key(model, &views, *i, site_key));
+                    Some((path, key))
+                }
+                (Some(_), PageSpec::List(List::Documents)) => Some((
+                    List::Documents.path(),
+                    documents_page_key(model, &views, site_key),
+                )),
                 (Some(_), PageSpec::List(list)) => {
                     part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
                 }
@@ -607,6 +615,50 @@ pub fn render_bodies(
         return Err(errors);
     }
     Ok(Some(files))
+}
+
+/// What clause `i`'s page shows, cheaply: its row, its parent's and children's, and the
+/// documents addressing and mentioning it.
+fn clause_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (site_key, "clause", i, &views.clauses[i]).hash(&mut h);
+    for (j, c) in model.catalog.clauses.iter().enumerate() {
+        if c.parent == Some(i) || model.catalog.clauses[i].parent == Some(j) {
+            views.clauses[j].hash(&mut h);
+        }
+    }
+    for &d in model.clause_docs[i].iter().chain(&model.clause_mentions[i]) {
+        (d, &views.docs[d]).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What control `i`'s page shows, cheaply: its row and SoA entry, the documents addressing
+/// and mentioning it, and the clauses those documents address.
+fn control_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (site_key, "control", i, &views.controls[i]).hash(&mut h);
+    (model.applicability(i), model.soa.is_derived()).hash(&mut h);
+    for &d in model.control_docs[i]
+        .iter()
+        .chain(&model.control_mentions[i])
+    {
+        (d, &views.docs[d]).hash(&mut h);
+        for &c in &model.documents[d].clauses {
+            views.clauses[c].hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// What the documents page shows, cheaply: every document's row and folder.
+fn documents_page_key(model: &Model, views: &Views, site_key: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    (site_key, "documents", model.documents.len()).hash(&mut h);
+    for (n, row) in model.documents.iter().zip(&views.docs) {
+        (n.doc.rel.parent(), row).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// What a part of a matrix or chain shows, cheaply: its documents' rows and the clauses or

@@ -36,7 +36,7 @@ pub struct DocRow<'a> {
 }
 
 /// A clause or control as a row in a list.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct ItemRow<'a> {
     pub id: &'a str,
     pub title: &'a str,
