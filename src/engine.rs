@@ -176,18 +176,20 @@ impl Engine {
             return None;
         }
         let mut timings = pipeline::Timings::start();
-        // The extras job of the last build may still hold the model: then it is copied
-        // (documents are shared, so this is cheap).
-        let mut model = std::sync::Arc::unwrap_or_clone(last.model.clone());
-        timings.lap("copy model");
+        // Copied only while the extras job of the last build still holds it (documents are
+        // shared, so a copy is cheap). If rendering fails below, the whole book is built again.
+        let model = std::sync::Arc::make_mut(&mut last.model);
+        timings.lap("model");
         let docs: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
         let mut texts = Vec::new();
         for (i, text, body) in edits {
             model.set_body(i, &text, body);
-            texts.push((model.documents[i].doc.file, text));
+            let node = &model.documents[i];
+            self.caches.bodies.insert(node.body_key, node.body.clone());
+            texts.push((node.doc.file, text));
         }
         // A template that fails is reported by the whole build.
-        let files = render::render_bodies(&model, &last.theme, &mut self.pages, &docs).ok()??;
+        let files = render::render_bodies(model, &last.theme, &mut self.pages, &docs).ok()??;
         timings.lap("render");
         for (file, text) in texts {
             last.sources.replace(file, text);
@@ -199,8 +201,6 @@ impl Engine {
                 Err(at) => last.files.insert(at, f),
             }
         }
-        self.caches.bodies = model.body_cache();
-        last.model = std::sync::Arc::new(model);
         timings.lap("files");
         Some(rendered)
     }
