@@ -2000,4 +2000,47 @@ mod tests {
             .replace(" href=\"#", " href=\"#doc-A-");
         assert_eq!(print_body(&html, "doc-A"), slow);
     }
+
+    #[test]
+    fn a_body_holding_the_splice_marker_is_printed_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(
+            root.join("book.toml"),
+            "[book]\ntitle = \"T\"\n[output.html]\nallow-html = true\n",
+        )
+        .unwrap();
+        let doc = |id: &str, body: &str| {
+            format!("---\nid: {id}\ntitle: {id}\nstatus: draft\nversion: \"1\"\n---\n{body}\n")
+        };
+        // A body holding the marker (the sanitiser drops HTML comments today; the splice must
+        // not depend on it).
+        let sneaky = format!("Before {BODY_MARKER} after.");
+        std::fs::write(root.join("content/a.md"), doc("A", &sneaky)).unwrap();
+        std::fs::write(root.join("content/b.md"), doc("B", "Plain.")).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let checked = crate::pipeline::check(root, as_of).unwrap();
+        let files = crate::pipeline::site_files(&checked, &Progress::none())
+            .unwrap()
+            .unwrap();
+        let page = |path: &str| {
+            let f = files.iter().find(|f| f.path == path).unwrap();
+            let Contents::Bytes(bytes) = &f.contents else {
+                panic!("a page")
+            };
+            String::from_utf8(bytes.to_vec()).unwrap()
+        };
+        let (html, own) = (page("print.html"), page("docs/a.html"));
+        let body = own.split("<div class=\"body\">").nth(1).unwrap();
+        let body = body.split("</div>").next().unwrap();
+        assert!(body.contains("Before"), "{body}");
+        assert!(html.contains(body), "the body as its own page shows it");
+        assert!(html.contains("Plain."), "the other body in its place");
+        assert_eq!(
+            html.matches("<article class=\"document print-doc\"")
+                .count(),
+            2
+        );
+    }
 }
