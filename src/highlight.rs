@@ -64,6 +64,12 @@ thread_local! {
     static LINES: RefCell<Lines> = RefCell::default();
 }
 
+/// Forgets the lines this thread highlighted (see [`Lines`]): they are worth their memory
+/// only while bodies are being rendered.
+pub fn forget_lines() {
+    LINES.with(|lines| *lines.borrow_mut() = Lines::default());
+}
+
 /// Lines highlighted before, by a hash of syntax and text. A line parsed from the same parser
 /// state and scope stack comes out the same, so the result is reused; this is what syntect's
 /// `ClassedHTMLGenerator` does, one line at a time.

@@ -75,7 +75,7 @@ fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
 }
 
 fn finish(
-    checked: pipeline::Checked,
+    mut checked: pipeline::Checked,
     dest: Option<&std::path::Path>,
     color: Color,
     started: Instant,
@@ -88,6 +88,11 @@ fn finish(
         );
         return Ok(EXIT_BOOK_ERRORS);
     }
+    let warnings = checked.warnings();
+    // Printed: the files' texts and the diagnostics need not stay while the site is written
+    // (a template's problems, the only ones left to find, point at no file of the book).
+    checked.sources = Default::default();
+    checked.diagnostics = Vec::new();
     let progress = crate::progress::Progress::for_terminal(checked.documents());
     match pipeline::build(&checked, dest, &progress)? {
         Err(problems) => {
@@ -99,11 +104,8 @@ fn finish(
             Ok(EXIT_BOOK_ERRORS)
         }
         Ok(built) => {
-            let warnings = if checked.warnings() > 0 {
-                format!(
-                    ", {}",
-                    counts(0, checked.warnings()).trim_start_matches("0 errors, ")
-                )
+            let warnings = if warnings > 0 {
+                format!(", {}", counts(0, warnings).trim_start_matches("0 errors, "))
             } else {
                 String::new()
             };

@@ -183,6 +183,8 @@ impl Model {
                 Arc::new(markdown::render(d.body(sources), &resolver, options))
             })
             .collect();
+        // Remembered highlighted lines would otherwise stay in every thread while pages render.
+        rayon::broadcast(|_| crate::highlight::forget_lines());
 
         for (d, body) in documents.iter().zip(&bodies) {
             for p in &body.problems {
