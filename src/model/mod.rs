@@ -135,8 +135,10 @@ impl Model {
             known_broken: &known_broken,
         };
 
-        let resolved: Vec<FrontMatterRefs> =
-            documents.iter().map(|d| names.front_matter(d)).collect();
+        let resolved: Vec<FrontMatterRefs> = documents
+            .par_iter()
+            .map(|d| names.front_matter(d))
+            .collect();
 
         let by_path: HashMap<PathBuf, usize> = documents
             .iter()
@@ -149,7 +151,7 @@ impl Model {
             highlight,
         };
         let pages: Vec<String> = documents
-            .iter()
+            .par_iter()
             .map(|d| paths::document_file(&d.rel))
             .collect();
         // Everything a body's links resolve against; any change re-renders every body.
@@ -321,6 +323,9 @@ impl Model {
 /// Case- and normalisation-insensitive form of an id: `POL-1`, `pol-1` and a decomposed
 /// `é` all collide, because on many file systems and in people's heads they are the same.
 fn id_key(id: &str) -> String {
+    if id.is_ascii() {
+        return id.to_ascii_lowercase(); // NFKC leaves ASCII as it is
+    }
     id.nfkc().collect::<String>().to_lowercase()
 }
 

@@ -1308,13 +1308,14 @@ fn docs_by_id(model: &Model) -> Vec<usize> {
     order
 }
 
-/// Matrix rows (documents) per page: pages stay small however large the book.
-const MATRIX_ROWS: usize = 400;
+/// Matrix rows (documents) per page: pages stay small however large the book, and an edit
+/// renders little again.
+const MATRIX_ROWS: usize = 200;
 /// Documents shown per control in the SoA, approved ones first: more make a row no one reads
 /// (and a page of megabytes in a large book); the control's page lists every one.
 const SOA_DOCS: usize = 12;
 /// Document rows per page of a chain.
-const CHAIN_ROWS: usize = 1000;
+const CHAIN_ROWS: usize = 500;
 /// Rendered body bytes per print page.
 const PRINT_BYTES: usize = 2_500_000;
 
