@@ -64,7 +64,7 @@ thread_local! {
     static LINES: RefCell<Lines> = RefCell::default();
 }
 
-/// Forgets the lines this thread highlighted (see [`Lines`]): they are worth their memory
+/// Forgets the lines this thread highlighted and remembered: they are worth their memory
 /// only while bodies are being rendered.
 pub fn forget_lines() {
     LINES.with(|lines| *lines.borrow_mut() = Lines::default());
