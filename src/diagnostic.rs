@@ -152,8 +152,8 @@ impl Sources {
     }
 
     /// Replaces a file's text (after an edit that changed nothing else).
-    pub fn replace(&mut self, id: FileId, text: String) {
-        self.files[id].text = text.into();
+    pub fn replace(&mut self, id: FileId, text: std::sync::Arc<str>) {
+        self.files[id].text = text;
     }
 
     /// Shows paths in rendered diagnostics as seen from the folder the user ran the command in.

@@ -179,8 +179,6 @@ pub struct Document {
     pub tags: Vec<String>,
     /// Byte offset of the Markdown body in the file's text.
     pub body_start: usize,
-    /// A hash of the file's whole text, to know unchanged documents between rebuilds.
-    pub text_hash: u64,
     /// A hash of the body alone: a front-matter edit leaves the rendered body as it was.
     pub body_hash: u64,
 }
@@ -365,7 +363,6 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             related,
             tags,
             body_start: parsed.split.body_start,
-            text_hash: text_hash(text),
             body_hash: text_hash(&text[parsed.split.body_start..]),
         }),
         _ => None,

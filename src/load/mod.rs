@@ -40,13 +40,17 @@ pub struct Asset {
 #[derive(Default)]
 pub struct ReadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Seen>>,
-    /// What the last walk found: Markdown files and assets (relative), and its diagnostics.
-    walked: Option<(Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>)>,
+    /// What the last walk found.
+    walked: Option<Walk>,
     /// The files the watcher saw change since the last load, when that is all that changed
     /// (set by `serve` and `watch`, used once): the walk is skipped when each is a file the
     /// last walk found, and only they are looked at again.
     pub changed: Option<Vec<PathBuf>>,
 }
+
+/// What a walk of the content folder found: Markdown files and assets (relative), and its
+/// diagnostics.
+type Walk = (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>);
 
 /// A file as last read: size, modification time, text (when it was valid UTF-8).
 type Seen = (u64, Option<std::time::SystemTime>, Arc<str>);
@@ -84,7 +88,7 @@ pub fn load_cached(
     cache: &mut ReadCache,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
     let changed = cache.changed.take();
-    let known = |p: &PathBuf, walked: &(Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>)| {
+    let known = |p: &PathBuf, walked: &Walk| {
         p.is_file()
             && p.strip_prefix(content_dir).is_ok_and(|rel| {
                 walked.0.iter().any(|m| m == rel) || walked.1.iter().any(|a| a.rel == rel)
@@ -313,9 +317,9 @@ fn read_text(path: &Path, cache: Option<&ReadCache>) -> Result<Text, String> {
 /// A document's text as [`load_cached`] would read it (and `cache` remembers it), or `None`
 /// when it cannot be read that way (missing, too large, not UTF-8): the whole book is then
 /// read again to report it.
-pub fn read_document(path: &Path, cache: &ReadCache) -> Option<String> {
+pub fn read_document(path: &Path, cache: &ReadCache) -> Option<Arc<str>> {
     match read_text(path, Some(cache)).ok()? {
-        (text, None) => Some(text.to_string()),
+        (text, None) => Some(text),
         (_, Some(_)) => None,
     }
 }

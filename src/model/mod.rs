@@ -611,7 +611,6 @@ impl Model {
         let signature = self.links.signature;
         let node = &mut self.documents[i];
         let doc = Arc::make_mut(&mut node.doc);
-        doc.text_hash = crate::document::text_hash(text);
         doc.body_hash = crate::document::text_hash(&text[doc.body_start..]);
         node.body_key = body_key(signature, doc);
         node.body = Arc::new(body);

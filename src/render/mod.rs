@@ -109,9 +109,6 @@ pub struct PageCache {
     /// their paths: while it is unchanged, they are reused without building their data.
     book_key: u64,
     lists: Vec<String>,
-    /// [`book_key`] with the body links to clauses and controls: while it is unchanged, the
-    /// clause and control pages are reused without building their data.
-    items_key: u64,
     /// What [`render_bodies`] needs to render a document's pages again without the rest: the
     /// site's key, the print view's parts, the compiled templates.
     site_key: u64,
@@ -267,12 +264,6 @@ pub fn render_to(
     let book = previous.map_or(0, |_| book_key(model, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
     let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
-    let items = previous.map_or(0, |_| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        (book, &model.clause_mentions, &model.control_mentions).hash(&mut h);
-        h.finish()
-    });
-    let reuse_items = previous.filter(|p| p.items_key == items);
     let mut reused: Vec<Cached> = Vec::new();
     if let Some(p) = reuse_lists {
         for path in &p.lists {
@@ -297,9 +288,8 @@ pub fn render_to(
     let rendered: Vec<Result<Option<Cached>, Failure>> = specs
         .into_par_iter()
         .map(|spec| {
-            // Documents' pages and print parts are keyed by their inputs, and clause and control
-            // pages are reused while the lists and body links are unchanged: an unchanged page
-            // costs no data at all.
+            // Pages keyed by their inputs (documents, clauses, controls, the documents list,
+            // print parts, matrix and chain parts) cost no data at all when unchanged.
             let cheap = match (previous, &spec) {
                 (Some(_), PageSpec::Document(i)) => Some((
                     model.documents[*i].page.clone(),
@@ -309,18 +299,14 @@ pub fn render_to(
                     part_path("print", n + 1),
                     print_page_key(model, parts, *n, site_key),
                 )),
-                (Some(_), PageSpec::Clause(i)) => {
-                    let path = paths::clause_file(&model.catalog.clauses[*i].id);
-                    let kept = reuse_items.and_then(|p| p.get(&path)).map(|(k, _)| *k);
-                    let key = kept.unwrap_or_else(|| clause_page_key(model, &views, *i, site_key));
-                    Some((path, key))
-                }
-                (Some(_), PageSpec::Control(i)) => {
-                    let path = paths::control_file(&model.catalog.controls[*i].id);
-                    let kept = reuse_items.and_then(|p| p.get(&path)).map(|(k, _)| *k);
-                    let key = kept.unwrap_or_else(|| control_page_key(model, &views, *i, site_key));
-                    Some((path, key))
-                }
+                (Some(_), PageSpec::Clause(i)) => Some((
+                    paths::clause_file(&model.catalog.clauses[*i].id),
+                    clause_page_key(model, &views, *i, site_key),
+                )),
+                (Some(_), PageSpec::Control(i)) => Some((
+                    paths::control_file(&model.catalog.controls[*i].id),
+                    control_page_key(model, &views, *i, site_key),
+                )),
                 (Some(_), PageSpec::List(List::Documents)) => Some((
                     List::Documents.path(),
                     documents_page_key(model, &views, site_key),
@@ -390,7 +376,6 @@ pub fn render_to(
     let mut cache = PageCache::new();
     if previous.is_some() {
         cache.book_key = book;
-        cache.items_key = items;
         cache.lists = lists;
         cache.site_key = site_key;
         cache.print = print.clone();
@@ -543,7 +528,9 @@ pub fn render_bodies(
     let Some(tera) = cache.tera.clone() else {
         return Ok(None);
     };
-    if print_cut(model, &cache.print) != cache.print {
+    // A body edit may move where the print view is cut; then everything renders again.
+    let order: Vec<usize> = cache.print.iter().flatten().copied().collect();
+    if cut_print(model, order) != cache.print {
         return Ok(None);
     }
     let views = Views::new(model, false);
@@ -1795,12 +1782,6 @@ fn print_parts(model: &Model) -> Vec<Vec<usize>> {
         (folder, &d.id)
     });
     cut_print(model, order)
-}
-
-/// The print view's parts for the documents of `parts` in their order, with today's bodies:
-/// after a body edit, the same parts unless the edit moved a cut.
-fn print_cut(model: &Model, parts: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    cut_print(model, parts.iter().flatten().copied().collect())
 }
 
 /// Documents in print order, cut into parts of at most PRINT_BYTES of bodies.
