@@ -300,19 +300,16 @@ pub fn build(
         staging.put(&f)
     };
     // The search index and exports need no page: they are built beside the pages, so that
-    // neither core waits while the other finishes.
+    // neither core waits while the other finishes, and written as each is made.
     let (rendered, extras) = rayon::join(
         || render::render_to(model, &theme, None, progress, &sink),
-        || render::extras(model, &mut Default::default()),
+        || render::extras_to(model, &mut Default::default(), &mut |f| sink(f)),
     );
     if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));
     }
+    extras?;
     timings.lap("render");
-    for f in extras? {
-        sink(f)?;
-    }
-    timings.lap("extras");
     staging.commit()?;
     timings.lap("commit");
     progress.finish();

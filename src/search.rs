@@ -255,44 +255,59 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
         .iter()
         .map(|k| &cache.documents[k])
         .chain(catalog.iter());
+    // Items are visited in order, so each term's postings come sorted by item, and are
+    // encoded as they come: `item-delta weight` pairs.
     let mut items: Vec<&[String; 5]> = Vec::with_capacity(keys.len() + catalog.len());
-    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); cache.names.len()];
+    let mut postings: Vec<(usize, String)> = vec![(0, String::new()); cache.names.len()];
     for (item, terms) in entries {
+        let at = items.len();
         for &(t, w) in terms {
-            postings[t as usize].push((items.len() as u32, w));
+            let (previous, encoded) = &mut postings[t as usize];
+            if !encoded.is_empty() {
+                encoded.push(' ');
+            }
+            push_base36(encoded, at - *previous);
+            *previous = at;
+            encoded.push(' ');
+            push_base36(encoded, usize::from(w));
         }
         items.push(item);
     }
-    // Items were visited in order, so each term's postings are sorted by item.
     let terms: BTreeMap<&str, String> = postings
-        .iter()
+        .into_iter()
         .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(t, list)| {
-            let mut encoded = String::with_capacity(list.len() * 4);
-            let mut previous = 0;
-            for &(item, weight) in list {
-                let item = item as usize;
-                if !encoded.is_empty() {
-                    encoded.push(' ');
-                }
-                push_base36(&mut encoded, item - previous);
-                previous = item;
-                encoded.push(' ');
-                push_base36(&mut encoded, usize::from(weight));
-            }
-            (&*cache.names[t], encoded)
-        })
+        .filter(|(_, (_, encoded))| !encoded.is_empty())
+        .map(|(t, (_, encoded))| (&*cache.names[t], encoded))
         .collect();
-    drop(postings);
-    let json = serde_json::to_string(&Index { items, terms }).unwrap_or_else(|_| "{}".into());
-    // `</script` cannot end anything here (the file is a script, not inline), but keep `<`
-    // escaped anyway so the index is safe wherever it is embedded.
-    format!(
-        "window.POLICYBOOK_SEARCH={};\n",
-        json.replace('<', "\\u003c")
-    )
-    .into_bytes()
+    let index = Index { items, terms };
+    let mut out = b"window.POLICYBOOK_SEARCH=".to_vec();
+    let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    if index.serialize(&mut json).is_err() {
+        out.truncate("window.POLICYBOOK_SEARCH=".len());
+        out.extend_from_slice(b"{}");
+    }
+    out.extend_from_slice(b";\n");
+    out
+}
+
+/// Compact JSON with every `<` escaped: `</script` cannot end anything in a script file, but
+/// the index stays safe wherever it is embedded.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut parts = fragment.split('<');
+        writer.write_all(parts.next().unwrap_or("").as_bytes())?;
+        for part in parts {
+            writer.write_all(b"\\u003c")?;
+            writer.write_all(part.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 fn push_base36(out: &mut String, n: usize) {
@@ -360,6 +375,27 @@ mod tests {
         assert_eq!(second, index(&model(), &mut Cache::default()));
         let text = String::from_utf8(second).unwrap();
         assert!(text.contains("\"logs\"") && !text.contains("\"backups\""));
+    }
+
+    #[test]
+    fn the_index_is_a_script_with_no_angle_bracket() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(
+            root.join("content/a.md"),
+            "---\nid: A\ntitle: \"</script><b>x\"\nstatus: draft\nversion: \"1\"\n---\nA <i> tag.\n",
+        )
+        .unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let model = crate::pipeline::check(root, as_of).unwrap().model.unwrap();
+        let text = String::from_utf8(index(&model, &mut Cache::default())).unwrap();
+        assert!(text.starts_with("window.POLICYBOOK_SEARCH={") && text.ends_with("};\n"));
+        assert!(!text.contains('<'), "{text}");
+        assert!(text.contains(r"\u003c/script>\u003cb>x"), "{text}");
+        let json = &text["window.POLICYBOOK_SEARCH=".len()..text.len() - 2];
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(value["items"][0][2], "</script><b>x");
     }
 
     #[test]

@@ -23,13 +23,15 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     };
     let settings = &model.settings;
     let dest = output::guard(&args.out, &settings.root, &settings.content_dir())?;
-    let mut files = export::all(model)?;
-    for f in &mut files {
+    let mut files = Vec::new();
+    export::each(model, &mut |mut f| {
         f.path = f
             .path
             .trim_start_matches(&format!("{}/", export::DIR))
             .to_string();
-    }
+        files.push(f);
+        Ok(())
+    })?;
     output::write(&dest, &files)?;
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     eprintln!("wrote {} to {}", names.join(", "), display_path(&dest));

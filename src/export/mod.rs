@@ -18,24 +18,26 @@ pub use table::{neutralise, Table};
 /// Folder of the exports inside the site.
 pub const DIR: &str = "exports";
 
-/// Every export, as files named `exports/<name>`.
-pub fn all(model: &Model) -> anyhow::Result<Vec<OutputFile>> {
-    let soa = table::soa(model);
-    let files = vec![
-        ("gaps.csv", table::gaps(model).to_csv()?),
-        ("model.json", model_json(model)?),
-        ("soa.csv", soa.to_csv()?),
-        (
-            "soa.xlsx",
-            xlsx::workbook("Statement of Applicability", &soa, model.as_of)?,
-        ),
-        ("traceability.csv", table::traceability(model).to_csv()?),
-    ];
-    Ok(files
-        .into_iter()
-        .map(|(name, bytes)| OutputFile {
+/// Every export, as files named `exports/<name>`, passed to `sink` one at a time as each is
+/// made, so that a build holds no more than one of them beside its pages.
+pub fn each(
+    model: &Model,
+    sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut put = |name: &str, bytes: Vec<u8>| {
+        sink(OutputFile {
             path: format!("{DIR}/{name}"),
             contents: Contents::Bytes(bytes.into()),
         })
-        .collect())
+    };
+    put("gaps.csv", table::gaps(model).to_csv()?)?;
+    put("model.json", model_json(model)?)?;
+    let soa = table::soa(model);
+    put("soa.csv", soa.to_csv()?)?;
+    put(
+        "soa.xlsx",
+        xlsx::workbook("Statement of Applicability", &soa, model.as_of)?,
+    )?;
+    drop(soa);
+    put("traceability.csv", table::traceability(model).to_csv()?)
 }

@@ -217,13 +217,26 @@ enum Failure {
 /// index and the exports. `serve` publishes pages first and these right after; it keeps the
 /// `search` cache between rebuilds.
 pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Result<Vec<OutputFile>> {
-    let mut files = crate::export::all(model)?;
-    files.push(search_index(model, search));
-    files.push(OutputFile {
+    let mut files = Vec::new();
+    extras_to(model, search, &mut |f| {
+        files.push(f);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// [`extras`], each passed to `sink` as soon as it is made rather than all kept until the end.
+pub fn extras_to(
+    model: &Model,
+    search: &mut crate::search::Cache,
+    sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    sink(search_index(model, search))?;
+    crate::export::each(model, sink)?;
+    sink(OutputFile {
         path: "reviews.ics".into(),
         contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
-    });
-    Ok(files)
+    })
 }
 
 /// The search index, the one file of the [`extras`] that shows bodies.
