@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -182,13 +182,19 @@ pub fn forget_lines() {
 #[derive(Default)]
 struct Lines {
     seen: HashMap<u64, Vec<Line>>,
+    /// The state each syntax starts in, shared by the first lines of its blocks.
+    starts: HashMap<String, State>,
 }
 
+/// A parser state and scope stack between two lines. Shared: the state after one line is the
+/// state before the next, and a remembered line is continued from without copying it.
+type State = Arc<(ParseState, ScopeStack)>;
+
 struct Line {
-    text: String,
-    before: (ParseState, ScopeStack),
-    after: (ParseState, ScopeStack),
-    html: String,
+    text: Box<str>,
+    before: State,
+    after: State,
+    html: Box<str>,
 }
 
 /// Lines remembered per thread before starting afresh, to bound memory under `serve`.
@@ -205,27 +211,33 @@ impl Lines {
         if self.seen.len() > MAX_LINES {
             self.seen.clear();
         }
-        let mut state = (ParseState::new(syntax), ScopeStack::new());
+        let mut state = self
+            .starts
+            .entry(syntax.name.clone())
+            .or_insert_with(|| Arc::new((ParseState::new(syntax), ScopeStack::new())))
+            .clone();
         let mut html = String::with_capacity(code.len() * 2);
         for text in LinesWithEndings::from(code) {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             (&syntax.name, text).hash(&mut h);
             let same = self.seen.entry(h.finish()).or_default();
-            if let Some(line) = same.iter().find(|l| l.text == text && l.before == state) {
+            if let Some(line) = same.iter().find(|l| &*l.text == text && l.before == state) {
                 html.push_str(&line.html);
                 state = line.after.clone();
                 continue;
             }
-            let before = state.clone();
-            let ops = state.0.parse_line(text, set).ok()?;
-            let out = line_html(text, &ops, &mut state.1)?;
+            let mut next = (*state).clone();
+            let ops = next.0.parse_line(text, set).ok()?;
+            let out = line_html(text, &ops, &mut next.1)?;
             html.push_str(&out);
+            let after = Arc::new(next);
             same.push(Line {
-                text: text.to_string(),
-                before,
-                after: state.clone(),
-                html: out,
+                text: text.into(),
+                before: state,
+                after: after.clone(),
+                html: out.into_boxed_str(),
             });
+            state = after;
         }
         Some(html)
     }

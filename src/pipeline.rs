@@ -54,12 +54,21 @@ impl Timings {
     pub fn lap(&mut self, stage: &str) {
         if self.enabled {
             eprintln!(
-                "timing: {stage:<12} {:>7.1} ms",
-                self.last.elapsed().as_secs_f64() * 1000.0
+                "timing: {stage:<12} {:>7.1} ms{}",
+                self.last.elapsed().as_secs_f64() * 1000.0,
+                resident().map_or(String::new(), |mb| format!(", {mb} MB resident")),
             );
             self.last = std::time::Instant::now();
         }
     }
+}
+
+/// The process's resident memory in MB, where the system tells it (`/proc` on Linux).
+fn resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// The date that "overdue" is measured against: `--as-of`, else SOURCE_DATE_EPOCH (so that
