@@ -311,9 +311,9 @@ impl Engine {
             };
             let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
             if search_only {
-                Ok(vec![render::search_index(&model, &mut search)])
+                Ok(vec![render::search_index(&model, Some(&mut search))])
             } else {
-                render::extras(&model, &mut search)
+                render::extras(&model, Some(&mut search))
             }
         }
     }

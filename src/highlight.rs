@@ -8,7 +8,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::rc::Rc;
+use std::sync::OnceLock;
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -188,7 +189,7 @@ struct Lines {
 
 /// A parser state and scope stack between two lines. Shared: the state after one line is the
 /// state before the next, and a remembered line is continued from without copying it.
-type State = Arc<(ParseState, ScopeStack)>;
+type State = Rc<(ParseState, ScopeStack)>;
 
 struct Line {
     text: Box<str>,
@@ -214,7 +215,7 @@ impl Lines {
         let mut state = self
             .starts
             .entry(syntax.name.clone())
-            .or_insert_with(|| Arc::new((ParseState::new(syntax), ScopeStack::new())))
+            .or_insert_with(|| Rc::new((ParseState::new(syntax), ScopeStack::new())))
             .clone();
         let mut html = String::with_capacity(code.len() * 2);
         for text in LinesWithEndings::from(code) {
@@ -230,7 +231,7 @@ impl Lines {
             let ops = next.0.parse_line(text, set).ok()?;
             let out = line_html(text, &ops, &mut next.1)?;
             html.push_str(&out);
-            let after = Arc::new(next);
+            let after = Rc::new(next);
             same.push(Line {
                 text: text.into(),
                 before: state,

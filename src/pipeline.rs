@@ -273,7 +273,7 @@ pub fn site_files(
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    files.extend(render::extras(model, &mut Default::default())?);
+    files.extend(render::extras(model, None)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Ok(files))
 }
@@ -312,7 +312,7 @@ pub fn build(
     // neither core waits while the other finishes, and written as each is made.
     let (rendered, extras) = rayon::join(
         || render::render_to(model, &theme, None, progress, &sink),
-        || render::extras_to(model, &mut Default::default(), &mut |f| sink(f)),
+        || render::extras_to(model, None, &mut |f| sink(f)),
     );
     if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));

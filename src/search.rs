@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -170,7 +171,7 @@ pub struct Cache {
 }
 
 /// An item (`[page, id, title, kind, summary]`) and its terms by number, with their weights.
-type Entry = ([String; 5], Vec<(u32, u8)>);
+type Entry = (Arc<[String; 5]>, Vec<(u32, u8)>);
 
 impl Cache {
     fn number(&mut self, term: String) -> u32 {
@@ -194,31 +195,54 @@ impl Cache {
 /// Documents indexed in parallel per batch, numbered between batches.
 const BATCH: usize = 256;
 
-/// The search index of the site, as the contents of `search-index.js`, indexing only the
-/// documents that `cache` does not hold (a one-off build passes an empty one).
-pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
+/// The search index of the site, as the contents of `search-index.js`. With a `cache` (kept
+/// by `serve`), only the documents it does not hold are indexed, and it keeps this book's;
+/// without, each document's terms are let go of as soon as they are posted.
+pub fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
+    let mut local = Cache::default();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut local);
     let docs = &model.documents;
     let keys: Vec<u64> = docs.par_iter().map(document_key).collect();
-    let missing: Vec<usize> = (0..docs.len())
-        .filter(|&i| !cache.documents.contains_key(&keys[i]))
-        .collect();
-    for batch in missing.chunks(BATCH) {
-        let indexed: Vec<_> = batch
+    let mut postings = Postings::default();
+    let mut items: Vec<Arc<[String; 5]>> = Vec::with_capacity(docs.len() + 130);
+    let order: Vec<usize> = (0..docs.len()).collect();
+    for batch in order.chunks(BATCH) {
+        let fresh: Vec<_> = batch
             .par_iter()
             .map(|&i| {
-                (
-                    document_item(&docs[i]),
-                    unique_terms(&document_texts(&docs[i])),
-                )
+                (!cache.documents.contains_key(&keys[i])).then(|| {
+                    (
+                        document_item(&docs[i]),
+                        unique_terms(&document_texts(&docs[i])),
+                    )
+                })
             })
             .collect();
-        for (&i, (item, terms)) in batch.iter().zip(indexed) {
-            let terms = cache.numbered(terms);
-            cache.documents.insert(keys[i], (item, terms));
+        for (&i, fresh) in batch.iter().zip(fresh) {
+            let item = match fresh {
+                Some((item, terms)) => {
+                    let terms = cache.numbered(terms);
+                    postings.add(items.len(), &terms);
+                    let item = Arc::new(item);
+                    if keep {
+                        cache.documents.insert(keys[i], (item.clone(), terms));
+                    }
+                    item
+                }
+                None => {
+                    let (item, terms) = &cache.documents[&keys[i]];
+                    postings.add(items.len(), terms);
+                    item.clone()
+                }
+            };
+            items.push(item);
         }
     }
-    let live: HashSet<u64> = keys.iter().copied().collect();
-    cache.documents.retain(|k, _| live.contains(k));
+    if keep {
+        let live: HashSet<u64> = keys.iter().copied().collect();
+        cache.documents.retain(|k, _| live.contains(k));
+    }
 
     let clauses = model.catalog.clauses.iter().map(|c| {
         let page = paths::clause_file(&c.id);
@@ -235,59 +259,77 @@ pub fn index(model: &Model, cache: &mut Cache) -> Vec<u8> {
             Some(short),
         )
     });
-    let catalog: Vec<Entry> = clauses
-        .chain(controls)
-        .map(|(id, title, kind, page, short)| {
-            let mut texts = vec![(id.as_str(), ID)];
-            texts.extend(short.map(|s| (s, ID)));
-            texts.push((title.as_str(), TITLE));
-            let item = [
-                paths::encode(&page),
-                id.clone(),
-                title.clone(),
-                kind.into(),
-                String::new(),
-            ];
-            (item, cache.numbered(unique_terms(&texts)))
-        })
-        .collect();
-    let entries = keys
-        .iter()
-        .map(|k| &cache.documents[k])
-        .chain(catalog.iter());
-    // Items are visited in order, so each term's postings come sorted by item, and are
-    // encoded as they come: `item-delta weight` pairs.
-    let mut items: Vec<&[String; 5]> = Vec::with_capacity(keys.len() + catalog.len());
-    let mut postings: Vec<(usize, String)> = vec![(0, String::new()); cache.names.len()];
-    for (item, terms) in entries {
-        let at = items.len();
-        for &(t, w) in terms {
-            let (previous, encoded) = &mut postings[t as usize];
-            if !encoded.is_empty() {
-                encoded.push(' ');
-            }
-            push_base36(encoded, at - *previous);
-            *previous = at;
-            encoded.push(' ');
-            push_base36(encoded, usize::from(w));
-        }
-        items.push(item);
+    for (id, title, kind, page, short) in clauses.chain(controls) {
+        let mut texts = vec![(id.as_str(), ID)];
+        texts.extend(short.map(|s| (s, ID)));
+        texts.push((title.as_str(), TITLE));
+        let terms = cache.numbered(unique_terms(&texts));
+        postings.add(items.len(), &terms);
+        items.push(Arc::new([
+            paths::encode(&page),
+            id.clone(),
+            title.clone(),
+            kind.into(),
+            String::new(),
+        ]));
     }
+
     let terms: BTreeMap<&str, String> = postings
+        .lists
         .into_iter()
         .enumerate()
         .filter(|(_, (_, encoded))| !encoded.is_empty())
         .map(|(t, (_, encoded))| (&*cache.names[t], encoded))
         .collect();
-    let index = Index { items, terms };
-    let mut out = b"window.POLICYBOOK_SEARCH=".to_vec();
+    let size = terms
+        .iter()
+        .map(|(t, p)| t.len() + p.len() + 6)
+        .sum::<usize>()
+        + items
+            .iter()
+            .flat_map(|i| i.iter())
+            .map(|s| s.len() + 3)
+            .sum::<usize>();
+    let index = Index {
+        items: items.iter().map(|i| &**i).collect(),
+        terms,
+    };
+    const START: &[u8] = b"window.POLICYBOOK_SEARCH=";
+    let mut out = Vec::with_capacity(START.len() + size + size / 16 + 64);
+    out.extend_from_slice(START);
     let mut json = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
     if index.serialize(&mut json).is_err() {
-        out.truncate("window.POLICYBOOK_SEARCH=".len());
+        out.truncate(START.len());
         out.extend_from_slice(b"{}");
     }
     out.extend_from_slice(b";\n");
     out
+}
+
+/// Each term's postings, by term number: the last item posted and the list so far, encoded as
+/// `item-delta weight` pairs in base 36. Items are posted in order, so each list is sorted.
+#[derive(Default)]
+struct Postings {
+    lists: Vec<(usize, String)>,
+}
+
+impl Postings {
+    fn add(&mut self, item: usize, terms: &[(u32, u8)]) {
+        for &(t, w) in terms {
+            let t = t as usize;
+            if self.lists.len() <= t {
+                self.lists.resize_with(t + 1, Default::default);
+            }
+            let (previous, encoded) = &mut self.lists[t];
+            if !encoded.is_empty() {
+                encoded.push(' ');
+            }
+            push_base36(encoded, item - *previous);
+            *previous = item;
+            encoded.push(' ');
+            push_base36(encoded, usize::from(w));
+        }
+    }
 }
 
 /// Compact JSON with every `<` escaped: `</script` cannot end anything in a script file, but
@@ -367,12 +409,12 @@ mod tests {
         std::fs::write(root.join("content/a.md"), doc("A", "Backups are kept.")).unwrap();
         std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
         let mut cache = Cache::default();
-        let first = index(&model(), &mut cache);
-        assert_eq!(first, index(&model(), &mut Cache::default()));
+        let first = index(&model(), Some(&mut cache));
+        assert_eq!(first, index(&model(), None));
         std::fs::write(root.join("content/a.md"), doc("A", "Logs are kept.")).unwrap();
-        let second = index(&model(), &mut cache);
+        let second = index(&model(), Some(&mut cache));
         assert_ne!(first, second);
-        assert_eq!(second, index(&model(), &mut Cache::default()));
+        assert_eq!(second, index(&model(), None));
         let text = String::from_utf8(second).unwrap();
         assert!(text.contains("\"logs\"") && !text.contains("\"backups\""));
     }
@@ -389,7 +431,7 @@ mod tests {
         .unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let model = crate::pipeline::check(root, as_of).unwrap().model.unwrap();
-        let text = String::from_utf8(index(&model, &mut Cache::default())).unwrap();
+        let text = String::from_utf8(index(&model, None)).unwrap();
         assert!(text.starts_with("window.POLICYBOOK_SEARCH={") && text.ends_with("};\n"));
         assert!(!text.contains('<'), "{text}");
         assert!(text.contains(r"\u003c/script>\u003cb>x"), "{text}");

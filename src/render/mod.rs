@@ -216,7 +216,10 @@ enum Failure {
 /// The files derived from the whole book that no page needs in order to be shown: the search
 /// index and the exports. `serve` publishes pages first and these right after; it keeps the
 /// `search` cache between rebuilds.
-pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Result<Vec<OutputFile>> {
+pub fn extras(
+    model: &Model,
+    search: Option<&mut crate::search::Cache>,
+) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     extras_to(model, search, &mut |f| {
         files.push(f);
@@ -228,19 +231,23 @@ pub fn extras(model: &Model, search: &mut crate::search::Cache) -> anyhow::Resul
 /// [`extras`], each passed to `sink` as soon as it is made rather than all kept until the end.
 pub fn extras_to(
     model: &Model,
-    search: &mut crate::search::Cache,
+    search: Option<&mut crate::search::Cache>,
     sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let mut timings = crate::pipeline::Timings::start();
     sink(search_index(model, search))?;
+    timings.lap("search index");
     crate::export::each(model, sink)?;
     sink(OutputFile {
         path: "reviews.ics".into(),
         contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
-    })
+    })?;
+    timings.lap("exports");
+    Ok(())
 }
 
 /// The search index, the one file of the [`extras`] that shows bodies.
-pub fn search_index(model: &Model, search: &mut crate::search::Cache) -> OutputFile {
+pub fn search_index(model: &Model, search: Option<&mut crate::search::Cache>) -> OutputFile {
     OutputFile {
         path: "search-index.js".into(),
         contents: Contents::Bytes(crate::search::index(model, search).into()),
