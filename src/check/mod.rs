@@ -215,10 +215,29 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
             format!(
                 "{} not approved yet: {}",
                 plural(ids.len(), "document is", "documents are"),
-                ids.join(", ")
+                first_of(
+                    &ids,
+                    LISTED,
+                    "the gaps page and exports/gaps.csv list them all"
+                )
             ),
         ));
     }
+}
+
+/// Ids named in one note before the rest are counted: a line that names thousands helps no one.
+const LISTED: usize = 10;
+
+/// The first `max` of `ids`, then how many more and where to find them.
+fn first_of(ids: &[String], max: usize, where_all: &str) -> String {
+    if ids.len() <= max {
+        return ids.join(", ");
+    }
+    format!(
+        "{}, and {} more ({where_all})",
+        ids[..max].join(", "),
+        ids.len() - max
+    )
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -316,5 +335,21 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
                 .hint("add `version: \"1.0\"` (in quotes)"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_of_ids_are_cut_and_counted() {
+        let ids: Vec<String> = (1..=12).map(|i| format!("D-{i}")).collect();
+        assert_eq!(first_of(&ids[..2], 10, "see x"), "D-1, D-2");
+        assert_eq!(first_of(&ids[..10], 10, "see x"), ids[..10].join(", "));
+        assert_eq!(
+            first_of(&ids, 10, "see x"),
+            "D-1, D-2, D-3, D-4, D-5, D-6, D-7, D-8, D-9, D-10, and 2 more (see x)"
+        );
     }
 }
