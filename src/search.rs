@@ -110,7 +110,9 @@ impl Hasher for TermHasher {
 
 /// Each term of `texts` once, with its strongest weight.
 fn unique_terms(texts: &[(&str, u8)]) -> Terms<u8> {
-    let mut weights: Terms<u8> = Terms::default();
+    // About one distinct term per 16 bytes of text: sized once, not rehashed as it grows.
+    let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+    let mut weights: Terms<u8> = Terms::with_capacity_and_hasher(bytes / 16, Default::default());
     for &(text, weight) in texts {
         each_term(text, |t| match weights.get_mut(t) {
             Some(w) => *w = (*w).max(weight),
@@ -126,14 +128,17 @@ fn document_item(n: &Node) -> [String; 5] {
     let d = &n.doc;
     // The first SUMMARY_CHARS characters of the words joined by single spaces.
     let mut summary = String::new();
+    let mut chars = 0;
     for word in n.body.text.split_whitespace() {
-        if summary.chars().count() >= SUMMARY_CHARS {
+        if chars >= SUMMARY_CHARS {
             break;
         }
         if !summary.is_empty() {
             summary.push(' ');
+            chars += 1;
         }
         summary.push_str(word);
+        chars += word.chars().count();
     }
     let summary: String = summary.chars().take(SUMMARY_CHARS).collect();
     [
