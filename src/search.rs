@@ -108,20 +108,44 @@ impl Hasher for TermHasher {
     }
 }
 
+/// The distinct terms of a text: their letters in one buffer, and each term's place in it with
+/// its strongest weight, first appearance first. A few allocations per document, where a map
+/// of owned terms made one per term.
+struct DistinctTerms {
+    letters: String,
+    terms: Vec<(u32, u32, u8)>,
+}
+
 /// Each term of `texts` once, with its strongest weight.
-fn unique_terms(texts: &[(&str, u8)]) -> Terms<u8> {
-    // About one distinct term per 16 bytes of text: sized once, not rehashed as it grows.
+fn unique_terms(texts: &[(&str, u8)]) -> DistinctTerms {
     let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
-    let mut weights: Terms<u8> = Terms::with_capacity_and_hasher(bytes / 16, Default::default());
+    let mut letters = String::with_capacity(bytes);
+    let mut every: Vec<(u32, u32, u8)> = Vec::with_capacity(bytes / 6);
     for &(text, weight) in texts {
-        each_term(text, |t| match weights.get_mut(t) {
-            Some(w) => *w = (*w).max(weight),
-            None => {
-                weights.insert(t.to_string(), weight);
-            }
+        each_term(text, |t| {
+            let start = letters.len() as u32;
+            letters.push_str(t);
+            every.push((start, letters.len() as u32, weight));
         });
     }
-    weights
+    let mut terms: Vec<(u32, u32, u8)> = Vec::with_capacity(every.len() / 2);
+    let mut seen: HashMap<&str, usize, std::hash::BuildHasherDefault<TermHasher>> =
+        HashMap::with_capacity_and_hasher(every.len() / 2, Default::default());
+    for (start, end, weight) in every {
+        let term = &letters[start as usize..end as usize];
+        match seen.entry(term) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let kept = &mut terms[*at.get()].2;
+                *kept = (*kept).max(weight);
+            }
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(terms.len());
+                terms.push((start, end, weight));
+            }
+        }
+    }
+    drop(seen);
+    DistinctTerms { letters, terms }
 }
 
 fn document_item(n: &Node) -> [String; 5] {
@@ -179,20 +203,21 @@ pub struct Cache {
 type Entry = (Arc<[String; 5]>, Vec<(u32, u8)>);
 
 impl Cache {
-    fn number(&mut self, term: String) -> u32 {
-        if let Some(&n) = self.numbers.get(term.as_str()) {
+    fn number(&mut self, term: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(term) {
             return n;
         }
         let n = self.names.len() as u32;
-        self.names.push(term.as_str().into());
-        self.numbers.insert(term, n);
+        self.names.push(term.into());
+        self.numbers.insert(term.to_string(), n);
         n
     }
 
-    fn numbered(&mut self, terms: Terms<u8>) -> Vec<(u32, u8)> {
+    fn numbered(&mut self, distinct: DistinctTerms) -> Vec<(u32, u8)> {
+        let DistinctTerms { letters, terms } = distinct;
         terms
             .into_iter()
-            .map(|(t, w)| (self.number(t), w))
+            .map(|(start, end, w)| (self.number(&letters[start as usize..end as usize]), w))
             .collect()
     }
 }
