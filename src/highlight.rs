@@ -1,5 +1,5 @@
-//! Syntax highlighting of fenced code with syntect: CSS classes in the HTML; the colours are
-//! the theme's `static/syntax.css`.
+//! Syntax highlighting of fenced code with syntect: one CSS class per kind of token
+//! (`hl-comment`, `hl-string`, ...) in the HTML; the colours are the theme's `static/syntax.css`.
 //!
 //! The syntax set is loaded once per process (it takes milliseconds, not microseconds) and
 //! shared by every rendering thread. Highlighted lines are remembered per thread (see

@@ -235,7 +235,8 @@ pub fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
     let docs = &model.documents;
     let keys: Vec<u64> = docs.par_iter().map(document_key).collect();
     let mut postings = Postings::default();
-    let mut items: Vec<Arc<[String; 5]>> = Vec::with_capacity(docs.len() + 130);
+    let catalog_items = model.catalog.clauses.len() + model.catalog.controls.len();
+    let mut items: Vec<Arc<[String; 5]>> = Vec::with_capacity(docs.len() + catalog_items);
     let order: Vec<usize> = (0..docs.len()).collect();
     for batch in order.chunks(BATCH) {
         let fresh: Vec<_> = batch
