@@ -93,7 +93,6 @@ fn finish(
     // (a template's problems, the only ones left to find, point at no file of the book).
     checked.sources = Default::default();
     checked.diagnostics = Vec::new();
-    crate::pipeline::Timings::start().lap("printed");
     let progress = crate::progress::Progress::for_terminal(checked.documents());
     match pipeline::build(&checked, dest, &progress)? {
         Err(problems) => {
