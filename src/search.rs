@@ -88,7 +88,7 @@ fn is_id_like(current: &str, next: char) -> bool {
 /// A map by search term. Terms are short and the index hashes millions of them: a
 /// multiply-rotate hash (as rustc's FxHash) instead of SipHash, which guards against
 /// adversarial keys that a book's own words are not.
-type Terms<V> = HashMap<String, V, std::hash::BuildHasherDefault<TermHasher>>;
+type Terms<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<TermHasher>>;
 
 #[derive(Default)]
 struct TermHasher(u64);
@@ -129,8 +129,8 @@ fn unique_terms(texts: &[(&str, u8)]) -> DistinctTerms {
         });
     }
     let mut terms: Vec<(u32, u32, u8)> = Vec::with_capacity(every.len() / 2);
-    let mut seen: HashMap<&str, usize, std::hash::BuildHasherDefault<TermHasher>> =
-        HashMap::with_capacity_and_hasher(every.len() / 2, Default::default());
+    let mut seen: Terms<&str, usize> =
+        Terms::with_capacity_and_hasher(every.len() / 2, Default::default());
     for (start, end, weight) in every {
         let term = &letters[start as usize..end as usize];
         match seen.entry(term) {
@@ -193,7 +193,7 @@ fn document_key(n: &Node) -> u64 {
 #[derive(Default)]
 pub struct Cache {
     /// Every term seen, numbered.
-    numbers: Terms<u32>,
+    numbers: Terms<String, u32>,
     names: Vec<Box<str>>,
     /// By [`document_key`].
     documents: HashMap<u64, Entry>,
