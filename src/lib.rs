@@ -40,6 +40,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod revision;
+pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod theme;
