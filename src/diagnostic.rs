@@ -273,20 +273,37 @@ impl Sources {
         });
     }
 
-    /// Renders diagnostics rustc-style: `error[code]: message`, `--> file:line:col`, the line, a caret, the hint.
-    pub fn render(
+    /// Renders diagnostics for people, rustc-style (`error[code]: message`, `--> file:line:col`,
+    /// the line, a caret, the hint), in [`digest`]'s order: errors first, at most
+    /// [`SHOWN_PER_CODE`] of each code unless `all`, each code's rest counted on one line, and a
+    /// table of counts by code at the end when there is more than one diagnostic.
+    pub fn render_digest(
         &self,
         diagnostics: &[Diagnostic],
+        all: bool,
         out: &mut dyn termcolor_like::Sink,
     ) -> std::io::Result<()> {
+        let digest = digest(diagnostics, all);
         let mut files = SimpleFiles::new();
         for f in &self.files {
             files.add(display_path(&self.shown_from.join(&f.path)), &*f.text);
         }
         let config = term::Config::default();
-        for d in diagnostics {
-            let report = self.to_report(d);
-            out.emit(&config, &files, &report)?;
+        for entry in &digest.entries {
+            match entry {
+                Entry::Shown(d) => out.emit(&config, &files, &self.to_report(d))?,
+                Entry::Omitted {
+                    severity,
+                    code,
+                    count,
+                } => out.line(&format!(
+                    "... and {count} more {} like this ({code}); run `policybook check --verbose` to see all\n\n",
+                    severity.plural(*count)
+                ))?,
+            }
+        }
+        if diagnostics.len() > 1 {
+            out.line(&summary_table(&digest.counts))?;
         }
         Ok(())
     }
@@ -322,6 +339,108 @@ impl Sources {
     }
 }
 
+/// How many diagnostics of one code the human report shows before it counts the rest.
+pub const SHOWN_PER_CODE: usize = 3;
+
+/// One line of a human report: a diagnostic in full, or how many more of a code are not shown.
+#[derive(Debug)]
+pub enum Entry<'a> {
+    Shown(&'a Diagnostic),
+    Omitted {
+        severity: Severity,
+        code: &'static str,
+        count: usize,
+    },
+}
+
+/// Diagnostics in the order people read them, and their counts by code.
+#[derive(Debug)]
+pub struct Digest<'a> {
+    pub entries: Vec<Entry<'a>>,
+    /// Severity, code and how many, errors first, codes in order of first appearance.
+    pub counts: Vec<(Severity, &'static str, usize)>,
+}
+
+/// Errors first, then warnings, then notes. Unless `all`, the diagnostics of each code are
+/// kept together (codes in the order they first appear, each in the order given) and only
+/// the first [`SHOWN_PER_CODE`] are shown: one mistake repeated in 176 documents must not bury
+/// the error that matters. With `all`, every diagnostic in the order given, errors first.
+pub fn digest(diagnostics: &[Diagnostic], all: bool) -> Digest<'_> {
+    let mut counts: Vec<(Severity, &'static str, usize)> = Vec::new();
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+        for d in diagnostics.iter().filter(|d| d.severity == severity) {
+            match counts
+                .iter()
+                .position(|(s, code, _)| *s == severity && *code == d.code)
+            {
+                Some(i) => {
+                    counts[i].2 += 1;
+                    groups[i].push(d);
+                }
+                None => {
+                    counts.push((severity, d.code, 1));
+                    groups.push(vec![d]);
+                }
+            }
+        }
+    }
+    let entries = if all {
+        [Severity::Error, Severity::Warning, Severity::Note]
+            .iter()
+            .flat_map(|&severity| diagnostics.iter().filter(move |d| d.severity == severity))
+            .map(Entry::Shown)
+            .collect()
+    } else {
+        let mut entries = Vec::new();
+        for (group, &(severity, code, count)) in groups.iter().zip(&counts) {
+            entries.extend(group.iter().take(SHOWN_PER_CODE).map(|d| Entry::Shown(d)));
+            if count > SHOWN_PER_CODE {
+                entries.push(Entry::Omitted {
+                    severity,
+                    code,
+                    count: count - SHOWN_PER_CODE,
+                });
+            }
+        }
+        entries
+    };
+    Digest { entries, counts }
+}
+
+/// The table that ends a human report: how many diagnostics of each code.
+fn summary_table(counts: &[(Severity, &'static str, usize)]) -> String {
+    let width = counts
+        .iter()
+        .map(|(_, code, _)| code.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("problems by code:\n");
+    for (severity, code, count) in counts {
+        out.push_str(&format!(
+            "  {:<8} {code:<width$} {count:>6}\n",
+            severity.name()
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+impl Severity {
+    fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+
+    /// "error", "errors", ... as `count` needs.
+    fn plural(self, count: usize) -> String {
+        format!("{}{}", self.name(), if count == 1 { "" } else { "s" })
+    }
+}
+
 /// Output targets for rendered diagnostics: a colour terminal or a plain string.
 pub mod termcolor_like {
     use codespan_reporting::diagnostic::Diagnostic as Report;
@@ -338,6 +457,9 @@ pub mod termcolor_like {
             files: &SimpleFiles<String, &str>,
             report: &Report<FileId>,
         ) -> std::io::Result<()>;
+
+        /// A line of plain text between diagnostics.
+        fn line(&mut self, text: &str) -> std::io::Result<()>;
     }
 
     impl Sink for StandardStream {
@@ -366,6 +488,11 @@ pub mod termcolor_like {
                 .map_err(std::io::Error::other)?;
             out.write_all(buffer.as_slice())
         }
+
+        fn line(&mut self, text: &str) -> std::io::Result<()> {
+            use std::io::Write as _;
+            self.lock().write_all(text.as_bytes())
+        }
     }
 
     impl Sink for String {
@@ -376,6 +503,11 @@ pub mod termcolor_like {
             report: &Report<FileId>,
         ) -> std::io::Result<()> {
             term::emit_to_string(self, config, files, report).map_err(std::io::Error::other)
+        }
+
+        fn line(&mut self, text: &str) -> std::io::Result<()> {
+            self.push_str(text);
+            Ok(())
         }
     }
 }
@@ -495,6 +627,42 @@ mod tests {
     }
 
     #[test]
+    fn the_human_report_puts_errors_first_and_counts_repeats() {
+        let mut ds: Vec<Diagnostic> = (0..5)
+            .map(|i| Diagnostic::warning("missing-approver", format!("w{i}")))
+            .collect();
+        ds.insert(2, Diagnostic::error("broken-anchor", "e"));
+        ds.push(Diagnostic::note_level("config-unused", "n"));
+        let digest = digest(&ds, false);
+        let shown: Vec<String> = digest
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Shown(d) => d.message.clone(),
+                Entry::Omitted { code, count, .. } => format!("+{count} {code}"),
+            })
+            .collect();
+        assert_eq!(shown, ["e", "w0", "w1", "w2", "+2 missing-approver", "n"]);
+        assert_eq!(
+            digest.counts,
+            [
+                (Severity::Error, "broken-anchor", 1),
+                (Severity::Warning, "missing-approver", 5),
+                (Severity::Note, "config-unused", 1)
+            ]
+        );
+        let all = super::digest(&ds, true);
+        assert_eq!(all.entries.len(), 7);
+        assert!(matches!(all.entries[0], Entry::Shown(d) if d.is_error()));
+        let mut out = String::new();
+        Sources::default()
+            .render_digest(&ds, false, &mut out)
+            .unwrap();
+        assert!(out.contains("... and 2 more warnings like this (missing-approver); run `policybook check --verbose` to see all"), "{out}");
+        assert!(out.ends_with("problems by code:\n  error    broken-anchor         1\n  warning  missing-approver      5\n  note     config-unused         1\n\n"), "{out}");
+    }
+
+    #[test]
     fn did_you_mean_ignores_distant_candidates() {
         assert_eq!(did_you_mean("A.5.51", ["A.5.15", "A.8.1"]), Some("A.5.15"));
         assert_eq!(did_you_mean("quux", ["A.5.15", "A.8.1"]), None);
@@ -511,7 +679,7 @@ mod tests {
             })
             .hint("did you mean `A.5.15`?");
         let mut out = String::new();
-        sources.render(&[d], &mut out).unwrap();
+        sources.render_digest(&[d], true, &mut out).unwrap();
         assert!(
             out.contains("error[unknown-control]: unknown control `A.5.51`"),
             "{out}"

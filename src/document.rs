@@ -177,6 +177,11 @@ pub struct Document {
     pub controls: Vec<Ref>,
     pub related: Vec<Ref>,
     pub tags: Vec<String>,
+    /// `extra:`, the organisation's own fields.
+    pub extra: crate::yaml::Extra,
+    /// `aliases:`, old site paths that redirect to this page, checked by
+    /// [`crate::paths::redirect_file`].
+    pub aliases: Vec<Ref>,
     /// Byte offset of the Markdown body in the file's text.
     pub body_start: usize,
     /// A hash of the body alone: a front-matter edit leaves the rendered body as it was.
@@ -338,6 +343,19 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         .into_iter()
         .map(|t| t.0)
         .collect();
+    let aliases = r.refs(raw.aliases, "aliases");
+    for alias in &aliases {
+        if crate::paths::redirect_file(&alias.target).is_none() {
+            r.diagnostics.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    format!("the alias `{}` is not a path inside the site", alias.target),
+                )
+                .at(alias.span.clone())
+                .hint("give the page's old path from the site's root, e.g. `/docs/policies/old-name.html`"),
+            );
+        }
+    }
     let empty = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     let doc = match (id, title, status) {
         (Some(id), Some(title), Some(status)) if !r.has_errors() => Some(Document {
@@ -362,6 +380,8 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             controls,
             related,
             tags,
+            extra: raw.extra.unwrap_or_default(),
+            aliases,
             body_start: parsed.split.body_start,
             body_hash: text_hash(&text[parsed.split.body_start..]),
         }),

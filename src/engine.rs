@@ -329,10 +329,10 @@ fn warnings_report(checked: &Checked) -> String {
     plain(&checked.sources, &shown)
 }
 
-/// Diagnostics rendered without colour.
+/// Diagnostics rendered without colour, errors first and repeats counted.
 pub fn plain(sources: &Sources, diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
     let mut out = String::new();
-    let _ = sources.render(diagnostics, &mut out);
+    let _ = sources.render_digest(diagnostics, false, &mut out);
     out
 }
 

@@ -80,6 +80,73 @@ pub fn href(from: &str, to: &str) -> String {
     format!("{}{}", root_of(from), encode(to))
 }
 
+/// The site file of a redirect from `old` (an old page's path from the site root, as mdBook's
+/// `[output.html.redirect]` and Hugo's `aliases` write it): `/a/b.html` -> `a/b.html`,
+/// `/a/b/` or `/a/b` -> `a/b/index.html`. `None` for a path that is not inside the site.
+pub fn redirect_file(old: &str) -> Option<String> {
+    let trimmed = old.trim();
+    if trimmed.contains(['#', '?', '\\', '"', '<', '>']) || trimmed.chars().any(char::is_control) {
+        return None;
+    }
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty()
+        || parts
+            .iter()
+            .any(|p| *p == "." || *p == ".." || p.ends_with(['.', ' ']))
+    {
+        return None;
+    }
+    let path = parts.join("/");
+    let is_page = parts
+        .last()
+        .is_some_and(|l| l.ends_with(".html") || l.ends_with(".htm"));
+    Some(if is_page && !trimmed.ends_with('/') {
+        path
+    } else {
+        format!("{path}/index.html")
+    })
+}
+
+/// Whether a redirect may send a reader to `to`: a page of the site (a relative path) or a
+/// web address, never a script.
+pub fn is_safe_redirect(to: &str) -> bool {
+    if to.is_empty()
+        || to.contains(['"', '<', '>', '\\'])
+        || to.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return false;
+    }
+    let lower = to.to_ascii_lowercase();
+    match lower.find(':') {
+        Some(colon) if !lower[..colon].contains(['/', '?', '#']) => {
+            lower.starts_with("http://") || lower.starts_with("https://")
+        }
+        _ => true,
+    }
+}
+
+/// Paths the site's own pages and files use: a redirect must not take their place.
+pub fn is_generated(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let first = lower.split('/').next().unwrap_or_default();
+    let own_folders = ["clauses", "controls", "traceability", "static", "exports"];
+    let own_files = [
+        "index.html",
+        "documents.html",
+        "clauses.html",
+        "controls.html",
+        "traceability.html",
+        "soa.html",
+        "gaps.html",
+        "reviews.html",
+        "search-index.js",
+        "reviews.ics",
+    ];
+    (lower.contains('/') && own_folders.contains(&first))
+        || own_files.contains(&lower.as_str())
+        || (!lower.contains('/') && lower.starts_with("print"))
+}
+
 fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -90,6 +157,43 @@ fn slash(p: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_stay_inside_the_site() {
+        assert_eq!(
+            redirect_file("/format/config.html").as_deref(),
+            Some("format/config.html")
+        );
+        assert_eq!(
+            redirect_file("old/policy/").as_deref(),
+            Some("old/policy/index.html")
+        );
+        assert_eq!(redirect_file("/old").as_deref(), Some("old/index.html"));
+        for bad in [
+            "",
+            "/",
+            "../x.html",
+            "a/../../x.html",
+            "a/./b.html",
+            "x.html#f",
+            "con. /x",
+        ] {
+            assert_eq!(redirect_file(bad), None, "{bad}");
+        }
+        assert!(is_safe_redirect("../configuration/index.html"));
+        assert!(is_safe_redirect("https://example.org/x"));
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScript:x",
+            "data:text/html,x",
+            "a\"b",
+            "x y",
+        ] {
+            assert!(!is_safe_redirect(bad), "{bad}");
+        }
+        assert!(is_generated("index.html") && is_generated("controls/A.5.1.html"));
+        assert!(!is_generated("docs/policies/old.html") && !is_generated("old-page.html"));
+    }
 
     #[test]
     fn pages_link_relatively_and_encode_odd_names() {

@@ -236,7 +236,7 @@ fn check_inner(
         timings.lap("git wait");
     }
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    diagnostics.extend(check::run(&model, has_errors));
+    diagnostics.extend(check::run(&model, &sources, has_errors));
     sources.sort(&mut diagnostics);
     timings.lap("check");
     Ok(Checked {

@@ -89,6 +89,140 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// A value of a document's `extra:` mapping: the organisation's own fields, any YAML. Scalars
+/// are kept as text (a bare number as YAML reads it: quote `"1.10"` to keep it exactly).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExtraValue {
+    Text(String),
+    List(Vec<ExtraValue>),
+    Map(Extra),
+    Null,
+}
+
+/// `extra:`: keys in the order written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Extra(pub Vec<(String, ExtraValue)>);
+
+impl ExtraValue {
+    /// One line for people: lists joined by commas, mappings as `key: value` pairs.
+    pub fn display(&self) -> String {
+        match self {
+            ExtraValue::Text(t) => t.clone(),
+            ExtraValue::Null => "—".into(),
+            ExtraValue::List(items) => items
+                .iter()
+                .map(ExtraValue::display)
+                .collect::<Vec<_>>()
+                .join(", "),
+            ExtraValue::Map(m) => {
+                m.0.iter()
+                    .map(|(k, v)| format!("{k}: {}", v.display()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        }
+    }
+}
+
+impl serde::Serialize for ExtraValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ExtraValue::Text(t) => s.serialize_str(t),
+            ExtraValue::List(items) => items.serialize(s),
+            ExtraValue::Map(m) => m.serialize(s),
+            ExtraValue::Null => s.serialize_none(),
+        }
+    }
+}
+
+impl serde::Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+struct ExtraVisitor;
+
+impl<'de> Visitor<'de> for ExtraVisitor {
+    type Value = ExtraValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Text(v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Text(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Text(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Text(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Text(v.to_string()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<ExtraValue, E> {
+        Ok(ExtraValue::Null)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ExtraValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<ExtraValue>()? {
+            items.push(item);
+        }
+        Ok(ExtraValue::List(items))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ExtraValue, A::Error> {
+        let mut entries: Vec<(String, ExtraValue)> = Vec::new();
+        while let Some(key) = map.next_key::<ExtraValue>()? {
+            let key = key.display();
+            let value = map.next_value::<ExtraValue>()?;
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format!("duplicate field `{key}`")));
+            }
+            entries.push((key, value));
+        }
+        Ok(ExtraValue::Map(Extra(entries)))
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtraValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ExtraVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match ExtraValue::deserialize(deserializer)? {
+            ExtraValue::Map(m) => Ok(m),
+            ExtraValue::Null => Ok(Extra::default()),
+            _ => Err(de::Error::custom(
+                "`extra` must be a mapping of your own fields, e.g. `extra:` then `  department: Finance` on the next line",
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +268,24 @@ mod tests {
         // YAML 1.2: `yes` and `on` are plain strings.
         let t: T = from_str("version: yes\n").unwrap();
         assert_eq!(t.version.unwrap().0, "yes");
+    }
+
+    #[test]
+    fn extra_keeps_any_yaml_in_order() {
+        #[derive(Debug, Deserialize)]
+        struct E {
+            extra: Extra,
+        }
+        let e: E = from_str(
+            "extra:\n  zone: EU\n  reviewers: [Ann, Bo]\n  sla: {hours: 4}\n  audited: true\n",
+        )
+        .unwrap();
+        let keys: Vec<&str> = e.extra.0.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["zone", "reviewers", "sla", "audited"]);
+        assert_eq!(e.extra.0[1].1.display(), "Ann, Bo");
+        assert_eq!(e.extra.0[2].1.display(), "hours: 4");
+        assert_eq!(e.extra.0[3].1.display(), "true");
+        assert!(from_str::<E>("extra: [a]\n").is_err());
     }
 
     #[test]

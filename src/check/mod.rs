@@ -5,18 +5,19 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{display_path, Diagnostic, Span};
+use crate::diagnostic::{display_path, Diagnostic, Sources, Span};
 use crate::document::{DocKind, Status};
 use crate::model::Model;
 
 /// Runs every rule. The book-wide gaps (uncovered clauses and controls, missing documented
 /// information, drafts) are left out while the book has errors: they would bury the errors,
 /// and are often caused by them.
-pub fn run(model: &Model, book_has_errors: bool) -> Vec<Diagnostic> {
+pub fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
     colliding_pages(model, &mut out);
+    colliding_redirects(model, sources, &mut out);
     statement_of_applicability(model, &mut out);
     overdue_reviews(model, &mut out);
     if !book_has_errors {
@@ -276,6 +277,64 @@ fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
             ),
             None => {
                 seen.insert(page.to_lowercase(), source);
+            }
+        }
+    }
+}
+
+/// A redirect (an alias in front matter, or `[output.html.redirect]`) at a path that a page, a
+/// file or another redirect of the site already takes: it would replace what is there.
+fn colliding_redirects(model: &Model, sources: &Sources, out: &mut Vec<Diagnostic>) {
+    let mut taken: HashMap<String, String> = model
+        .documents
+        .iter()
+        .map(|n| (n.page.to_lowercase(), format!("the page of `{}`", n.doc.id)))
+        .chain(model.assets.iter().map(|a| {
+            let path = crate::paths::asset_file(&a.rel);
+            (path.to_lowercase(), format!("the file {path}"))
+        }))
+        .collect();
+    let settings = &model.settings;
+    let configured = settings
+        .config
+        .output
+        .html
+        .redirect
+        .keys()
+        .map(|from| (from.as_str(), None, "a redirect of book.toml".to_string()));
+    let aliases = model.documents.iter().flat_map(|n| {
+        n.doc.aliases.iter().map(move |a| {
+            (
+                a.target.as_str(),
+                Some(a.span.clone()),
+                format!("an alias of `{}`", n.doc.id),
+            )
+        })
+    });
+    for (from, span, what) in configured.chain(aliases) {
+        let Some(path) = crate::paths::redirect_file(from) else {
+            continue;
+        };
+        let first = if crate::paths::is_generated(&path) {
+            Some(format!("policybook's own {path}"))
+        } else {
+            taken.get(&path.to_lowercase()).cloned()
+        };
+        match first {
+            Some(first) => out.push(
+                Diagnostic::error(
+                    "page-collision",
+                    format!("{what} would be written to {path}, which is {first}"),
+                )
+                .at_opt(span.or_else(|| {
+                    settings.table_key_span(sources, Some("output.html.redirect"), from)
+                }))
+                .hint(
+                    "remove the redirect, or give it the old path of a page that no longer exists",
+                ),
+            ),
+            None => {
+                taken.insert(path.to_lowercase(), what);
             }
         }
     }

@@ -28,7 +28,14 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Show every diagnostic: without it, each code's first three are shown and the rest counted.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
+
+/// `--verbose`, read where diagnostics are printed.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -152,6 +159,7 @@ impl Color {
 
 /// Runs the command; returns the process exit code (0 ok, 1 book errors). `Err` means exit 2.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args, cli.color),
@@ -165,14 +173,16 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// Prints diagnostics to stderr, rustc-style.
+/// Prints diagnostics to stderr, rustc-style, errors first and repeats counted (all of them
+/// with `--verbose`).
 fn print_diagnostics(
     sources: &Sources,
     diagnostics: &[Diagnostic],
     color: Color,
 ) -> anyhow::Result<()> {
     let mut stderr = StandardStream::stderr(color.choice());
-    sources.render(diagnostics, &mut stderr)?;
+    let all = VERBOSE.load(std::sync::atomic::Ordering::Relaxed);
+    sources.render_digest(diagnostics, all, &mut stderr)?;
     Ok(())
 }
 

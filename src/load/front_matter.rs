@@ -8,7 +8,7 @@ use std::ops::Range;
 use serde::Deserialize;
 
 use crate::diagnostic::{offset_of, unknown_field_hint, Diagnostic, FileId, Span};
-use crate::yaml::{self, Text, NOT_TEXT};
+use crate::yaml::{self, Extra, Text, NOT_TEXT};
 
 /// The front matter exactly as written: every field optional, every scalar a string.
 /// [`crate::document`] decides what is required and what the values mean.
@@ -33,6 +33,10 @@ pub struct RawFrontMatter {
     pub controls: Option<Vec<Text>>,
     pub related: Option<Vec<Text>>,
     pub tags: Option<Vec<Text>>,
+    /// The organisation's own fields (Zola's `[extra]`): any YAML, shown and given to templates.
+    pub extra: Option<Extra>,
+    /// Old site paths of this page (Hugo's and Zola's `aliases`): each gets a redirect page.
+    pub aliases: Option<Vec<Text>>,
 }
 
 /// A file cut in two: its YAML and its Markdown body, with their byte offsets in the file.

@@ -174,6 +174,19 @@ fn load_at_most(
         if !entry.file_type().is_file() {
             continue;
         }
+        if rel.as_os_str() == "SUMMARY.md" {
+            diagnostics.push(
+                Diagnostic::note_level(
+                    "mdbook-layout",
+                    format!(
+                        "{} is mdBook's table of contents, not a document: policybook lists documents by itself",
+                        display_path(&shown_as.join(&rel))
+                    ),
+                )
+                .hint("keep it for mdBook, or delete it if this book is only built by policybook"),
+            );
+            continue;
+        }
         if is_markdown(&rel) {
             markdown.push(rel);
         } else {

@@ -235,8 +235,10 @@ pub fn extras_to(
     sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut timings = crate::pipeline::Timings::start();
-    sink(search_index(model, search))?;
-    timings.lap("search index");
+    if model.settings.config.output.html.search.enable {
+        sink(search_index(model, search))?;
+        timings.lap("search index");
+    }
     crate::export::each(model, sink)?;
     sink(OutputFile {
         path: "reviews.ics".into(),
@@ -441,7 +443,7 @@ pub fn render_to(
         })?;
     }
     let html = &model.settings.config.output.html;
-    for extra in html.extra_css.iter().chain(html.logo.iter()) {
+    for extra in html.stylesheets().chain(html.logo.iter()) {
         sink(OutputFile {
             path: book_static(extra),
             contents: Contents::Copy(model.settings.root.join(extra)),
@@ -453,7 +455,65 @@ pub fn render_to(
             contents: Contents::Copy(asset.abs.clone()),
         })?;
     }
+    for (path, to) in redirects(model) {
+        sink(OutputFile {
+            contents: Contents::Bytes(redirect_page(&site, &to).into_bytes().into()),
+            path,
+        })?;
+    }
+    if let Some(cname) = &html.cname {
+        sink(OutputFile {
+            path: "CNAME".into(),
+            contents: Contents::Bytes(format!("{cname}\n").into_bytes().into()),
+        })?;
+    }
     Ok(Ok(cache))
+}
+
+/// Every redirect page of the site: site path -> where it sends the reader (relative to it,
+/// or a web address). From `[output.html.redirect]` and documents' `aliases`; a path that
+/// another page or file takes is left out (`check` reports it).
+pub fn redirects(model: &Model) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (from, to) in &model.settings.config.output.html.redirect {
+        if let Some(path) = paths::redirect_file(from).filter(|_| paths::is_safe_redirect(to)) {
+            out.push((path, to.clone()));
+        }
+    }
+    for n in &model.documents {
+        for alias in &n.doc.aliases {
+            if let Some(path) = paths::redirect_file(&alias.target) {
+                let to = paths::href(&path, &n.page);
+                out.push((path, to));
+            }
+        }
+    }
+    let taken: std::collections::HashSet<String> = model
+        .documents
+        .iter()
+        .map(|n| n.page.to_lowercase())
+        .chain(
+            model
+                .assets
+                .iter()
+                .map(|a| paths::asset_file(&a.rel).to_lowercase()),
+        )
+        .collect();
+    out.retain(|(path, _)| !paths::is_generated(path) && !taken.contains(&path.to_lowercase()));
+    out.sort();
+    out.dedup_by(|a, b| a.0.to_lowercase() == b.0.to_lowercase());
+    out
+}
+
+/// A page that sends the reader on to `to` at once: a meta refresh (no script, so the sites'
+/// content security policy holds) and a link for readers whose browser does not follow it.
+fn redirect_page(site: &SiteView, to: &str) -> String {
+    let to = crate::highlight::escape_html(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved · {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        lang = crate::highlight::escape_html(site.language),
+        title = crate::highlight::escape_html(site.title),
+    )
 }
 
 /// Stands for a body in a print part's template data; see [`print_page`]. An HTML comment,
@@ -483,6 +543,7 @@ fn render_page(
     let mut ctx = page.data.into_context();
     ctx.insert("site", site);
     ctx.insert("root", &paths::root_of(&page.path));
+    ctx.insert("page_path", &paths::encode(&page.path));
     ctx.insert("nav", page.nav);
     ctx.insert("page_title", &page.title);
     let html = tera
@@ -550,7 +611,7 @@ pub fn render_bodies(
     };
     // A body edit may move where the print view is cut; then everything renders again.
     let order: Vec<usize> = cache.print.iter().flatten().copied().collect();
-    if cut_print(model, order) != cache.print {
+    if !cache.print.is_empty() && cut_print(model, order) != cache.print {
         return Ok(None);
     }
     let views = Views::new(model, false);
@@ -730,6 +791,13 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
     )
         .hash(&mut h);
     model.settings.config.build.content_dir.hash(&mut h);
+    model
+        .settings
+        .config
+        .output
+        .html
+        .edit_url_template
+        .hash(&mut h);
     (
         &d.version,
         d.status,
@@ -738,6 +806,7 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
         d.review_by,
         &d.tags,
         &d.rel,
+        &d.extra,
     )
         .hash(&mut h);
     (
@@ -824,11 +893,22 @@ fn site_view(model: &Model) -> SiteView<'_> {
         edition: &model.catalog.edition,
         generator: format!("policybook {}", env!("CARGO_PKG_VERSION")),
         extra_css: html
-            .extra_css
-            .iter()
+            .stylesheets()
             .map(|p| paths::encode(&book_static(p)))
             .collect(),
         logo: html.logo.as_ref().map(|p| paths::encode(&book_static(p))),
+        authors: book.authors.iter().map(String::as_str).collect(),
+        text_direction: book.text_direction.map(|d| d.as_str()),
+        site_url: html.site_url.as_ref().map(|u| {
+            if u.ends_with('/') {
+                u.clone()
+            } else {
+                format!("{u}/")
+            }
+        }),
+        repository: html.git_repository_url.as_deref(),
+        search: html.search.enable,
+        print: html.print.enable,
     }
 }
 
@@ -1196,7 +1276,34 @@ fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
         overdue: d.review_by.is_some_and(|r| r < model.as_of) && d.status != Status::Retired,
         tags: &d.tags,
         source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
+        extra: &d.extra,
+        extra_rows: d
+            .extra
+            .0
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.display()))
+            .collect(),
+        edit_url: edit_url(model, d),
     }
+}
+
+/// The `edit-url-template` with `{path}` filled in: the document's source path from the book
+/// root, as in the repository (percent-encoded, `/` kept).
+fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
+    let template = model
+        .settings
+        .config
+        .output
+        .html
+        .edit_url_template
+        .as_ref()?;
+    let source = model.settings.config.build.content_dir.join(&d.rel);
+    let path: Vec<String> = source
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(template.replace("{path}", &paths::encode(&path.join("/"))))
 }
 
 fn clauses_page(views: &Views) -> Page {
@@ -1790,6 +1897,9 @@ fn gaps_page(model: &Model, views: &Views) -> Page {
 /// The documents of the print view in order, cut into parts of at most PRINT_BYTES of bodies,
 /// so no page grows with the book.
 fn print_parts(model: &Model) -> Vec<Vec<usize>> {
+    if !model.settings.config.output.html.print.enable {
+        return Vec::new();
+    }
     let mut order: Vec<usize> = (0..model.documents.len()).collect();
     // By folder (compared as paths are: component by component), then id.
     order.sort_by_cached_key(|&i| {

@@ -20,6 +20,17 @@ pub struct SiteView<'a> {
     /// Site paths of the book's own stylesheets and logo (`static/book/...`).
     pub extra_css: Vec<String>,
     pub logo: Option<String>,
+    pub authors: Vec<&'a str>,
+    /// `ltr` or `rtl`, when the book says.
+    pub text_direction: Option<&'a str>,
+    /// Where the site is published, ending in `/`: pages name their canonical address.
+    pub site_url: Option<String>,
+    /// The book's repository, linked from the header.
+    pub repository: Option<&'a str>,
+    /// The search box and index are on.
+    pub search: bool,
+    /// The print view is written.
+    pub print: bool,
 }
 
 /// A document as a row in a list.
@@ -69,6 +80,12 @@ pub struct DocView<'a> {
     pub overdue: bool,
     pub tags: &'a [String],
     pub source: String,
+    /// The organisation's own fields as written, for templates.
+    pub extra: &'a crate::yaml::Extra,
+    /// The same, one line per field, for the document-control block.
+    pub extra_rows: Vec<(&'a str, String)>,
+    /// Where a reader proposes a change (from `edit-url-template`).
+    pub edit_url: Option<String>,
 }
 
 /// A count with a name, for the dashboard.

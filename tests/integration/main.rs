@@ -8,6 +8,7 @@ mod example;
 mod git;
 mod hostile;
 mod init;
+mod mdbook;
 mod properties;
 mod reviews;
 mod serve;
