@@ -119,9 +119,9 @@ impl Engine {
 
     /// Applies edits to documents' bodies to the last good build, when that is all they are:
     /// each changed path is a document of that build whose front matter is byte for byte as it
-    /// was, whose body links to the same things and has no link problem, and which still has
-    /// every heading other documents link to. Returns how many pages were rendered again, or
-    /// `None` when the whole book must be read again.
+    /// was, whose body links to the same things and has no link problem nor variable warning,
+    /// and which still has every heading other documents link to. Returns how many pages were
+    /// rendered again, or `None` when the whole book must be read again.
     fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
         if !self.current {
             return None;
@@ -144,7 +144,7 @@ impl Engine {
             if !text.starts_with(front) {
                 return None;
             }
-            let body = last.model.render_body(i, &text);
+            let (body, warnings) = last.model.render_body(i, &text);
             let old = &node.body;
             // Other documents' links to this one's headings must still find them.
             let anchors_hold =
@@ -165,12 +165,14 @@ impl Engine {
             if body.targets != old.targets
                 || !body.problems.is_empty()
                 || !old.problems.is_empty()
+                || !warnings.is_empty()
+                || !node.variable_warnings.is_empty()
                 || !same_anchors(&body, old)
                 || !anchors_hold()
             {
                 return None;
             }
-            edits.push((i, text, body));
+            edits.push((i, text, (body, warnings)));
         }
         if edits.is_empty() {
             return None;
@@ -185,7 +187,10 @@ impl Engine {
         for (i, text, body) in edits {
             model.set_body(i, &text, body);
             let node = &model.documents[i];
-            self.caches.bodies.insert(node.body_key, node.body.clone());
+            self.caches.bodies.insert(
+                node.body_key,
+                (node.body.clone(), node.variable_warnings.clone()),
+            );
             texts.push((node.doc.file, text));
         }
         // A template that fails is reported by the whole build.

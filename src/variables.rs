@@ -52,7 +52,7 @@ impl Value {
         match self {
             Value::Text(s) => !s.is_empty(),
             Value::Flag(b) => *b,
-            Value::Number(s) => s.parse::<f64>().map_or(true, |n| n != 0.0),
+            Value::Number(s) => s.parse::<f64>() != Ok(0.0),
         }
     }
 }
