@@ -11,3 +11,4 @@ mod init;
 mod properties;
 mod reviews;
 mod serve;
+mod variables;
