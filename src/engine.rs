@@ -581,6 +581,54 @@ mod tests {
     }
 
     #[test]
+    fn changed_variables_render_bodies_again_and_their_warnings_are_never_patched_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let config =
+            |name: &str| format!("[book]\ntitle = \"T\"\n\n[variables]\nname = \"{name}\"\n");
+        std::fs::write(root.join("book.toml"), config("Acme")).unwrap();
+        let doc = |body: &str| {
+            format!("---\nid: A\ntitle: A\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        let a = root.join("content/a.md");
+        std::fs::write(&a, doc("Made by {{name}}.")).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let page = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
+            String::from_utf8_lossy(&files["docs/a.html"]).into_owned()
+        };
+        let (first, files) = site(engine.rebuild().unwrap());
+        assert!(page(&files).contains("<p>Made by Acme.</p>"));
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+
+        std::fs::write(root.join("book.toml"), config("Brightwater")).unwrap();
+        let changed = [(ChangeKind::Config, root.join("book.toml"))];
+        let (_, files) = site(engine.rebuild_after(&changed).unwrap());
+        assert!(
+            page(&files).contains("<p>Made by Brightwater.</p>"),
+            "the cached body is not reused"
+        );
+        assert!(files == whole());
+
+        let edit = [(ChangeKind::Content, a.clone())];
+        std::fs::write(&a, doc("Made by {{nme}}.")).unwrap();
+        let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(!stats.patched, "a new warning needs the whole build");
+        assert_eq!(stats.warnings, first.warnings + 1);
+        assert!(page(&files).contains("<p>Made by {{nme}}.</p>"));
+        std::fs::write(&a, doc("Made by {{name}}, again.")).unwrap();
+        let (stats, _) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(!stats.patched, "so does a warning gone");
+        assert_eq!(stats.warnings, first.warnings);
+        std::fs::write(&a, doc("Made by {{name}}, once more.")).unwrap();
+        let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(stats.patched);
+        assert!(page(&files).contains("<p>Made by Brightwater, once more.</p>"));
+        assert!(files == whole());
+    }
+
+    #[test]
     fn front_matter_edits_give_the_site_a_whole_build_gives() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
