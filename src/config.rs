@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{unknown_field_hint, Diagnostic, FileId, Sources, Span};
+use crate::variables::{self, Variable};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -25,6 +26,9 @@ pub struct Config {
     pub preprocessor: BTreeMap<String, toml::Value>,
     /// mdBook's `[rust]` (the edition of Rust examples): accepted, not used.
     pub rust: Option<toml::Value>,
+    /// `[variables]`: values filled into document bodies (see [`crate::variables`]). `None`
+    /// when the book has no such table: its bodies are then never treated as templates.
+    pub variables: Option<BTreeMap<String, Variable>>,
 }
 
 /// `[book]`: what the site is called and who it belongs to.
@@ -700,6 +704,11 @@ fn config_error(file: FileId, e: &toml::de::Error) -> Diagnostic {
         )
         .at(span)
         .hint(hint),
+        None if message.starts_with("a variable is") => {
+            Diagnostic::error("config-invalid", format!("book.toml: {message}"))
+                .at(span)
+                .hint("write the value as a string (`key = \"...\"`), `true`/`false` or a number; a name with dots is quoted (`\"a.b\" = ...`)")
+        }
         None => Diagnostic::error("config-invalid", format!("book.toml: {message}"))
             .at(span)
             .hint("see the book.toml reference in the README"),
@@ -851,6 +860,18 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
             );
         }
     }
+    for (name, variable) in c.variables.iter().flatten() {
+        if !variables::is_valid_name(name) {
+            out.push(
+                Diagnostic::error("config-invalid", format!("invalid variable name `{name}`"))
+                    .at_opt(settings.file.map(|file| Span {
+                        file,
+                        range: variable.span.clone(),
+                    }))
+                    .hint("a variable's name is letters, digits, `_`, `-` and `.`"),
+            );
+        }
+    }
     if let Some(theme) = &c.output.html.theme {
         let valid = !theme.is_empty()
             && theme
@@ -925,6 +946,45 @@ mod tests {
         let (_, d, sources) = parse("[book]\ntitle = \"x\nlanguage = \"en\"\n");
         assert_eq!(d[0].code, "config-invalid");
         assert_eq!(sources.locate(&d[0]).line, Some(2));
+    }
+
+    #[test]
+    fn variables_are_strings_booleans_and_numbers() {
+        let (s, d, _) = parse(
+            "[book]\ntitle = \"x\"\n\n[variables]\ncompanyShortName = \"Brightwater\"\nhasSoc2 = true\nretention = 365\nratio = 1.50\n\"company.legal-name\" = \"B Ltd\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let v = s.config.variables.unwrap();
+        let text = |k: &str| v[k].value.text().to_string();
+        assert_eq!(text("companyShortName"), "Brightwater");
+        assert_eq!(text("hasSoc2"), "true");
+        assert_eq!(text("retention"), "365");
+        assert_eq!(text("ratio"), "1.5");
+        assert_eq!(text("company.legal-name"), "B Ltd");
+        let (s, _, _) = parse("[book]\ntitle = \"x\"\n");
+        assert!(s.config.variables.is_none(), "no table, no templates");
+    }
+
+    #[test]
+    fn other_variable_types_are_errors_at_their_line() {
+        for (value, what) in [
+            ("[\"a\"]", "an array"),
+            ("{ a = 1 }", "a table"),
+            ("2026-01-01", "a date or time"),
+        ] {
+            let (_, d, sources) = parse(&format!(
+                "[book]\ntitle = \"x\"\n\n[variables]\nok = \"x\"\nbad = {value}\n"
+            ));
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(d[0].code, "config-invalid");
+            assert!(d[0].message.contains(what), "{}", d[0].message);
+            assert!(d[0].hint.as_deref().unwrap().contains("string"));
+            assert_eq!(sources.locate(&d[0]).line, Some(6), "{value}");
+        }
+        let (_, d, sources) = parse("[variables]\nok = 1\n\"a b\" = \"x\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`a b`"));
+        assert_eq!(sources.locate(&d[0]).line, Some(3));
     }
 
     #[test]

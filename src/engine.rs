@@ -119,9 +119,9 @@ impl Engine {
 
     /// Applies edits to documents' bodies to the last good build, when that is all they are:
     /// each changed path is a document of that build whose front matter is byte for byte as it
-    /// was, whose body links to the same things and has no link problem, and which still has
-    /// every heading other documents link to. Returns how many pages were rendered again, or
-    /// `None` when the whole book must be read again.
+    /// was, whose body links to the same things and has no link problem nor variable warning,
+    /// and which still has every heading other documents link to. Returns how many pages were
+    /// rendered again, or `None` when the whole book must be read again.
     fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
         if !self.current {
             return None;
@@ -144,7 +144,7 @@ impl Engine {
             if !text.starts_with(front) {
                 return None;
             }
-            let body = last.model.render_body(i, &text);
+            let (body, warnings) = last.model.render_body(i, &text);
             let old = &node.body;
             // Other documents' links to this one's headings must still find them.
             let anchors_hold =
@@ -165,12 +165,14 @@ impl Engine {
             if body.targets != old.targets
                 || !body.problems.is_empty()
                 || !old.problems.is_empty()
+                || !warnings.is_empty()
+                || !node.variable_warnings.is_empty()
                 || !same_anchors(&body, old)
                 || !anchors_hold()
             {
                 return None;
             }
-            edits.push((i, text, body));
+            edits.push((i, text, (body, warnings)));
         }
         if edits.is_empty() {
             return None;
@@ -185,7 +187,10 @@ impl Engine {
         for (i, text, body) in edits {
             model.set_body(i, &text, body);
             let node = &model.documents[i];
-            self.caches.bodies.insert(node.body_key, node.body.clone());
+            self.caches.bodies.insert(
+                node.body_key,
+                (node.body.clone(), node.variable_warnings.clone()),
+            );
             texts.push((node.doc.file, text));
         }
         // A template that fails is reported by the whole build.
@@ -573,6 +578,54 @@ mod tests {
             "{:?}",
             built.keys()
         );
+    }
+
+    #[test]
+    fn changed_variables_render_bodies_again_and_their_warnings_are_never_patched_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let config =
+            |name: &str| format!("[book]\ntitle = \"T\"\n\n[variables]\nname = \"{name}\"\n");
+        std::fs::write(root.join("book.toml"), config("Acme")).unwrap();
+        let doc = |body: &str| {
+            format!("---\nid: A\ntitle: A\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        let a = root.join("content/a.md");
+        std::fs::write(&a, doc("Made by {{name}}.")).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let page = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
+            String::from_utf8_lossy(&files["docs/a.html"]).into_owned()
+        };
+        let (first, files) = site(engine.rebuild().unwrap());
+        assert!(page(&files).contains("<p>Made by Acme.</p>"));
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+
+        std::fs::write(root.join("book.toml"), config("Brightwater")).unwrap();
+        let changed = [(ChangeKind::Config, root.join("book.toml"))];
+        let (_, files) = site(engine.rebuild_after(&changed).unwrap());
+        assert!(
+            page(&files).contains("<p>Made by Brightwater.</p>"),
+            "the cached body is not reused"
+        );
+        assert!(files == whole());
+
+        let edit = [(ChangeKind::Content, a.clone())];
+        std::fs::write(&a, doc("Made by {{nme}}.")).unwrap();
+        let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(!stats.patched, "a new warning needs the whole build");
+        assert_eq!(stats.warnings, first.warnings + 1);
+        assert!(page(&files).contains("<p>Made by {{nme}}.</p>"));
+        std::fs::write(&a, doc("Made by {{name}}, again.")).unwrap();
+        let (stats, _) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(!stats.patched, "so does a warning gone");
+        assert_eq!(stats.warnings, first.warnings);
+        std::fs::write(&a, doc("Made by {{name}}, once more.")).unwrap();
+        let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
+        assert!(stats.patched);
+        assert!(page(&files).contains("<p>Made by Brightwater, once more.</p>"));
+        assert!(files == whole());
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod theme;
+pub mod variables;
 pub mod watch;
 pub mod yaml;
 /// The date type of `--as-of` dates, for callers of [`pipeline`].

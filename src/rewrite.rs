@@ -50,20 +50,32 @@ impl<'a> Rewritten<'a> {
     }
 
     /// [`Rewritten::original_offset`] of both ends; a range inside one replacement becomes
-    /// the whole of what it replaced.
+    /// the whole of what it replaced, and one ending inside a replacement ends with it.
     pub fn original(&self, range: Range<usize>) -> Range<usize> {
         let start = self.original_offset(range.start);
         let end = if range.end > range.start {
-            self.original_offset(range.end - 1) + 1
+            // A range ending inside a replacement takes all of what it replaced.
+            let last = range.end - 1;
+            let after = self
+                .replacements
+                .partition_point(|r| r.rewritten.start <= last);
+            match after.checked_sub(1).map(|i| &self.replacements[i]) {
+                Some(r) if last < r.rewritten.end => r.original.end,
+                _ => self.original_offset(last) + 1,
+            }
         } else {
             start
         };
-        let inside = self
+        // Replacements that are not empty do not overlap: only the last one starting at or
+        // before `range.start` can hold it (a binary search, so a body with many replacements
+        // and many problems stays linear).
+        let after = self
             .replacements
-            .iter()
-            .find(|r| r.rewritten.start <= range.start && range.end <= r.rewritten.end);
-        match inside {
-            Some(r) if range.start < r.rewritten.end => r.original.clone(),
+            .partition_point(|r| r.rewritten.start <= range.start);
+        match after.checked_sub(1).map(|i| &self.replacements[i]) {
+            Some(r) if range.start < r.rewritten.end && range.end <= r.rewritten.end => {
+                r.original.clone()
+            }
             _ => start..end.max(start),
         }
     }
@@ -159,5 +171,21 @@ mod tests {
         b.replace(0..3, "");
         let r = b.finish();
         assert_eq!(&source[r.original(2..8)], "[l](x)");
+    }
+
+    #[test]
+    fn ranges_inside_one_of_many_replacements() {
+        let source = "{{a}}-{{b}}-{{c}}";
+        let mut b = Builder::new(source);
+        b.replace(0..5, "AAA");
+        b.replace(6..6, "");
+        b.replace(6..11, "BBB");
+        b.replace(12..17, "");
+        let r = b.finish();
+        assert_eq!(r.text, "AAA-BBB-");
+        assert_eq!(r.original(4..6), 6..11);
+        assert_eq!(r.original(1..2), 0..5);
+        assert_eq!(&source[r.original(2..5)], "{{a}}-{{b}}");
+        assert_eq!(r.original(8..8), 17..17);
     }
 }

@@ -9,7 +9,7 @@ pub mod gaps;
 pub mod reviews;
 pub mod soa;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -28,6 +28,7 @@ use crate::markdown::{
     self, PathLink, Problem, RenderOptions, Rendered, Resolve, Resolved, Target,
 };
 use crate::paths;
+use crate::variables::{self, Variable};
 
 /// A document with its references resolved and its body rendered.
 #[derive(Debug, Clone)]
@@ -43,17 +44,23 @@ pub struct Node {
     pub body: Arc<Rendered>,
     /// Identifies the body's rendering: its text and everything its links resolve against.
     pub body_key: u64,
+    /// What filling in the book's variables found wrong in the body (ranges of the body as
+    /// written).
+    pub variable_warnings: Vec<variables::Warning>,
 }
 
+/// A body rendered once: the HTML and what it links to, and its variables' warnings.
+pub type CachedBody = (Arc<Rendered>, Vec<variables::Warning>);
+
 /// Rendered bodies by [`Node::body_key`], kept between rebuilds by `serve` and `watch`.
-pub type BodyCache = HashMap<u64, Arc<Rendered>>;
+pub type BodyCache = HashMap<u64, CachedBody>;
 
 impl Model {
     /// The rendered bodies of this model, to reuse in the next rebuild.
     pub fn body_cache(&self) -> BodyCache {
         self.documents
             .iter()
-            .map(|n| (n.body_key, n.body.clone()))
+            .map(|n| (n.body_key, (n.body.clone(), n.variable_warnings.clone())))
             .collect()
     }
 }
@@ -162,33 +169,44 @@ impl Model {
         let mut assets_sorted: Vec<&PathBuf> = asset_paths.iter().collect();
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
+        // What the bodies' tags are filled with (nothing for a book without variables).
+        let book_variables = settings.config.variables.as_ref();
+        for (name, v) in book_variables.into_iter().flatten() {
+            (name, &v.value).hash(&mut signature);
+        }
         let signature = signature.finish();
         let body_keys: Vec<u64> = documents.iter().map(|d| body_key(signature, d)).collect();
-        let bodies: Vec<Arc<Rendered>> = documents
-            .par_iter()
-            .zip(&body_keys)
-            .map(|(d, key)| {
-                if let Some(body) = previous.get(key) {
-                    return body.clone();
-                }
-                let resolver = BodyResolver {
-                    catalog: &catalog,
-                    by_id: &by_id,
-                    docs: &Parsed {
-                        documents: &documents,
-                        pages: &pages,
-                    },
-                    dir: d.rel.parent().unwrap_or(Path::new("")),
-                    by_path: &by_path,
-                    assets: &asset_paths,
-                };
-                Arc::new(markdown::render(d.body(sources), &resolver, options))
-            })
-            .collect();
+        let (bodies, variable_warnings): (Vec<Arc<Rendered>>, Vec<Vec<variables::Warning>>) =
+            documents
+                .par_iter()
+                .zip(&body_keys)
+                .map(|(d, key)| {
+                    if let Some(body) = previous.get(key) {
+                        return body.clone();
+                    }
+                    let resolver = BodyResolver {
+                        catalog: &catalog,
+                        by_id: &by_id,
+                        docs: &Parsed {
+                            documents: &documents,
+                            pages: &pages,
+                        },
+                        dir: d.rel.parent().unwrap_or(Path::new("")),
+                        by_path: &by_path,
+                        assets: &asset_paths,
+                    };
+                    let (body, warnings) =
+                        render_text(d.body(sources), book_variables, &resolver, options);
+                    (Arc::new(body), warnings)
+                })
+                .unzip();
         // Remembered highlighted lines would otherwise stay in every thread while pages render.
         rayon::broadcast(|_| crate::highlight::forget_lines());
 
-        for (d, body) in documents.iter().zip(&bodies) {
+        for ((d, body), warnings) in documents.iter().zip(&bodies).zip(&variable_warnings) {
+            for w in warnings {
+                diagnostics.push(variable_warning(d, w, sources, book_variables));
+            }
             for p in &body.problems {
                 diagnostics.push(names.link_problem(
                     d,
@@ -225,8 +243,12 @@ impl Model {
         let mut control_mentions = vec![Vec::new(); catalog.controls.len()];
         let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); n];
         let mut nodes = Vec::with_capacity(n);
-        for (i, ((doc, body), refs)) in documents.into_iter().zip(bodies).zip(resolved).enumerate()
-        {
+        let parts = documents
+            .into_iter()
+            .zip(bodies)
+            .zip(resolved)
+            .zip(variable_warnings);
+        for (i, (((doc, body), refs), variable_warnings)) in parts.enumerate() {
             let FrontMatterRefs {
                 clauses,
                 controls,
@@ -259,6 +281,7 @@ impl Model {
                 related,
                 body,
                 body_key: body_keys[i],
+                variable_warnings,
             });
         }
         for list in clause_docs
@@ -553,6 +576,67 @@ impl Names<'_> {
     }
 }
 
+/// Fills the book's variables (when it has `[variables]`) into `body`, renders it, and maps the
+/// ranges of what the renderer found back to `body` as written: the one place bodies render.
+fn render_text(
+    body: &str,
+    book_variables: Option<&BTreeMap<String, Variable>>,
+    resolver: &dyn Resolve,
+    options: RenderOptions,
+) -> (Rendered, Vec<variables::Warning>) {
+    let Some(book_variables) = book_variables else {
+        return (markdown::render(body, resolver, options), Vec::new());
+    };
+    let (text, warnings) = variables::substitute(body, book_variables);
+    let mut rendered = markdown::render(&text.text, resolver, options);
+    if !text.is_unchanged() {
+        for p in &mut rendered.problems {
+            p.range = text.original(p.range.clone());
+        }
+        for a in &mut rendered.anchors {
+            a.range = text.original(a.range.clone());
+        }
+    }
+    (rendered, warnings)
+}
+
+/// The diagnostic for a problem with a body's variables.
+fn variable_warning(
+    d: &Document,
+    w: &variables::Warning,
+    sources: &Sources,
+    book_variables: Option<&BTreeMap<String, Variable>>,
+) -> Diagnostic {
+    let tag = d.body(sources).get(w.range.clone()).unwrap_or_default();
+    let span = body_span(d, w.range.clone());
+    match &w.problem {
+        variables::Problem::Undefined(name) => {
+            let names = book_variables.into_iter().flatten().map(|(n, _)| n.as_str());
+            Diagnostic::warning(
+                "undefined-variable",
+                format!("`{name}` is not a variable of the book: `{tag}` is left as written"),
+            )
+            .at(span)
+            .hint(match did_you_mean(name, names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("define `{name}` under [variables] in book.toml"),
+            })
+        }
+        variables::Problem::Unclosed(name) => Diagnostic::warning(
+            "unbalanced-section",
+            format!("`{tag}` has no `{{{{/{name}}}}}`: the section is left as written"),
+        )
+        .at(span)
+        .hint(format!("end the section with `{{{{/{name}}}}}`; sections close innermost first")),
+        variables::Problem::Unopened(name) => Diagnostic::warning(
+            "unbalanced-section",
+            format!("`{tag}` closes no open section: it is left as written"),
+        )
+        .at(span)
+        .hint(format!("open the section with `{{{{#{name}}}}}` or `{{{{^{name}}}}}` before it, or remove this")),
+    }
+}
+
 fn body_span(d: &Document, range: std::ops::Range<usize>) -> Span {
     Span {
         file: d.file,
@@ -588,7 +672,7 @@ fn body_key(signature: u64, d: &Document) -> u64 {
 impl Model {
     /// Renders document `i`'s body from `text` (its file's new text, with the same front
     /// matter), resolving links as [`Model::build`] did.
-    pub fn render_body(&self, i: usize, text: &str) -> Rendered {
+    pub fn render_body(&self, i: usize, text: &str) -> CachedBody {
         let d = &self.documents[i].doc;
         let resolver = BodyResolver {
             catalog: &self.catalog,
@@ -598,7 +682,13 @@ impl Model {
             by_path: &self.links.by_path,
             assets: &self.links.assets,
         };
-        markdown::render(&text[d.body_start..], &resolver, self.links.options)
+        let (body, warnings) = render_text(
+            &text[d.body_start..],
+            self.settings.config.variables.as_ref(),
+            &resolver,
+            self.links.options,
+        );
+        (Arc::new(body), warnings)
     }
 
     /// The document at `rel` (relative to the content folder).
@@ -607,13 +697,14 @@ impl Model {
     }
 
     /// Gives document `i` a new body, rendered by [`Model::render_body`] from `text`.
-    pub fn set_body(&mut self, i: usize, text: &str, body: Rendered) {
+    pub fn set_body(&mut self, i: usize, text: &str, (body, warnings): CachedBody) {
         let signature = self.links.signature;
         let node = &mut self.documents[i];
         let doc = Arc::make_mut(&mut node.doc);
         doc.body_hash = crate::document::text_hash(&text[doc.body_start..]);
         node.body_key = body_key(signature, doc);
-        node.body = Arc::new(body);
+        node.body = body;
+        node.variable_warnings = warnings;
     }
 }
 

@@ -12,3 +12,4 @@ mod mdbook;
 mod properties;
 mod reviews;
 mod serve;
+mod variables;
