@@ -8,6 +8,7 @@ mod example;
 mod git;
 mod hostile;
 mod init;
+mod markdown;
 mod properties;
 mod reviews;
 mod serve;
