@@ -1,7 +1,7 @@
 //! MkDocs admonitions (`!!! kind "title"` and the collapsible `???` / `???+`, each followed by
 //! a body indented by four spaces) turned into block quotes before Markdown is parsed.
 //!
-//! Admonitions are not CommonMark, so they are rewritten with [`rewrite::Builder`]: the
+//! Admonitions are not CommonMark, so they are rewritten with [`Builder`]: the
 //! `!!!` line becomes an empty `>` line and each body line loses its four spaces to a `> `
 //! marker. The renderer recognises the block quotes that began as admonitions by the line
 //! they start on ([`Admonitions::at`]), and diagnostics map back to the file as written with

@@ -1056,4 +1056,23 @@ mod tests {
             "<h1 id=\"title\">Title <a class=\"anchor\" href=\"#title\" aria-label=\"Link to this section\">#</a></h1>\n<blockquote>\n<p>quote</p>\n</blockquote>\n<p>Text with {braces} and !!! marks.</p>\n"
         );
     }
+
+    #[test]
+    fn callouts_and_heading_classes_survive_allowed_html() {
+        let r = render(
+            "## T {#t .wide}\n\n???+ note \"Open\"\n    Body.\n\n> [!TIP]\n> Tip.\n",
+            &Book,
+            RenderOptions {
+                allow_html: true,
+                highlight: true,
+            },
+        );
+        for kept in [
+            "<h2 id=\"t\" class=\"wide\">",
+            "<details class=\"callout callout-note\" open=\"\"><summary class=\"callout-title\">Open</summary>",
+            "<aside class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Tip</p>",
+        ] {
+            assert!(r.html.contains(kept), "{kept} in {}", r.html);
+        }
+    }
 }
