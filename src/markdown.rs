@@ -230,10 +230,9 @@ fn alert_kind(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
-/// A heading class kept on the page: ASCII letters, digits, `-` and `_`, not starting with a digit.
+/// A heading class kept on the page: ASCII letters, digits, `-` and `_`.
 fn safe_class(class: &str) -> bool {
     !class.is_empty()
-        && !class.starts_with(|c: char| c.is_ascii_digit())
         && class
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -1073,6 +1072,43 @@ mod tests {
             "<aside class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Tip</p>",
         ] {
             assert!(r.html.contains(kept), "{kept} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn problem_ranges_stay_inside_the_body_as_written() {
+        let pieces = [
+            "!!! note \"é\"\n",
+            "??? tip\n",
+            "    ",
+            "\t",
+            "[é](missing.md) ",
+            "[[A.5.99]]",
+            "## Ü {#x onclick=é}\n",
+            "> [!NOTE]\n",
+            "```\n",
+            "\n",
+            "é\r\n",
+            "[x](#ñ)",
+        ];
+        // Every sequence of four pieces: 12^4 bodies.
+        for n in 0..pieces.len().pow(4) {
+            let mut body = String::new();
+            let mut k = n;
+            for _ in 0..4 {
+                body.push_str(pieces[k % pieces.len()]);
+                k /= pieces.len();
+            }
+            let r = render_(&body);
+            for p in &r.problems {
+                assert!(
+                    p.range.start <= p.range.end
+                        && p.range.end <= body.len()
+                        && body.is_char_boundary(p.range.start)
+                        && body.is_char_boundary(p.range.end),
+                    "{body:?}: {p:?}"
+                );
+            }
         }
     }
 }
