@@ -19,6 +19,7 @@
 //!
 //! Only `config`, `load`, `theme` and `output` touch the filesystem.
 
+pub mod admonition;
 pub mod bundle;
 pub mod catalog;
 pub mod check;

@@ -4,15 +4,23 @@
 //! through [`Resolve`]; what does not resolve is returned (not reported) so the model can
 //! turn it into diagnostics with did-you-means. Raw HTML is shown as text unless allowed,
 //! and links with script-capable schemes never reach the page.
+//!
+//! Markdown from other tools builds too: heading attributes (`## Scope {#scope .wide}`),
+//! GitHub alerts (`> [!NOTE]`) and MkDocs admonitions (`!!! warning "Title"`, rewritten into
+//! block quotes by [`crate::admonition`] first) become callouts, and anchors compare in
+//! Unicode NFC.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
+use crate::admonition::{self, Admonition};
 use crate::highlight::{code_block, escape_html};
 
 /// Something a body can link to by name.
@@ -48,6 +56,8 @@ pub enum PathLink {
     Asset(String),
     /// Nothing there.
     Missing,
+    /// A folder without `_index.md`, `index.md` or `README.md` to stand for it.
+    FolderWithoutIndex,
     /// A path that climbs out of the content folder.
     Outside,
 }
@@ -73,6 +83,12 @@ pub enum Problem {
     MissingAnchor(String),
     /// `javascript:` and the like: removed from the page.
     UnsafeUrl(String),
+    /// A relative link to a folder that has no `_index.md`, `index.md` or `README.md`.
+    FolderWithoutIndex(String),
+    /// A heading attribute other than `#id` and safe `.class`es (as written): dropped.
+    HeadingAttribute(String),
+    /// A heading's explicit `{#id}` that an earlier heading already has (the id it got instead).
+    DuplicateHeadingId { id: String, instead: String },
 }
 
 /// A link problem and where it is in the body (byte range).
@@ -117,20 +133,128 @@ fn parser_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
-/// Renders `body`, resolving its links through `resolver`.
+/// `text` in Unicode NFC, the form anchors are compared in (borrowed when already ASCII).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// A heading waiting for its id until every explicit `{#id}` of the body is known.
+struct PendingHeading {
+    /// Where its HTML goes in the events.
+    event: usize,
+    level: u8,
+    explicit: Option<String>,
+    classes: Vec<String>,
+    text: String,
+    inner_html: String,
+    range: Range<usize>,
+}
+
+/// The opening HTML of a callout, and its closing tag.
+fn callout_open(
+    kind: &str,
+    classes: &[String],
+    title: Option<&str>,
+    open: Option<bool>,
+) -> (String, &'static str) {
+    let mut class = String::from("callout callout-");
+    class.push_str(&escape_html(&class_name(kind)));
+    for c in classes {
+        let c = class_name(c);
+        if !c.is_empty() {
+            class.push(' ');
+            class.push_str(&escape_html(&c));
+        }
+    }
+    let title = title.map(escape_html);
+    match open {
+        Some(open) => {
+            let title = match title.filter(|t| !t.is_empty()) {
+                Some(t) => t,
+                None => escape_html(&capitalised(kind)),
+            };
+            let open = if open { " open" } else { "" };
+            (
+                format!("<details class=\"{class}\"{open}><summary class=\"callout-title\">{title}</summary>\n"),
+                "</details>\n",
+            )
+        }
+        None => {
+            let title = match title {
+                Some(t) if t.is_empty() => String::new(),
+                Some(t) => format!("<p class=\"callout-title\">{t}</p>\n"),
+                None => format!(
+                    "<p class=\"callout-title\">{}</p>\n",
+                    escape_html(&capitalised(kind))
+                ),
+            };
+            (
+                format!("<aside class=\"{class}\" role=\"note\">{title}"),
+                "</aside>\n",
+            )
+        }
+    }
+}
+
+/// A class name from an admonition kind or heading class: lowercase letters, digits, `-`, `_`.
+fn class_name(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn alert_kind(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    }
+}
+
+/// A heading class kept on the page: ASCII letters, digits, `-` and `_`.
+fn safe_class(class: &str) -> bool {
+    !class.is_empty()
+        && class
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Renders `body`, resolving its links through `resolver`. Ranges in the result are byte
+/// ranges of `body` as written (admonitions are rewritten before parsing, and mapped back).
 pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Rendered {
+    let admonitions = admonition::rewrite(body);
+    let source: &str = &admonitions.text.text;
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut slugs = Slugger::default();
     let mut own_anchors: Vec<(String, Range<usize>)> = Vec::new();
     // Open links, so their closing tags can be rewritten too (a dropped link loses its </a>).
     let mut link_kept: Vec<bool> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Vec<Event>)> = None;
+    // Open block quotes: the closing tag of those that became callouts.
+    let mut quotes: Vec<Option<&'static str>> = Vec::new();
+    let mut heading: Option<(PendingHeading, Vec<Event>)> = None;
+    let mut pending: Vec<PendingHeading> = Vec::new();
     let mut code: Option<(String, String)> = None;
 
-    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -212,31 +336,80 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                     id,
                 })
             }
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, Vec::new()));
+            Event::Start(Tag::BlockQuote(kind)) => {
+                let callout = match (admonitions.at(range.start), kind) {
+                    (Some(a), _) => Some(admonition_callout(a, &mut out)),
+                    (None, Some(kind)) => Some(callout_open(alert_kind(kind), &[], None, None)),
+                    (None, None) => None,
+                };
+                match callout {
+                    Some((open, close)) => {
+                        quotes.push(Some(close));
+                        Event::Html(open.into())
+                    }
+                    None => {
+                        quotes.push(None);
+                        Event::Start(Tag::BlockQuote(kind))
+                    }
+                }
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => match quotes.pop().flatten() {
+                Some(close) => Event::Html(close.into()),
+                None => Event::End(TagEnd::BlockQuote(kind)),
+            },
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut kept = Vec::new();
+                for class in classes {
+                    if safe_class(&class) {
+                        kept.push(class.to_string());
+                    } else {
+                        out.problems.push(LinkProblem {
+                            range: range.clone(),
+                            problem: Problem::HeadingAttribute(format!(".{class}")),
+                        });
+                    }
+                }
+                for (name, value) in attrs {
+                    out.problems.push(LinkProblem {
+                        range: range.clone(),
+                        problem: Problem::HeadingAttribute(match value {
+                            Some(v) => format!("{name}={v}"),
+                            None => name.to_string(),
+                        }),
+                    });
+                }
+                let explicit = id
+                    .map(|id| nfc(&id).into_owned())
+                    .filter(|id| !id.is_empty());
+                heading = Some((
+                    PendingHeading {
+                        event: 0,
+                        level: level as u8,
+                        explicit,
+                        classes: kept,
+                        text: String::new(),
+                        inner_html: String::new(),
+                        range: range.clone(),
+                    },
+                    Vec::new(),
+                ));
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, inner)) = heading.take() else {
+                let Some((mut h, inner)) = heading.take() else {
                     continue;
                 };
-                let text = plain_text(&inner);
-                let id = slugs.slug(&text);
-                let mut inner_html = String::new();
-                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                let n = level as u8;
-                out.headings.push(Heading {
-                    level: n,
-                    id: id.clone(),
-                    text,
-                });
-                Event::Html(
-                    format!(
-                        "<h{n} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
-                        id = escape_html(&id)
-                    )
-                    .into(),
-                )
+                h.text = plain_text(&inner);
+                pulldown_cmark::html::push_html(&mut h.inner_html, inner.into_iter());
+                h.event = events.len();
+                pending.push(h);
+                // Replaced by the heading's HTML once its id is known.
+                Event::Html(CowStr::Borrowed(""))
             }
             other => other,
         };
@@ -245,12 +418,21 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             None => events.push(event),
         }
     }
+    name_headings(pending, &mut events, &mut out);
     for (anchor, range) in own_anchors {
         if !out.headings.iter().any(|h| h.id == anchor) {
             out.problems.push(LinkProblem {
                 range,
                 problem: Problem::MissingAnchor(anchor),
             });
+        }
+    }
+    if !admonitions.text.is_unchanged() {
+        for p in &mut out.problems {
+            p.range = admonitions.text.original(p.range.clone());
+        }
+        for a in &mut out.anchors {
+            a.range = admonitions.text.original(a.range.clone());
         }
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -264,6 +446,67 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     out.html.shrink_to_fit();
     out.text.shrink_to_fit();
     out
+}
+
+/// The callout an admonition opens (its own title goes into the search text).
+fn admonition_callout(a: &Admonition, out: &mut Rendered) -> (String, &'static str) {
+    if let Some(title) = a.title.as_deref().filter(|t| !t.is_empty()) {
+        out.text.push_str(title);
+        out.text.push(' ');
+    }
+    callout_open(&a.kind, &a.classes, a.title.as_deref(), a.collapsible)
+}
+
+/// Gives every heading its id: explicit `{#id}`s first (a repeated one is a problem and gets
+/// a counter), then slugs of the others' text, skipping every id already taken.
+fn name_headings(pending: Vec<PendingHeading>, events: &mut [Event], out: &mut Rendered) {
+    let mut slugs = Slugger::default();
+    let mut ids: Vec<Option<String>> = Vec::with_capacity(pending.len());
+    for h in &pending {
+        ids.push(h.explicit.as_ref().and_then(|id| {
+            if slugs.taken.insert(id.clone()) {
+                Some(id.clone())
+            } else {
+                None
+            }
+        }));
+    }
+    for (h, id) in pending.into_iter().zip(ids) {
+        let id = match (id, &h.explicit) {
+            (Some(id), _) => id,
+            (None, Some(explicit)) => {
+                let instead = slugs.unique(explicit.clone());
+                out.problems.push(LinkProblem {
+                    range: h.range.clone(),
+                    problem: Problem::DuplicateHeadingId {
+                        id: explicit.clone(),
+                        instead: instead.clone(),
+                    },
+                });
+                instead
+            }
+            (None, None) => slugs.slug(&nfc(&h.text)),
+        };
+        let n = h.level;
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_html(&h.classes.join(" ")))
+        };
+        let html = format!(
+            "<h{n} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+            id = escape_html(&id),
+            inner = h.inner_html,
+        );
+        if let Some(e) = events.get_mut(h.event) {
+            *e = Event::Html(html.into());
+        }
+        out.headings.push(Heading {
+            level: n,
+            id,
+            text: h.text,
+        });
+    }
 }
 
 /// Raw HTML a book allows still must not run script: ammonia keeps formatting and removes
@@ -281,6 +524,7 @@ fn sanitize(html: &str) -> String {
             "input",
         ])
         .add_tag_attributes("input", &["type", "checked", "disabled"])
+        .add_tag_attributes("details", &["open"])
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         .link_rel(None);
     b.clean(html).to_string()
@@ -322,24 +566,31 @@ fn resolve_link(
         Url::External => Some((dest.to_string(), None)),
         Url::Relative { path, fragment } => {
             if path.is_empty() {
-                if let Some(f) = fragment {
-                    own_anchors.push((f.to_string(), range.clone()));
-                }
-                return Some((dest.to_string(), None));
+                let Some(f) = fragment else {
+                    return Some((dest.to_string(), None));
+                };
+                let f = nfc(f);
+                own_anchors.push((f.to_string(), range.clone()));
+                let href = match f {
+                    Cow::Borrowed(_) => dest.to_string(),
+                    Cow::Owned(f) => format!("#{f}"),
+                };
+                return Some((href, None));
             }
             let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             let problem = match resolver.path(&decoded) {
                 PathLink::Document(doc, href) => {
                     out.targets.push(Target::Document(doc));
-                    if let Some(f) = fragment {
-                        out.anchors.push(AnchorRef {
-                            document: doc,
-                            anchor: f.to_string(),
-                            range: range.clone(),
-                        });
-                    }
-                    let href = match fragment {
-                        Some(f) => format!("{href}#{f}"),
+                    let href = match fragment.map(nfc) {
+                        Some(f) => {
+                            let href = format!("{href}#{f}");
+                            out.anchors.push(AnchorRef {
+                                document: doc,
+                                anchor: f.into_owned(),
+                                range: range.clone(),
+                            });
+                            href
+                        }
                         None => href,
                     };
                     return Some((href, None));
@@ -352,6 +603,7 @@ fn resolve_link(
                     return Some((href, None));
                 }
                 PathLink::Missing => Problem::MissingFile(decoded.into_owned()),
+                PathLink::FolderWithoutIndex => Problem::FolderWithoutIndex(decoded.into_owned()),
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
             };
             out.problems.push(LinkProblem {
@@ -385,7 +637,7 @@ fn resolve_image(
             let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             match resolver.path(&decoded) {
                 PathLink::Asset(href) => return href,
-                PathLink::Document(..) | PathLink::Missing => {
+                PathLink::Document(..) | PathLink::Missing | PathLink::FolderWithoutIndex => {
                     Problem::MissingFile(decoded.into_owned())
                 }
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
@@ -454,21 +706,32 @@ fn plain_text(events: &[Event]) -> String {
     s.trim().to_string()
 }
 
-/// GitHub-style heading ids, de-duplicated with a counter per base id (never by probing).
+/// GitHub-style heading ids, de-duplicated with a counter per base id that skips ids
+/// already taken (by explicit `{#id}`s, or a counted id that is another heading's text).
 #[derive(Default)]
 pub struct Slugger {
     seen: HashMap<String, usize>,
+    taken: HashSet<String>,
 }
 
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
-        let base = slugify(text);
+        self.unique(slugify(text))
+    }
+
+    /// `base`, or `base-1`, `base-2`, ... : the first not taken yet.
+    fn unique(&mut self, base: String) -> String {
         let n = self.seen.entry(base.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            base
-        } else {
-            format!("{base}-{}", *n - 1)
+        loop {
+            *n += 1;
+            let id = if *n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{}", *n - 1)
+            };
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
         }
     }
 }
@@ -641,5 +904,211 @@ mod tests {
         assert_eq!(slugify("4. Access reviews"), "4-access-reviews");
         assert_eq!(slugify("Rôles & responsabilités"), "rôles--responsabilités");
         assert_eq!(slugify("!!!"), "section");
+    }
+
+    #[test]
+    fn explicit_heading_ids_and_classes() {
+        let src = "## Scope\n\n### Covered experiences {#covered-experiences .wide}\n\n## Other {#scope}\n\n[a](#covered-experiences) [b](#scope) [c](#scope-1)\n";
+        let r = render_(src);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["scope-1", "covered-experiences", "scope"],
+            "explicit ids come first"
+        );
+        assert_eq!(r.headings[1].text, "Covered experiences");
+        assert!(
+            r.html.contains("<h3 id=\"covered-experiences\" class=\"wide\">Covered experiences <a class=\"anchor\" href=\"#covered-experiences\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains('{'), "{}", r.html);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+    }
+
+    #[test]
+    fn other_heading_attributes_are_dropped_with_a_problem() {
+        let src = "# T {#t onclick=alert(1) .ok .bad\"x data-x=1}\n\n# U {#t}\n";
+        let r = render_(src);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(!r.html.contains("data-x"), "{}", r.html);
+        assert!(r.html.contains("<h1 id=\"t\" class=\"ok\">"), "{}", r.html);
+        let problems: Vec<&Problem> = r.problems.iter().map(|p| &p.problem).collect();
+        assert_eq!(
+            problems,
+            [
+                &Problem::HeadingAttribute(".bad\"x".into()),
+                &Problem::HeadingAttribute("onclick=alert(1)".into()),
+                &Problem::HeadingAttribute("data-x=1".into()),
+                &Problem::DuplicateHeadingId {
+                    id: "t".into(),
+                    instead: "t-1".into()
+                },
+            ]
+        );
+        assert_eq!(r.problems[0].range.start, 0);
+        assert_eq!(&src[r.problems[3].range.clone()], "# U {#t}\n");
+    }
+
+    #[test]
+    fn hostile_heading_ids_are_escaped() {
+        for src in [
+            "# A {#\"><script>alert(1)</script>}\n",
+            "# A {#x\"onmouseover=\"y}\n",
+            "# B {#a\n",
+            "# C {\n",
+            "# D {}\n",
+            "# E {#}\n",
+            "# {#only}\n",
+        ] {
+            let r = render_(src);
+            assert!(!r.html.contains("<script"), "{src}: {}", r.html);
+            assert!(!r.html.contains("\"onmouseover"), "{src}: {}", r.html);
+        }
+        assert_eq!(render_("# {#only}\n").headings[0].id, "only");
+        assert_eq!(render_("# C {\n").headings[0].text, "C {");
+    }
+
+    #[test]
+    fn anchors_compare_in_nfc() {
+        // "Café" typed with a combining accent in the link, precomposed in the heading.
+        let r = render_(
+            "## Caf\u{e9}\n\n[x](#caf\u{65}\u{301}) [y](other.md#r\u{e9}sum\u{65}\u{301})\n",
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.html.contains("href=\"#caf\u{e9}\""), "{}", r.html);
+        assert_eq!(r.anchors[0].anchor, "r\u{e9}sum\u{e9}");
+        let r = render_("## Caf\u{65}\u{301}\n");
+        assert_eq!(r.headings[0].id, "caf\u{e9}");
+    }
+
+    #[test]
+    fn github_alerts_become_callouts() {
+        let r = render_("> [!WARNING]\n> Keys expire.\n\n> plain quote\n");
+        assert!(
+            r.html.starts_with("<aside class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>\n<p>Keys expire.</p>\n</aside>\n"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<blockquote>\n<p>plain quote</p>\n</blockquote>"),
+            "{}",
+            r.html
+        );
+        for (kind, title) in [
+            ("NOTE", "Note"),
+            ("TIP", "Tip"),
+            ("IMPORTANT", "Important"),
+            ("CAUTION", "Caution"),
+        ] {
+            let r = render_(&format!("> [!{kind}]\n> x\n"));
+            let class = kind.to_lowercase();
+            assert!(
+                r.html.contains(&format!(
+                    "callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>"
+                )),
+                "{}",
+                r.html
+            );
+        }
+    }
+
+    #[test]
+    fn admonitions_become_callouts_with_problems_where_written() {
+        let src = "Intro.\n\n!!! danger \"Do <not> skip\"\n    See [x](missing.md).\n\n!!! tldr\n    Short.\n\n!!! note \"\"\n    Untitled.\n\n??? question \"Why?\"\n    Because.\n\n???+ Custom-Kind\n    Open.\n\nAfter.\n";
+        let r = render_(src);
+        assert_eq!(
+            r.html,
+            "<p>Intro.</p>\n\
+<aside class=\"callout callout-danger\" role=\"note\"><p class=\"callout-title\">Do &lt;not&gt; skip</p>\n<p>See <a href=\"missing.md\">x</a>.</p>\n</aside>\n\
+<aside class=\"callout callout-tldr\" role=\"note\"><p class=\"callout-title\">Tldr</p>\n<p>Short.</p>\n</aside>\n\
+<aside class=\"callout callout-note\" role=\"note\">\n<p>Untitled.</p>\n</aside>\n\
+<details class=\"callout callout-question\"><summary class=\"callout-title\">Why?</summary>\n<p>Because.</p>\n</details>\n\
+<details class=\"callout callout-custom-kind\" open><summary class=\"callout-title\">Custom-kind</summary>\n<p>Open.</p>\n</details>\n\
+<p>After.</p>\n"
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(&src[r.problems[0].range.clone()], "[x](missing.md)");
+    }
+
+    #[test]
+    fn nested_admonitions_and_alerts_close_in_order() {
+        let src = "!!! note\n    Outer.\n\n    > [!TIP]\n    > Inner tip.\n\n    !!! warning\n        Deep [d](#nope).\n\n    Outer again.\n";
+        let r = render_(src);
+        assert_eq!(r.html.matches("<aside").count(), 3, "{}", r.html);
+        assert_eq!(r.html.matches("</aside>").count(), 3, "{}", r.html);
+        assert!(
+            r.html.ends_with("<p>Outer again.</p>\n</aside>\n"),
+            "{}",
+            r.html
+        );
+        assert_eq!(&src[r.problems[0].range.clone()], "[d](#nope)");
+    }
+
+    #[test]
+    fn bodies_without_new_syntax_render_as_before() {
+        let src = "# Title\n\n> quote\n\nText with {braces} and !!! marks.\n";
+        let r = render_(src);
+        assert_eq!(
+            r.html,
+            "<h1 id=\"title\">Title <a class=\"anchor\" href=\"#title\" aria-label=\"Link to this section\">#</a></h1>\n<blockquote>\n<p>quote</p>\n</blockquote>\n<p>Text with {braces} and !!! marks.</p>\n"
+        );
+    }
+
+    #[test]
+    fn callouts_and_heading_classes_survive_allowed_html() {
+        let r = render(
+            "## T {#t .wide}\n\n???+ note \"Open\"\n    Body.\n\n> [!TIP]\n> Tip.\n",
+            &Book,
+            RenderOptions {
+                allow_html: true,
+                highlight: true,
+            },
+        );
+        for kept in [
+            "<h2 id=\"t\" class=\"wide\">",
+            "<details class=\"callout callout-note\" open=\"\"><summary class=\"callout-title\">Open</summary>",
+            "<aside class=\"callout callout-tip\" role=\"note\"><p class=\"callout-title\">Tip</p>",
+        ] {
+            assert!(r.html.contains(kept), "{kept} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn problem_ranges_stay_inside_the_body_as_written() {
+        let pieces = [
+            "!!! note \"é\"\n",
+            "??? tip\n",
+            "    ",
+            "\t",
+            "[é](missing.md) ",
+            "[[A.5.99]]",
+            "## Ü {#x onclick=é}\n",
+            "> [!NOTE]\n",
+            "```\n",
+            "\n",
+            "é\r\n",
+            "[x](#ñ)",
+        ];
+        // Every sequence of four pieces: 12^4 bodies.
+        for n in 0..pieces.len().pow(4) {
+            let mut body = String::new();
+            let mut k = n;
+            for _ in 0..4 {
+                body.push_str(pieces[k % pieces.len()]);
+                k /= pieces.len();
+            }
+            let r = render_(&body);
+            for p in &r.problems {
+                assert!(
+                    p.range.start <= p.range.end
+                        && p.range.end <= body.len()
+                        && body.is_char_boundary(p.range.start)
+                        && body.is_char_boundary(p.range.end),
+                    "{body:?}: {p:?}"
+                );
+            }
+        }
     }
 }

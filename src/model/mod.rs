@@ -566,6 +566,18 @@ impl Names<'_> {
                         None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
                     })
             }
+            Problem::FolderWithoutIndex(path) => Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
+                .at(span)
+                .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder"),
+            Problem::HeadingAttribute(attr) => {
+                let shown: String = attr.chars().take(60).collect();
+                Diagnostic::warning("heading-attribute", format!("the heading attribute `{shown}` was dropped"))
+                    .at(span)
+                    .hint("headings keep only `{#id}` and `.class` names of letters, digits, `-` and `_`; remove the rest")
+            }
+            Problem::DuplicateHeadingId { id, instead } => Diagnostic::warning("duplicate-heading-id", format!("an earlier heading already has the id `{id}`; this one gets `{instead}`"))
+                .at(span)
+                .hint("give each heading an id of its own, so links to `#id` go where they mean to"),
             Problem::UnsafeUrl(url) => {
                 let shown: String = url.chars().take(60).collect();
                 Diagnostic::warning("unsafe-link", format!("the link `{shown}` could run code in a reader's browser and was removed"))
@@ -733,6 +745,9 @@ impl Named for Vec<Node> {
     }
 }
 
+/// The files a link to a folder opens, the first that exists.
+const FOLDER_INDEXES: [&str; 3] = ["_index.md", "index.md", "README.md"];
+
 /// Resolves one document's body links.
 struct BodyResolver<'a> {
     catalog: &'a Catalog,
@@ -794,6 +809,22 @@ impl Resolve for BodyResolver<'_> {
         }
         if self.assets.contains(&target) {
             return PathLink::Asset(paths::site_href(&paths::asset_file(&target)));
+        }
+        // A folder stands for its index page, as in Hugo and mdBook.
+        for index in FOLDER_INDEXES {
+            if let Some(&i) = self.by_path.get(&target.join(index)) {
+                return PathLink::Document(i, paths::site_href(self.docs.named(i).2));
+            }
+        }
+        let named_folder = path.ends_with('/')
+            || matches!(path.rsplit('/').next(), Some("." | ".." | ""))
+            || self
+                .by_path
+                .keys()
+                .chain(self.assets.iter())
+                .any(|p| p.starts_with(&target));
+        if named_folder {
+            return PathLink::FolderWithoutIndex;
         }
         PathLink::Missing
     }

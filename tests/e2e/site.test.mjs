@@ -217,6 +217,49 @@ test("every kind of page passes axe (WCAG 2.1 A and AA), light and dark", async 
   }
 });
 
+test("callouts of a handbook from MkDocs and GitHub are visible and pass axe, light and dark", async () => {
+  const handbook = path.join(work, "handbook");
+  fs.cpSync(path.join(repo, "tests/fixtures/handbook"), handbook, { recursive: true });
+  const out = path.join(work, "handbook-site");
+  run(["build", "--as-of", AS_OF, "-d", out], handbook);
+  const page_ = pathToFileURL(path.join(out, "docs/policies/acceptable-use.html")).href;
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(page_);
+    const callouts = page.locator(".body .callout");
+    assert.equal(await callouts.count(), 3);
+    for (const [selector, title] of [
+      ["aside.callout-warning", "Warning"],
+      ["aside.callout-tip", "Good habit"],
+      ["details.callout-question", "Can I use my own phone?"],
+    ]) {
+      const callout = page.locator(`.body ${selector}`);
+      assert.ok(await callout.isVisible(), `${selector} (${scheme})`);
+      assert.equal((await callout.locator(".callout-title").textContent()).trim(), title);
+      assert.ok(await callout.locator("p:not(.callout-title)").first().isVisible(), `${selector} body (${scheme})`);
+    }
+    // The callout is set apart from the text: a coloured border and a tinted background.
+    const style = await page.locator(".body aside.callout-warning").evaluate((e) => {
+      const s = getComputedStyle(e);
+      return { border: s.borderLeftWidth, background: s.backgroundColor, page: getComputedStyle(document.body).backgroundColor };
+    });
+    assert.equal(style.border, "4px");
+    assert.notEqual(style.background, style.page, `tinted (${scheme})`);
+    // The `???+` one is open; its summary closes it.
+    const details = page.locator(".body details.callout-question");
+    assert.equal(await details.getAttribute("open"), "");
+    await details.locator("summary").click();
+    assert.equal(await details.getAttribute("open"), null);
+    await details.locator("summary").click();
+    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
+    assert.deepEqual(found, [], `callouts (${scheme})`);
+    await page.screenshot({ path: path.join(artifacts, `callouts-${scheme}.png`), fullPage: true });
+    await context.close();
+  }
+});
+
 test("a phone-sized screen gets a readable layout", async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const page = await context.newPage();

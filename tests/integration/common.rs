@@ -145,6 +145,9 @@ pub fn broken_links(site: &Path) -> Vec<String> {
                 if !files.contains_key(&target) {
                     broken.push(format!("{page}: {link} (no file {target})"));
                 } else if let Some(a) = anchor {
+                    let a = percent_encoding::percent_decode_str(&a)
+                        .decode_utf8_lossy()
+                        .into_owned();
                     if !ids.get(&target).is_some_and(|ids| ids.contains(&a)) {
                         broken.push(format!("{page}: {link} (no id {a} in {target})"));
                     }

@@ -8,6 +8,7 @@ mod example;
 mod git;
 mod hostile;
 mod init;
+mod markdown;
 mod mdbook;
 mod properties;
 mod reviews;
