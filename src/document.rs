@@ -199,6 +199,9 @@ impl Document {
 #[derive(Debug, Clone)]
 pub struct Broken {
     pub id: Option<String>,
+    /// The file, and its path relative to the content folder.
+    pub file: FileId,
+    pub rel: PathBuf,
 }
 
 /// Parses every source's front matter, in parallel, keeping the sources' order.
@@ -261,6 +264,8 @@ pub fn parse_all_cached(
             Some(d) => documents.push(d),
             None => broken.push(Broken {
                 id: sniff_id(sources.text(f.file)),
+                file: f.file,
+                rel: f.rel.clone(),
             }),
         }
         diagnostics.extend(diags);

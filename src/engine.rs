@@ -37,6 +37,8 @@ pub struct Engine {
     current: bool,
     /// Indexed documents, shared with the extras jobs.
     search: std::sync::Arc<std::sync::Mutex<search::Cache>>,
+    /// Render a book that has errors too (see [`Engine::previewing`]).
+    preview: bool,
 }
 
 /// What the last good build left for the next edit.
@@ -53,8 +55,11 @@ pub enum Outcome {
     Built {
         files: Vec<OutputFile>,
         stats: Stats,
-        /// The warnings of the first build, rendered for the terminal (empty afterwards).
-        warnings: String,
+        /// Diagnostics rendered for the terminal: a preview's errors and warnings, the first
+        /// build's warnings, else nothing.
+        report: String,
+        /// The book's errors: more than none only for a preview ([`Engine::previewing`]).
+        errors: usize,
     },
     /// The book has errors: rendered diagnostics for the terminal and the browser overlay.
     Failed { report: String, errors: usize },
@@ -84,7 +89,18 @@ impl Engine {
             last: None,
             current: false,
             search: Default::default(),
+            preview: false,
         }
+    }
+
+    /// An engine for `serve`: a book with errors is rendered all the same, so that an author
+    /// always sees their newest text. Every document that parses shows as it is now, each broken
+    /// reference marked in place; a document whose front matter cannot be parsed keeps the page
+    /// of the last build that had it, or gets a page naming its errors. `build` and `watch`
+    /// never write such a book.
+    pub fn previewing(mut self) -> Engine {
+        self.preview = true;
+        self
     }
 
     /// Builds the site again after `changes` (from the watcher): by applying them to the last
@@ -104,7 +120,8 @@ impl Engine {
                         patched: true,
                     },
                     files: last.files.clone(),
-                    warnings: String::new(),
+                    report: String::new(),
+                    errors: 0,
                 })
             }
             None => {
@@ -218,10 +235,11 @@ impl Engine {
         // A hint is for the load it was given to; a build stopped before loading leaves it.
         self.caches.reads.changed = None;
         let mut checked = checked?;
-        if checked.errors() > 0 {
+        let errors = checked.errors();
+        if errors > 0 && (!self.preview || checked.model.is_none()) {
             return Ok(Outcome::Failed {
                 report: plain(&checked.sources, &checked.diagnostics),
-                errors: checked.errors(),
+                errors,
             });
         }
         let model = checked
@@ -256,6 +274,15 @@ impl Engine {
             .filter(|(path, (key, _))| self.pages.get(path).map(|(k, _)| k) != Some(key))
             .count();
         self.pages = pages;
+        let mut unparsed_report = String::new();
+        if errors > 0 {
+            let last_files = self
+                .last
+                .as_ref()
+                .map(|l| l.files.as_slice())
+                .unwrap_or(&[]);
+            unparsed_report = keep_unparsed(&checked, last_files, &mut files);
+        }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         timings.lap("pages");
         let warnings = checked.warnings();
@@ -267,8 +294,11 @@ impl Engine {
             elapsed: started.elapsed(),
             patched: false,
         };
-        // Warnings are shown once, after the first build; rendering thousands costs time.
-        let report = if self.last.is_none() {
+        // A preview lists every problem; otherwise warnings are shown once, after the first
+        // build (rendering thousands costs time).
+        let report = if errors > 0 {
+            unparsed_report + &plain(&checked.sources, &checked.diagnostics)
+        } else if self.last.is_none() {
             warnings_report(&checked)
         } else {
             String::new()
@@ -284,12 +314,13 @@ impl Engine {
             theme,
             warnings,
         });
-        let warnings = report;
-        self.current = true;
+        // A preview is not the book as it should be: the next edit builds it all again.
+        self.current = errors == 0;
         Ok(Outcome::Built {
             files,
             stats,
-            warnings,
+            report,
+            errors,
         })
     }
 
@@ -322,6 +353,63 @@ impl Engine {
             }
         }
     }
+}
+
+/// In a preview, each document whose front matter cannot be parsed keeps its page from the
+/// last build that had one, or gets a page that names its errors. Returns what the overlay
+/// says of them.
+fn keep_unparsed(checked: &Checked, last: &[OutputFile], files: &mut Vec<OutputFile>) -> String {
+    let mut said = String::new();
+    for (file, rel) in &checked.unparsed {
+        let page = crate::paths::document_file(rel);
+        let shown = crate::diagnostic::display_path(checked.sources.path(*file));
+        let kept = last
+            .binary_search_by(|f| f.path.as_str().cmp(&page))
+            .ok()
+            .map(|at| last[at].clone());
+        match kept {
+            Some(previous) => {
+                said.push_str(&format!(
+                    "{shown}: its front matter has errors; its page is the last good version\n"
+                ));
+                files.push(previous);
+            }
+            None => {
+                said.push_str(&format!(
+                    "{shown}: its front matter has errors, and it has no good version yet\n"
+                ));
+                let problems: Vec<_> = checked
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.span.as_ref().is_some_and(|s| s.file == *file))
+                    .cloned()
+                    .collect();
+                files.push(OutputFile {
+                    contents: render::Contents::Bytes(
+                        error_page(&page, &shown, &plain(&checked.sources, &problems))
+                            .into_bytes()
+                            .into(),
+                    ),
+                    path: page,
+                });
+            }
+        }
+    }
+    if !said.is_empty() {
+        said.push('\n');
+    }
+    said
+}
+
+/// The page `serve` shows for a document that has never parsed: its errors, in place of it.
+fn error_page(page: &str, source: &str, problems: &str) -> String {
+    let esc = crate::highlight::escape_html;
+    let root = crate::paths::root_of(page);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{source} cannot be shown</title>\n<link rel=\"stylesheet\" href=\"{root}static/style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"unparsed\">\n<h1>{source} cannot be shown yet</h1>\n<p>Its front matter has errors. Fix them and this page shows the document.</p>\n<pre>{problems}</pre>\n<p><a href=\"{root}index.html\">The rest of the book</a></p>\n</main>\n</body>\n</html>\n",
+        source = esc(source),
+        problems = esc(problems),
+    )
 }
 
 fn warnings_report(checked: &Checked) -> String {

@@ -91,6 +91,11 @@ pub enum Problem {
     DuplicateHeadingId { id: String, instead: String },
 }
 
+/// The href of a link that resolves to nothing: `#policybook-problem-N`, N its index in
+/// [`Rendered::problems`]. The model marks such links with their diagnostic (see
+/// `model::mark_broken`); a book with them is never built, only previewed by `serve`.
+pub const PROBLEM_HREF: &str = "#policybook-problem-";
+
 /// A link problem and where it is in the body (byte range).
 #[derive(Debug, Clone)]
 pub struct LinkProblem {
@@ -547,11 +552,12 @@ fn resolve_link(
                 Some((r.href, Some(r.title)))
             }
             None => {
+                let marker = format!("{PROBLEM_HREF}{}", out.problems.len());
                 out.problems.push(LinkProblem {
                     range: range.clone(),
                     problem: Problem::UnknownName(name.to_string()),
                 });
-                None
+                Some((marker, Some(String::new())))
             }
         };
     }
@@ -606,11 +612,12 @@ fn resolve_link(
                 PathLink::FolderWithoutIndex => Problem::FolderWithoutIndex(decoded.into_owned()),
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
             };
+            let marker = format!("{PROBLEM_HREF}{}", out.problems.len());
             out.problems.push(LinkProblem {
                 range: range.clone(),
                 problem,
             });
-            Some((dest.to_string(), None))
+            Some((marker, Some(String::new())))
         }
     }
 }
@@ -800,7 +807,12 @@ mod tests {
             &"See [[A.5.15]] and [[A.5.51|this]].\n"[r.problems[0].range.clone()],
             "[[A.5.51|this]]"
         );
-        assert!(r.html.contains("this"), "the text of a broken link stays");
+        assert!(
+            r.html
+                .contains(r##"<a href="#policybook-problem-0">this</a>"##),
+            "the text of a broken link stays, marked for the model to explain: {}",
+            r.html
+        );
     }
 
     #[test]
@@ -1021,7 +1033,7 @@ mod tests {
         assert_eq!(
             r.html,
             "<p>Intro.</p>\n\
-<aside class=\"callout callout-danger\" role=\"note\"><p class=\"callout-title\">Do &lt;not&gt; skip</p>\n<p>See <a href=\"missing.md\">x</a>.</p>\n</aside>\n\
+<aside class=\"callout callout-danger\" role=\"note\"><p class=\"callout-title\">Do &lt;not&gt; skip</p>\n<p>See <a href=\"#policybook-problem-0\">x</a>.</p>\n</aside>\n\
 <aside class=\"callout callout-tldr\" role=\"note\"><p class=\"callout-title\">Tldr</p>\n<p>Short.</p>\n</aside>\n\
 <aside class=\"callout callout-note\" role=\"note\">\n<p>Untitled.</p>\n</aside>\n\
 <details class=\"callout callout-question\"><summary class=\"callout-title\">Why?</summary>\n<p>Because.</p>\n</details>\n\

@@ -21,6 +21,9 @@ pub struct Checked {
     /// `None` when the book could not be read far enough to build a model.
     pub model: Option<Model>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Documents left out of the model because they could not be read or parsed: file and
+    /// path relative to the content folder.
+    pub unparsed: Vec<(crate::diagnostic::FileId, PathBuf)>,
 }
 
 impl Checked {
@@ -140,6 +143,7 @@ fn check_inner(
             sources,
             model: None,
             diagnostics,
+            unparsed: Vec::new(),
         })
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -186,6 +190,7 @@ fn check_inner(
         None => document::parse_all(&content.documents, &sources),
     };
     diagnostics.extend(found);
+    let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
     let catalog = Catalog::iso27001_2022();
     let soa_path = root.join(soa::SOA_FILE);
@@ -243,6 +248,7 @@ fn check_inner(
         sources,
         model: Some(model),
         diagnostics,
+        unparsed,
     })
 }
 

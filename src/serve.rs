@@ -23,6 +23,10 @@ const MAX_URL: usize = 4096;
 /// Open live-reload connections at most; more get 503.
 const MAX_LISTENERS: usize = 64;
 
+/// The first line of the overlay (the live-reload script shows it as the title).
+const FAILED_HEADLINE: &str = "The book has errors; this is the last good version of the page.";
+const PREVIEW_HEADLINE: &str = "The book has errors, listed below. Pages show your latest text with broken references marked; `policybook build` refuses the book until the errors are fixed.";
+
 /// What the server shows: the last good site, and the current problem if the last rebuild failed.
 #[derive(Default)]
 struct State {
@@ -31,6 +35,9 @@ struct State {
     /// The build each of the search index and exports came from (see [`Site::add`]).
     extras: BTreeMap<String, u64>,
     error: Option<String>,
+    /// The pages published are a preview of a book with errors (see [`Site::preview`]): open
+    /// pages reload to show them, then show `error` over them.
+    preview: bool,
     listeners: usize,
     stopped: bool,
 }
@@ -57,9 +64,21 @@ impl Site {
         }
         s.files = Arc::new(map);
         s.error = None;
+        s.preview = false;
         s.version += 1;
         cvar.notify_all();
         s.version
+    }
+
+    /// Publishes the pages of a book that has errors, as [`Site::publish`] does, with its
+    /// diagnostics shown over every page once it has reloaded.
+    pub fn preview(&self, files: Vec<OutputFile>, report: String) -> u64 {
+        let version = self.publish(files);
+        let (lock, _) = &*self.inner;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        s.error = Some(format!("{PREVIEW_HEADLINE}\n{report}"));
+        s.preview = true;
+        version
     }
 
     /// Adds files of build `version` to the current site without reloading pages (the search
@@ -84,7 +103,8 @@ impl Site {
     pub fn fail(&self, report: String) {
         let (lock, cvar) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
-        s.error = Some(report);
+        s.error = Some(format!("{FAILED_HEADLINE}\n{report}"));
+        s.preview = false;
         s.version += 1;
         cvar.notify_all();
     }
@@ -434,8 +454,8 @@ impl Read for EventStream {
                 Some(v) if s.version != v => {
                     self.seen = Some(s.version);
                     self.pending = match &s.error {
-                        Some(e) => sse("problem", e),
-                        None => sse("reload", &s.version.to_string()),
+                        Some(e) if !s.preview => sse("problem", e),
+                        _ => sse("reload", &s.version.to_string()),
                     };
                 }
                 Some(_) => {

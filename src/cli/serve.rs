@@ -75,14 +75,19 @@ fn prepare(
 /// One line per rebuild, like `build`'s summary.
 fn summary(outcome: &Outcome, started: Instant) -> String {
     match outcome {
-        Outcome::Built { stats, .. } => format!(
-            "built {} documents ({} pages, {} rendered again) in {} ms{}",
+        Outcome::Built { stats, errors, .. } => format!(
+            "built {} documents ({} pages, {} rendered again) in {} ms{}{}",
             stats.documents,
             stats.pages,
             stats.rendered,
             started.elapsed().as_millis(),
             if stats.warnings > 0 {
                 format!(", {} warnings", stats.warnings)
+            } else {
+                String::new()
+            },
+            if *errors > 0 {
+                format!("; previewing a book with {errors} error(s), which `build` refuses until they are fixed")
             } else {
                 String::new()
             }
@@ -95,7 +100,8 @@ fn summary(outcome: &Outcome, started: Instant) -> String {
 }
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
-    let (mut engine, layout) = prepare(&args.book, None)?;
+    let (engine, layout) = prepare(&args.book, None)?;
+    let mut engine = engine.previewing();
     if !serve::is_loopback(&args.host) {
         eprintln!(
             "warning: serving on {}, which other machines may reach",
@@ -107,7 +113,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let site = Site::default();
     let started = Instant::now();
     let outcome = engine.rebuild()?;
-    report(&site, &engine, outcome, started, true);
+    report(&site, &engine, outcome, started);
     eprintln!(
         "serving {} at {url} (Ctrl-C to stop)",
         display_path(&engine.root)
@@ -133,7 +139,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
             .collect();
         eprintln!("changed: {}", shown.join(", "));
         match engine.rebuild_after(&changes) {
-            Ok(outcome) => report(&site, &engine, outcome, started, false),
+            Ok(outcome) => report(&site, &engine, outcome, started),
             Err(e) => {
                 eprintln!("error: {e:#}");
                 site.fail(format!("{e:#}"));
@@ -145,18 +151,21 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
 }
 
 /// Publishes a rebuild: its pages first (open pages reload), then the search index and exports.
-fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant, first: bool) {
+fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant) {
     let line = summary(&outcome, started);
     match outcome {
         Outcome::Built {
             files,
-            warnings,
+            report,
             stats,
+            errors,
         } => {
-            if first {
-                eprint!("{warnings}");
-            }
-            let version = site.publish(files);
+            eprint!("{report}");
+            let version = if errors > 0 {
+                site.preview(files, report)
+            } else {
+                site.publish(files)
+            };
             eprintln!("{line}");
             // The search index and exports follow on another thread, so the next edit need
             // not wait for them.

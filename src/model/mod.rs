@@ -42,11 +42,24 @@ pub struct Node {
     pub controls: Vec<usize>,
     pub related: Vec<usize>,
     pub body: Arc<Rendered>,
+    /// The body as rendered, when `body` has its broken links marked (see [`mark_broken`]):
+    /// what is cached, since whether a link is broken can change while its body does not.
+    pub unmarked: Option<Arc<Rendered>>,
     /// Identifies the body's rendering: its text and everything its links resolve against.
     pub body_key: u64,
     /// What filling in the book's variables found wrong in the body (ranges of the body as
     /// written).
     pub variable_warnings: Vec<variables::Warning>,
+}
+
+impl Node {
+    /// Identifies the body as pages show it: [`Node::body_key`], and its marks when it has any.
+    pub fn shown_key(&self) -> u64 {
+        match &self.unmarked {
+            None => self.body_key,
+            Some(_) => xxhash_rust::xxh3::xxh3_64(self.body.html.as_bytes()) ^ self.body_key,
+        }
+    }
 }
 
 /// A body rendered once: the HTML and what it links to, and its variables' warnings.
@@ -60,7 +73,10 @@ impl Model {
     pub fn body_cache(&self) -> BodyCache {
         self.documents
             .iter()
-            .map(|n| (n.body_key, (n.body.clone(), n.variable_warnings.clone())))
+            .map(|n| {
+                let body = n.unmarked.as_ref().unwrap_or(&n.body).clone();
+                (n.body_key, (body, n.variable_warnings.clone()))
+            })
             .collect()
     }
 }
@@ -203,37 +219,68 @@ impl Model {
         // Remembered highlighted lines would otherwise stay in every thread while pages render.
         rayon::broadcast(|_| crate::highlight::forget_lines());
 
-        for ((d, body), warnings) in documents.iter().zip(&bodies).zip(&variable_warnings) {
+        // Links that lead nowhere, each with its diagnostic: (document, href as written, message).
+        let mut broken: Vec<(usize, String, String)> = Vec::new();
+        for (i, ((d, body), warnings)) in documents
+            .iter()
+            .zip(&bodies)
+            .zip(&variable_warnings)
+            .enumerate()
+        {
             for w in warnings {
                 diagnostics.push(variable_warning(d, w, sources, book_variables));
             }
-            for p in &body.problems {
-                diagnostics.push(names.link_problem(
-                    d,
-                    &p.problem,
-                    p.range.clone(),
-                    &by_path,
-                    body,
-                ));
+            for (k, p) in body.problems.iter().enumerate() {
+                let found = names.link_problem(d, &p.problem, p.range.clone(), &by_path, body);
+                let href = match &p.problem {
+                    Problem::MissingAnchor(anchor) => Some(format!("#{anchor}")),
+                    Problem::UnknownName(_)
+                    | Problem::MissingFile(_)
+                    | Problem::Outside(_)
+                    | Problem::FolderWithoutIndex(_) => {
+                        Some(format!("{}{k}", markdown::PROBLEM_HREF))
+                    }
+                    _ => None,
+                };
+                if let Some(href) = href.filter(|_| found.is_error()) {
+                    broken.push((i, href, found.message.clone()));
+                }
+                diagnostics.push(found);
             }
             for a in &body.anchors {
                 let target = &bodies[a.document];
                 if !target.headings.iter().any(|h| h.id == a.anchor) {
                     let best =
                         did_you_mean(&a.anchor, target.headings.iter().map(|h| h.id.as_str()));
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "broken-anchor",
-                            format!("`{}` has no heading with the anchor `#{}`", documents[a.document].id, a.anchor),
-                        )
-                        .at(body_span(d, a.range.clone()))
-                        .hint(match best {
-                            Some(b) => format!("did you mean `#{b}`?"),
-                            None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
-                        }),
-                    );
+                    let found = Diagnostic::error(
+                        "broken-anchor",
+                        format!("`{}` has no heading with the anchor `#{}`", documents[a.document].id, a.anchor),
+                    )
+                    .at(body_span(d, a.range.clone()))
+                    .hint(match best {
+                        Some(b) => format!("did you mean `#{b}`?"),
+                        None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
+                    });
+                    let href = format!("{}#{}", paths::site_href(&pages[a.document]), a.anchor);
+                    broken.push((i, href, found.message.clone()));
+                    diagnostics.push(found);
                 }
             }
+        }
+        let mut bodies = bodies;
+        let mut unmarked: Vec<Option<Arc<Rendered>>> = vec![None; bodies.len()];
+        broken.sort();
+        for group in broken.chunk_by(|a, b| a.0 == b.0) {
+            let i = group[0].0;
+            let marks: Vec<(&str, &str)> = group
+                .iter()
+                .map(|(_, href, message)| (href.as_str(), message.as_str()))
+                .collect();
+            let marked = Rendered {
+                html: mark_broken(&bodies[i].html, &marks),
+                ..(*bodies[i]).clone()
+            };
+            unmarked[i] = Some(std::mem::replace(&mut bodies[i], Arc::new(marked)));
         }
 
         let n = documents.len();
@@ -247,8 +294,9 @@ impl Model {
             .into_iter()
             .zip(bodies)
             .zip(resolved)
-            .zip(variable_warnings);
-        for (i, (((doc, body), refs), variable_warnings)) in parts.enumerate() {
+            .zip(variable_warnings)
+            .zip(unmarked);
+        for (i, ((((doc, body), refs), variable_warnings), unmarked)) in parts.enumerate() {
             let FrontMatterRefs {
                 clauses,
                 controls,
@@ -280,6 +328,7 @@ impl Model {
                 controls,
                 related,
                 body,
+                unmarked,
                 body_key: body_keys[i],
                 variable_warnings,
             });
@@ -612,6 +661,27 @@ fn render_text(
     (rendered, warnings)
 }
 
+/// `html` with each link to one of `marks`' hrefs (as given to pulldown-cmark) marked as
+/// broken, its diagnostic as its title: what `serve` shows of a book with errors.
+fn mark_broken(html: &str, marks: &[(&str, &str)]) -> String {
+    let mut html = html.to_string();
+    let mut done: HashSet<&str> = HashSet::new();
+    for &(href, message) in marks {
+        if !done.insert(href) {
+            continue;
+        }
+        let mut escaped = String::new();
+        let _ = pulldown_cmark_escape::escape_href(&mut escaped, href);
+        let mut title = String::new();
+        let _ = pulldown_cmark_escape::escape_html(&mut title, message);
+        html = html.replace(
+            &format!("<a href=\"{escaped}\""),
+            &format!("<a class=\"broken-ref\" title=\"{title}\" href=\"{escaped}\""),
+        );
+    }
+    html
+}
+
 /// The diagnostic for a problem with a body's variables.
 fn variable_warning(
     d: &Document,
@@ -716,6 +786,7 @@ impl Model {
         doc.body_hash = crate::document::text_hash(&text[doc.body_start..]);
         node.body_key = body_key(signature, doc);
         node.body = body;
+        node.unmarked = None;
         node.variable_warnings = warnings;
     }
 }
@@ -841,6 +912,23 @@ mod tests {
             "../c/x.md"
         );
         assert_eq!(relative_path(Path::new(""), Path::new("x.md")), "x.md");
+    }
+
+    #[test]
+    fn broken_links_are_marked_with_their_diagnostic() {
+        let html = r##"<p><a href="@@root@@/docs/a.html#x&amp;y">one</a> <a href="#policybook-problem-0">two</a> <a href="ok.html">ok</a> <a href="#policybook-problem-0">again</a></p>"##;
+        let marked = mark_broken(
+            html,
+            &[
+                ("@@root@@/docs/a.html#x&y", "no <anchor> `#x&y`"),
+                ("#policybook-problem-0", "matches nothing"),
+                ("#policybook-problem-0", "said twice"),
+            ],
+        );
+        assert_eq!(
+            marked,
+            r##"<p><a class="broken-ref" title="no &lt;anchor&gt; `#x&amp;y`" href="@@root@@/docs/a.html#x&amp;y">one</a> <a class="broken-ref" title="matches nothing" href="#policybook-problem-0">two</a> <a href="ok.html">ok</a> <a class="broken-ref" title="matches nothing" href="#policybook-problem-0">again</a></p>"##
+        );
     }
 
     #[test]

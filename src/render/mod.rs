@@ -781,7 +781,7 @@ fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     (
         site_key,
-        n.body_key,
+        n.shown_key(),
         &n.page,
         &d.id,
         &d.title,
@@ -2068,7 +2068,7 @@ fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) 
         let node = &model.documents[i];
         let d = &node.doc;
         (
-            node.body_key,
+            node.shown_key(),
             &d.id,
             &d.title,
             d.kind,

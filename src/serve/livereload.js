@@ -1,4 +1,5 @@
-// policybook serve: reload this page after each rebuild; show problems over it when a rebuild fails.
+// policybook serve: reload this page after each rebuild; show the book's errors over it (its
+// first line is the title).
 (function () {
   "use strict";
   var overlay = null;
@@ -8,13 +9,14 @@
       overlay.id = "policybook-problem";
       overlay.setAttribute("role", "alert");
       var title = document.createElement("strong");
-      title.textContent = "The book has errors; this is the last good version of the page.";
       var pre = document.createElement("pre");
       overlay.appendChild(title);
       overlay.appendChild(pre);
       document.body.appendChild(overlay);
     }
-    overlay.querySelector("pre").textContent = text;
+    var cut = text.indexOf("\n");
+    overlay.querySelector("strong").textContent = cut < 0 ? text : text.slice(0, cut);
+    overlay.querySelector("pre").textContent = cut < 0 ? "" : text.slice(cut + 1);
   }
   var source = new EventSource("/__policybook/events");
   source.addEventListener("reload", function () { window.location.reload(); });

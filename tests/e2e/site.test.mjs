@@ -286,7 +286,7 @@ test("the built site passes the Nu HTML checker", () => {
   assert.deepEqual(shown, [], `${messages.length} validator errors`);
 });
 
-test("serve reloads an open page within 2 seconds of an edit", async () => {
+test("serve reloads an open page within 2 seconds of an edit, and previews a broken edit with its reference marked", async () => {
   const book = path.join(work, "book");
   fs.cpSync(path.join(repo, "content"), path.join(book, "content"), { recursive: true });
   fs.copyFileSync(path.join(repo, "book.toml"), path.join(book, "book.toml"));
@@ -310,12 +310,25 @@ test("serve reloads an open page within 2 seconds of an edit", async () => {
     fs.appendFileSync(file, "\nA sentence added while the page was open.\n");
     await page.waitForSelector("text=A sentence added while the page was open.", { timeout: 2000 });
     const took = Date.now() - edited;
-    // A broken edit shows the problem over the last good page.
-    fs.appendFileSync(file, "\nSee [[A.5.99]].\n");
-    await page.waitForSelector("#policybook-problem", { timeout: 2000 });
-    assert.match(await page.textContent("#policybook-problem"), /A\.5\.99/);
-    assert.ok(await page.$("text=A sentence added while the page was open."), "the last good page stays");
-    await page.screenshot({ path: path.join(artifacts, "serve-problem.png") });
+    // A broken edit shows at once, the broken reference marked in place, the errors over it.
+    fs.appendFileSync(file, "\nSee [[A.5.99]] for what is new.\n");
+    await page.waitForSelector("a.broken-ref", { timeout: 3000 });
+    await page.waitForSelector("#policybook-problem", { timeout: 3000 });
+    const broken = page.locator(".body a.broken-ref");
+    assert.ok(await broken.isVisible(), "the broken reference is visible");
+    assert.equal((await broken.textContent()).trim(), "A.5.99");
+    assert.match(await broken.getAttribute("title"), /A\.5\.99/);
+    assert.ok(await page.$("text=for what is new."), "the page shows the newest text");
+    const overlay = await page.textContent("#policybook-problem");
+    assert.match(overlay, /^The book has errors, listed below\./);
+    assert.match(overlay, /error\[unknown-reference\]/);
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
+      assert.deepEqual(found, [], `preview with a broken reference (${scheme})`);
+      await page.screenshot({ path: path.join(artifacts, `serve-preview-${scheme}.png`) });
+    }
     console.log(`live reload after ${took} ms`);
     await page.close();
   } finally {

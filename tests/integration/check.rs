@@ -184,3 +184,43 @@ fn files_that_would_overwrite_each_other_are_refused() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn repeated_warnings_are_counted_and_errors_come_first() {
+    let book = Book::fixture("small");
+    for i in 0..8 {
+        book.write(
+            &format!("content/policies/p{i}.md"),
+            &format!("---\nid: P-{i}\ntitle: Policy {i}\nstatus: approved\nversion: \"1\"\napproved_on: 2026-01-01\ncontrols: [\"A.5.1\"]\n---\nText.\n"),
+        );
+    }
+    book.write(
+        "content/policies/zz-last.md",
+        "---\nid: ZZ\ntitle: Last\nstatus: draft\n---\nSee [the plan](plan.md).\n",
+    );
+    let run = book.run(&["check", "--as-of", "2026-11-22"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = &run.stderr;
+    assert!(report.starts_with("error[broken-link]"), "{report}");
+    assert_eq!(
+        report.matches("warning[missing-approver]").count(),
+        3,
+        "{report}"
+    );
+    assert!(
+        report.contains("... and 5 more warnings like this (missing-approver); run `policybook check --verbose` to see all"),
+        "{report}"
+    );
+    let table = report.split("problems by code:\n").nth(1).unwrap();
+    assert!(table.starts_with("  error    broken-link"), "{table}");
+    assert!(table.contains("  warning  missing-approver "), "{table}");
+    let all = book.run(&["check", "--as-of", "2026-11-22", "--verbose"]);
+    assert_eq!(all.stderr.matches("warning[missing-approver]").count(), 8);
+    assert!(!all.stderr.contains("more warnings like this"));
+    let json = json_report(&book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]));
+    let approvers = located(&json)
+        .into_iter()
+        .filter(|l| l.0 == "missing-approver")
+        .count();
+    assert_eq!(approvers, 8, "json lists every diagnostic");
+}

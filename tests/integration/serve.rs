@@ -30,7 +30,10 @@ fn free_port() -> u16 {
 }
 
 fn start() -> Server {
-    let book = Book::fixture("small");
+    start_book(Book::fixture("small"))
+}
+
+fn start_book(book: Book) -> Server {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_policybook"))
         .args(["serve", "--as-of", "2026-11-22", "-p", &port.to_string()])
@@ -223,4 +226,119 @@ fn watch_rebuilds_the_site_on_disk_after_a_save() {
     let _ = child.wait();
     assert!(first, "the first build was written");
     assert!(rebuilt, "the save was rebuilt");
+}
+
+/// Polls `what` for up to 20 s.
+fn wait_for(what: &dyn Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline && !what() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    what()
+}
+
+/// The first event the live-reload stream sends a page that opens now.
+fn first_event(port: u16) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET /__policybook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut text = String::new();
+    let mut buf = [0u8; 8192];
+    while !text.contains("\n\n") || !text.contains("event: ") && !text.contains(": connected") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+        }
+    }
+    text
+}
+
+#[test]
+fn serve_previews_a_book_with_errors_and_marks_what_is_broken() {
+    let book = Book::fixture("small");
+    let procedure = book.root.join("content/procedures/incident-procedure.md");
+    let policy_page = "/docs/policies/security-policy.html";
+    let server = start_book(book);
+    let port = server.port;
+    assert!(first_event(port).contains(": connected"));
+    // The author renames a heading that the policy links to: their edit shows at once, the
+    // policy's link to the old heading is marked, and the overlay lists the error.
+    let text = std::fs::read_to_string(&procedure).unwrap();
+    std::fs::write(&procedure, text.replace("## 2. Steps", "## 2. Actions")).unwrap();
+    assert!(
+        wait_for(&|| get(port, "/docs/procedures/incident-procedure.html")
+            .1
+            .contains("2. Actions")),
+        "the edited page shows the edit"
+    );
+    let (_, policy) = get(port, policy_page);
+    assert!(
+        policy.contains(r##"<a class="broken-ref" title="`PRC-001` has no heading with the anchor `#2-steps`" href="../../docs/procedures/incident-procedure.html#2-steps">"##),
+        "{policy}"
+    );
+    // Links to nothing are marked too, their text kept.
+    server._book.write(
+        "content/policies/links.md",
+        "---\nid: LINKS\ntitle: Links\nstatus: draft\n---\nSee [[POL-999]] and [the plan](plan.md \"a plan\").\n",
+    );
+    assert!(wait_for(&|| get(port, "/docs/policies/links.html").0 == 200));
+    let (_, links) = get(port, "/docs/policies/links.html");
+    assert!(
+        links.contains(r##"<a class="broken-ref" title="`[[POL-999]]` matches no document, clause or control" href="#policybook-problem-0">POL-999</a>"##),
+        "{links}"
+    );
+    assert!(
+        links.contains(r##"<a class="broken-ref" title="the link target `plan.md` does not exist" href="#policybook-problem-1">the plan</a>"##),
+        "{links}"
+    );
+    std::fs::remove_file(server._book.root.join("content/policies/links.md")).unwrap();
+    let event = first_event(port);
+    assert!(event.contains("event: problem"), "{event}");
+    assert!(
+        event.contains("data: The book has errors, listed below."),
+        "{event}"
+    );
+    assert!(event.contains("data: error[broken-anchor]"), "{event}");
+    // A document whose front matter cannot be parsed keeps its last good page; one that never
+    // had one gets a page naming its errors.
+    let policy_md = server
+        ._book
+        .root
+        .join("content/policies/security-policy.md");
+    let text = std::fs::read_to_string(&policy_md).unwrap();
+    std::fs::write(&policy_md, text.replacen("title: ", "title: [", 1)).unwrap();
+    server._book.write(
+        "content/policies/new.md",
+        "---\nid: NEW\ntitle: [oops\n---\nNew.\n",
+    );
+    assert!(wait_for(&|| get(port, "/docs/policies/new.html").0 == 200));
+    let (_, new) = get(port, "/docs/policies/new.html");
+    assert!(
+        new.contains("content/policies/new.md cannot be shown yet"),
+        "{new}"
+    );
+    assert!(new.contains("error[yaml-syntax]"), "{new}");
+    let (status, kept) = get(port, policy_page);
+    assert_eq!(status, 200);
+    assert!(
+        kept.contains("broken-ref"),
+        "the last good version is kept: {kept}"
+    );
+    let event = first_event(port);
+    assert!(event.contains("data: content/policies/security-policy.md: its front matter has errors; its page is the last good version"), "{event}");
+    // Fixed: a clean book is published without an overlay.
+    std::fs::write(&policy_md, &text).unwrap();
+    std::fs::remove_file(server._book.root.join("content/policies/new.md")).unwrap();
+    std::fs::write(
+        &procedure,
+        std::fs::read_to_string(&procedure)
+            .unwrap()
+            .replace("## 2. Actions", "## 2. Steps"),
+    )
+    .unwrap();
+    assert!(
+        wait_for(&|| first_event(port).contains(": connected")),
+        "no overlay once fixed"
+    );
+    assert_eq!(get(port, "/docs/policies/new.html").0, 404);
 }
