@@ -301,7 +301,8 @@ test("serve reloads an open page within 2 seconds of an edit, and previews a bro
       if (Date.now() - start > 20000) { throw new Error(`serve did not start: ${log}`); }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/docs/policies/access-control-policy.html`);
     await page.waitForLoadState("networkidle").catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
@@ -330,7 +331,7 @@ test("serve reloads an open page within 2 seconds of an edit, and previews a bro
       await page.screenshot({ path: path.join(artifacts, `serve-preview-${scheme}.png`) });
     }
     console.log(`live reload after ${took} ms`);
-    await page.close();
+    await context.close();
   } finally {
     server.kill();
   }
