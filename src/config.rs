@@ -278,16 +278,21 @@ impl HtmlConfig {
             ("command", &self.command),
             ("optional", &self.optional),
         ];
-        keys.iter()
-            .filter(|(_, v)| v.is_some())
-            .map(|(k, _)| *k)
-            .collect()
+        given(&keys)
     }
 
     /// The book's stylesheets: `extra-css`, then mdBook's `additional-css`.
     pub fn stylesheets(&self) -> impl Iterator<Item = &PathBuf> {
         self.extra_css.iter().chain(&self.additional_css)
     }
+}
+
+/// The names of `keys` whose value was given.
+fn given(keys: &[(&'static str, &Option<toml::Value>)]) -> Vec<&'static str> {
+    keys.iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| *k)
+        .collect()
 }
 
 /// `[output.html.print]`.
@@ -360,10 +365,7 @@ impl SearchConfig {
             ("copy-js", &self.copy_js),
             ("chapter", &self.chapter),
         ];
-        keys.iter()
-            .filter(|(_, v)| v.is_some())
-            .map(|(k, _)| *k)
-            .collect()
+        given(&keys)
     }
 }
 
