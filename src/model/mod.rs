@@ -42,7 +42,7 @@ pub struct Node {
     pub controls: Vec<usize>,
     pub related: Vec<usize>,
     pub body: Arc<Rendered>,
-    /// The body as rendered, when `body` has its broken links marked (see [`mark_broken`]):
+    /// The body as rendered, when `body` has its broken links marked (see `mark_broken`):
     /// what is cached, since whether a link is broken can change while its body does not.
     pub unmarked: Option<Arc<Rendered>>,
     /// Identifies the body's rendering: its text and everything its links resolve against.
