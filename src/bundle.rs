@@ -18,8 +18,13 @@ use crate::render::{Contents, OutputFile};
 pub const MANIFEST: &str = "manifest.json";
 pub const SUMS: &str = "SHA256SUMS";
 
-/// Larger entries are refused by `verify`: no site file is a gigabyte, a zip bomb may be.
+/// Limits of `verify`, which reads archives that anybody may have crafted: no site file is a
+/// gigabyte and no site holds 8 GiB or a million files; a zip bomb may.
 const MAX_ENTRY_BYTES: u64 = 1 << 30;
+const MAX_TOTAL_BYTES: u64 = 8 << 30;
+const MAX_ENTRIES: usize = 1_000_000;
+/// `manifest.json` and `SHA256SUMS` are read whole; a site of 100,000 files needs a few MB.
+const MAX_LISTING_BYTES: u64 = 256 << 20;
 
 /// What the bundle says about itself.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -109,7 +114,14 @@ pub fn write(files: &[OutputFile], info: BuildInfo, out: &Path) -> anyhow::Resul
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(parent)
+    let mut builder = tempfile::Builder::new();
+    // Like any file the user creates (0666 less the umask), so that colleagues can read it
+    // where the user's files are readable; a temporary file would be 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder
+        .prefix(".policybook-bundle")
+        .tempfile_in(parent)
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     let mut zip = zip::ZipWriter::new(tmp);
     for (path, bytes) in &entries {
@@ -138,60 +150,152 @@ impl Verification {
 }
 
 /// Checks every file of the archive at `path` against its manifest and `SHA256SUMS`.
+///
+/// The archive may have been crafted: entries are hashed as they are read, never kept (but
+/// the two listings) nor written anywhere, and an archive outside [`MAX_ENTRY_BYTES`],
+/// [`MAX_TOTAL_BYTES`] or [`MAX_ENTRIES`], with an entry whose name leaves its folder, a
+/// link, two entries of one name, or an entry larger than its header says is refused.
 pub fn verify(path: &Path) -> anyhow::Result<Verification> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .with_context(|| format!("{} is not a zip archive", path.display()))?;
-    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).with_context(|| {
+        format!(
+            "{} is not a zip archive (or it is cut short)",
+            path.display()
+        )
+    })?;
+    // The reader keeps one entry per name: entries it dropped show in the directory's count.
+    let listed = listed_entries(path).unwrap_or(zip.len() as u64);
+    if listed != zip.len() as u64 {
+        bail!(
+            "the archive lists {listed} entries under {} names: it holds two entries of one name; this is not a policybook bundle",
+            zip.len()
+        );
+    }
+    if zip.len() > MAX_ENTRIES {
+        bail!(
+            "the archive holds {} entries (more than {MAX_ENTRIES}); this is not a policybook bundle",
+            zip.len()
+        );
+    }
+    let not_ours = "this is not a policybook bundle";
+    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    let mut listings: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i)?;
+        let entry = zip
+            .by_index(i)
+            .with_context(|| format!("entry {} of the archive cannot be read", i + 1))?;
+        let name = entry.name().to_string();
+        let shown: String = name
+            .chars()
+            .take(120)
+            .collect::<String>()
+            .escape_debug()
+            .to_string();
+        let unsafe_name = entry.enclosed_name().is_none()
+            || name.contains('\\')
+            || name.starts_with('/')
+            || name.chars().any(char::is_control)
+            || name.split('/').any(|part| part == "..");
+        if unsafe_name {
+            bail!("the entry `{shown}` has a name that leaves the archive's folder; {not_ours}");
+        }
+        if entry.is_symlink() {
+            bail!("the entry `{shown}` is a symbolic link; {not_ours}");
+        }
         if entry.is_dir() {
             continue;
         }
-        let name = entry.name().to_string();
-        let mut bytes = Vec::new();
-        (&mut entry)
-            .take(MAX_ENTRY_BYTES + 1)
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_ENTRY_BYTES {
-            bail!("{name} in the archive is larger than 1 GiB; this is not a policybook bundle");
+        let declared = entry.size();
+        let limit = if name == MANIFEST || name == SUMS {
+            MAX_LISTING_BYTES
+        } else {
+            MAX_ENTRY_BYTES
+        };
+        if declared > limit {
+            bail!(
+                "`{shown}` in the archive says it holds {declared} bytes, more than {limit}; {not_ours}"
+            );
         }
-        entries.insert(name, bytes);
+        total += declared;
+        if total > MAX_TOTAL_BYTES {
+            bail!("the archive's files add up to more than {MAX_TOTAL_BYTES} bytes; {not_ours}");
+        }
+        if hashes.contains_key(&name) || listings.keys().any(|k| *k == name) {
+            bail!("the archive holds two entries named `{shown}`; {not_ours}");
+        }
+        // Never more than the header says (plus one byte, to notice a lie).
+        let mut reader = entry.take(declared + 1);
+        let (read, hash) = if name == MANIFEST || name == SUMS {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("`{shown}` in the archive cannot be read"))?;
+            let hash = sha256_hex(&bytes);
+            let read = bytes.len() as u64;
+            listings.insert(if name == MANIFEST { MANIFEST } else { SUMS }, bytes);
+            (read, hash)
+        } else {
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut read = 0u64;
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .with_context(|| format!("`{shown}` in the archive cannot be read"))?;
+                if n == 0 {
+                    break;
+                }
+                read += n as u64;
+                hasher.update(&buf[..n]);
+            }
+            let hash = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            (read, hash)
+        };
+        if read != declared {
+            bail!(
+                "`{shown}` in the archive holds {} bytes where its header says {declared}; {not_ours}",
+                if read > declared { "more".to_string() } else { read.to_string() }
+            );
+        }
+        hashes.insert(name, hash);
     }
-    let manifest: Manifest = match entries.get(MANIFEST) {
+    let manifest: Manifest = match listings.get(MANIFEST) {
         Some(bytes) => serde_json::from_slice(bytes)
             .with_context(|| format!("{MANIFEST} in the archive is not valid"))?,
         None => bail!("the archive has no {MANIFEST}: it is not a policybook bundle"),
     };
     let mut v = Verification::default();
-    for (name, bytes) in &entries {
+    for (name, hash) in &hashes {
         if name == MANIFEST || name == SUMS {
             continue;
         }
         match manifest.files.get(name) {
             None => v.added.push(name.clone()),
-            Some(hash) if *hash != sha256_hex(bytes) => v.altered.push(name.clone()),
+            Some(expected) if expected != hash => v.altered.push(name.clone()),
             Some(_) => {}
         }
     }
     for name in manifest.files.keys() {
-        if !entries.contains_key(name) {
+        if !hashes.contains_key(name) {
             v.removed.push(name.clone());
         }
     }
     // SHA256SUMS must agree with the files too (it also covers the manifest itself).
-    match entries.get(SUMS) {
+    match listings.get(SUMS) {
         None => v.removed.push(SUMS.into()),
         Some(sums) => {
             for line in String::from_utf8_lossy(sums).lines() {
                 let Some((hash, name)) = line.split_once("  ") else {
                     continue;
                 };
-                let actual = entries.get(name).map(|b| sha256_hex(b));
-                if actual.as_deref() != Some(hash)
+                if hashes.get(name).is_some_and(|actual| actual != hash)
                     && !v.altered.iter().any(|a| a == name)
-                    && entries.contains_key(name)
                 {
                     v.altered.push(name.to_string());
                 }
@@ -201,6 +305,34 @@ pub fn verify(path: &Path) -> anyhow::Result<Verification> {
     v.altered.sort();
     v.manifest = Some(manifest);
     Ok(v)
+}
+
+/// How many entries the archive's central directory says it holds (its end record, or the
+/// ZIP64 one when the count does not fit), read from the file's last 64 KiB.
+fn listed_entries(path: &Path) -> Option<u64> {
+    use std::io::Seek;
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let tail_len = len.min(65_557 + 20);
+    file.seek(std::io::SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    file.read_exact(&mut tail).ok()?;
+    let end = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let count = u16::from_le_bytes(tail.get(end + 10..end + 12)?.try_into().ok()?);
+    if count != u16::MAX {
+        return Some(count.into());
+    }
+    // ZIP64: a locator just before the end record gives where the ZIP64 end record is.
+    let locator = end.checked_sub(20)?;
+    if tail.get(locator..locator + 4)? != b"PK\x06\x07" {
+        return None;
+    }
+    let at = u64::from_le_bytes(tail.get(locator + 8..locator + 16)?.try_into().ok()?);
+    file.seek(std::io::SeekFrom::Start(at)).ok()?;
+    let mut record = [0u8; 40];
+    file.read_exact(&mut record).ok()?;
+    (&record[..4] == b"PK\x06\x06")
+        .then(|| u64::from_le_bytes(record[32..40].try_into().unwrap_or_default()))
 }
 
 /// The commit checked out in the git repository containing `dir`, read from `.git` directly.

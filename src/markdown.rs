@@ -89,6 +89,11 @@ pub enum Problem {
     HeadingAttribute(String),
     /// A heading's explicit `{#id}` that an earlier heading already has (the id it got instead).
     DuplicateHeadingId { id: String, instead: String },
+    /// Raw HTML that would run script (what it is: "a `<script>` element", ...): shown as
+    /// text, or removed under `allow-html`, never run.
+    ScriptHtml(String),
+    /// The body's first raw HTML shown as text (`allow-html` is off); one per body.
+    HtmlAsText,
 }
 
 /// The href of a link that resolves to nothing: `#policybook-problem-N`, N its index in
@@ -258,6 +263,9 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     let mut heading: Option<(PendingHeading, Vec<Event>)> = None;
     let mut pending: Vec<PendingHeading> = Vec::new();
     let mut code: Option<(String, String)> = None;
+    let mut shown_html_as_text = false;
+    // Open images: whether each was dropped (its `src` unusable), its alt text kept as text.
+    let mut images_dropped: Vec<bool> = Vec::new();
 
     for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
         let event = match event {
@@ -294,7 +302,25 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                 out.text.push(' ');
                 Event::Code(t)
             }
-            Event::Html(html) | Event::InlineHtml(html) if !options.allow_html => Event::Text(html),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(what) = script_in_html(&html) {
+                    out.problems.push(LinkProblem {
+                        range: range.clone(),
+                        problem: Problem::ScriptHtml(what),
+                    });
+                } else if !options.allow_html && !shown_html_as_text {
+                    shown_html_as_text = true;
+                    out.problems.push(LinkProblem {
+                        range: range.clone(),
+                        problem: Problem::HtmlAsText,
+                    });
+                }
+                if options.allow_html {
+                    Event::Html(html)
+                } else {
+                    Event::Text(html)
+                }
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -334,12 +360,23 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                 id,
             }) => {
                 let src = resolve_image(&dest_url, resolver, &range, &mut out);
+                // No `<img src="">`: an image that cannot be shown leaves its alt text.
+                images_dropped.push(src.is_empty());
+                if src.is_empty() {
+                    continue;
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: src.into(),
                     title,
                     id,
                 })
+            }
+            Event::End(TagEnd::Image) => {
+                if images_dropped.pop().unwrap_or(false) {
+                    continue;
+                }
+                Event::End(TagEnd::Image)
             }
             Event::Start(Tag::BlockQuote(kind)) => {
                 let callout = match (admonitions.at(range.start), kind) {
@@ -447,10 +484,76 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     } else {
         html
     };
+    // CommonMark: U+0000 is replaced by U+FFFD (pulldown-cmark passes it through).
+    for text in [&mut out.html, &mut out.text] {
+        if text.contains('\0') {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+    }
+    for h in &mut out.headings {
+        if h.text.contains('\0') {
+            h.text = h.text.replace('\0', "\u{FFFD}");
+        }
+    }
     // Every body is kept until its pages are written: no spare capacity.
     out.html.shrink_to_fit();
     out.text.shrink_to_fit();
     out
+}
+
+/// What in a piece of raw HTML would run script, if anything: a `<script>`, `<iframe>`,
+/// `<object>` or `<embed>` element, an event handler attribute (`onclick=`), or a
+/// `javascript:` URL. Browsers ignore case and whitespace inside a scheme, so this does too.
+fn script_in_html(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    for element in ["script", "iframe", "object", "embed"] {
+        let open = format!("<{element}");
+        let mut rest = lower.as_str();
+        while let Some(at) = rest.find(&open) {
+            let after = rest[at + open.len()..].chars().next();
+            if after.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/') {
+                return Some(format!("a `<{element}>` element"));
+            }
+            rest = &rest[at + open.len()..];
+        }
+    }
+    // An attribute `on...=` inside a tag.
+    let mut in_tag = false;
+    let bytes = lower.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'o' if in_tag
+                && i > 0
+                && (bytes[i - 1].is_ascii_whitespace() || bytes[i - 1] == b'/')
+                && bytes.get(i + 1) == Some(&b'n') =>
+            {
+                let name: String = lower[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                let after = lower[i + name.len()..].trim_start();
+                if name.len() > 2 && after.starts_with('=') {
+                    return Some(format!("the event handler `{name}`"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let squeezed: String = lower
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    [
+        "javascript:",
+        "vbscript:",
+        "&#106;avascript:",
+        "&#x6a;avascript:",
+    ]
+    .iter()
+    .any(|scheme| squeezed.contains(scheme))
+    .then(|| "a `javascript:` URL".to_string())
 }
 
 /// The callout an admonition opens (its own title goes into the search text).
@@ -909,6 +1012,36 @@ mod tests {
         let r = render_("`[[A.9.9]]`\n\n```text\n[[A.9.9]] {{ x }}\n```\n");
         assert!(r.problems.is_empty());
         assert!(r.html.contains("{{ x }}"));
+    }
+
+    #[test]
+    fn raw_html_that_would_run_script_is_named() {
+        for (html, what) in [
+            ("<script>x</script>", "a `<script>` element"),
+            ("<SCRIPT\nsrc=x>", "a `<script>` element"),
+            ("<iframe src=x>", "a `<iframe>` element"),
+            ("<object data=x>", "a `<object>` element"),
+            ("<embed/src=x>", "a `<embed>` element"),
+            (
+                "<img src=x onerror=alert(1)>",
+                "the event handler `onerror`",
+            ),
+            ("<b/onclick = \"x\">", "the event handler `onclick`"),
+            ("<a href=\"JaVa\tScRiPt:x\">", "a `javascript:` URL"),
+            ("<a href=\"&#106;avascript:x\">", "a `javascript:` URL"),
+        ] {
+            assert_eq!(script_in_html(html).as_deref(), Some(what), "{html}");
+        }
+        for harmless in [
+            "<b>on</b>",
+            "<scripture>",
+            "<objection>",
+            "<p class=online>",
+            "<!-- on=1 -->",
+            "<a href=\"https://x.org/javascript\">",
+        ] {
+            assert_eq!(script_in_html(harmless), None, "{harmless}");
+        }
     }
 
     #[test]

@@ -222,9 +222,14 @@ fn handle(request: Request, site: &Site, hosts: &[String]) {
         let _ = request.respond(r);
         return;
     }
-    let host = request_header(&request, "Host")
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    // RFC 9112 section 3.2: a request without Host is malformed.
+    let Some(host) = request_header(&request, "Host").map(str::to_ascii_lowercase) else {
+        let _ = request.respond(plain_response(
+            400,
+            "400 Bad Request: the request has no Host header\n",
+        ));
+        return;
+    };
     if !hosts.contains(&host) {
         let _ = request.respond(plain_response(
             421,

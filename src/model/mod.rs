@@ -156,6 +156,7 @@ impl Model {
             by_id: &by_id,
             documents: &documents,
             known_broken: &known_broken,
+            allow_html: settings.config.output.html.allow_html,
         };
 
         let resolved: Vec<FrontMatterRefs> = documents
@@ -466,6 +467,8 @@ struct Names<'a> {
     by_id: &'a HashMap<String, usize>,
     documents: &'a [Arc<Document>],
     known_broken: &'a HashSet<&'a str>,
+    /// `allow-html` is set: raw HTML is sanitised, not shown as text.
+    allow_html: bool,
 }
 
 impl Names<'_> {
@@ -633,6 +636,19 @@ impl Names<'_> {
                     .at(span)
                     .hint("link to http:, https: or mailto: addresses, or to files of the book")
             }
+            Problem::ScriptHtml(what) => {
+                let fate = if self.allow_html {
+                    "removed from the page (allow-html passes only harmless HTML)"
+                } else {
+                    "shown as text, never run"
+                };
+                Diagnostic::warning("raw-html", format!("raw HTML with {what}: {fate}"))
+                    .at(span)
+                    .hint("a policy page must not run code; write the content in Markdown, or link to the page that has it")
+            }
+            Problem::HtmlAsText => Diagnostic::note_level("raw-html", "raw HTML in this document is shown as text")
+                .at(span)
+                .hint("write it in Markdown, or set `allow-html = true` under [output.html] to pass harmless HTML through"),
         }
     }
 }

@@ -321,3 +321,140 @@ fn bundles_are_reproducible_verifiable_and_tamper_evident() {
     std::fs::write(out.join("junk.zip"), b"not a zip").unwrap();
     assert_eq!(verify("junk.zip").code, 2);
 }
+
+/// Replaces every `from` in `bytes` with `to` (of the same length): a name or a size in both
+/// the local header and the central directory.
+fn patch(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut at = 0;
+    let mut found = 0;
+    while let Some(i) = bytes[at..].windows(from.len()).position(|w| w == from) {
+        bytes[at + i..at + i + to.len()].copy_from_slice(to);
+        at += i + to.len();
+        found += 1;
+    }
+    assert!(found > 0, "nothing to patch");
+}
+
+/// A crafted archive: `entries` as written, then `edit` on its bytes.
+fn crafted(dir: &Path, name: &str, entries: &[(&str, &[u8])], edit: impl Fn(&mut Vec<u8>)) {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (entry, bytes) in entries {
+        zip.start_file(*entry, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    let mut bytes = zip.finish().unwrap().into_inner();
+    edit(&mut bytes);
+    std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+#[test]
+fn verify_refuses_crafted_archives_and_writes_nothing() {
+    let book = Book::fixture("small");
+    let dir = book.outside();
+    let manifest = br#"{"generator":"x","catalog_edition":"x","build_date":"x","git_commit":null,"documents":0,"files":{}}"#;
+    let zeros = vec![0u8; 4 << 20];
+    crafted(
+        &dir,
+        "climb.zip",
+        &[("manifest.json", manifest), ("../../evil.html", b"x")],
+        |_| {},
+    );
+    crafted(
+        &dir,
+        "absolute.zip",
+        &[("manifest.json", manifest), ("/etc/evil.html", b"x")],
+        |_| {},
+    );
+    crafted(
+        &dir,
+        "backslash.zip",
+        &[("manifest.json", manifest), ("..\\evil.html", b"x")],
+        |_| {},
+    );
+    crafted(
+        &dir,
+        "twice.zip",
+        &[
+            ("manifest.json", manifest),
+            ("a.html", b"1"),
+            ("b.html", b"2"),
+        ],
+        |b| patch(b, b"b.html", b"a.html"),
+    );
+    // 4 MiB of zeros whose headers say 16 bytes: a lie that would let a bomb through.
+    crafted(
+        &dir,
+        "liar.zip",
+        &[("manifest.json", manifest), ("z.bin", &zeros)],
+        |b| patch(b, &(4u32 << 20).to_le_bytes(), &16u32.to_le_bytes()),
+    );
+    // Headers that announce 4 GiB - 1: refused before a byte is inflated.
+    crafted(
+        &dir,
+        "bomb.zip",
+        &[("manifest.json", manifest), ("z.bin", &zeros)],
+        |b| patch(b, &(4u32 << 20).to_le_bytes(), &u32::MAX.to_le_bytes()),
+    );
+    let mut with_link = zip::ZipWriter::new(std::fs::File::create(dir.join("link.zip")).unwrap());
+    with_link
+        .start_file("manifest.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    with_link.write_all(manifest).unwrap();
+    with_link
+        .add_symlink(
+            "index.html",
+            "/etc/passwd",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    with_link.finish().unwrap();
+    let run = book.run(&["bundle", "--as-of", AS_OF, "-o", "../good.zip"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let good = std::fs::read(dir.join("good.zip")).unwrap();
+    std::fs::write(dir.join("cut.zip"), &good[..good.len() / 2]).unwrap();
+
+    let before = tree(&dir);
+    for (name, says) in [
+        ("climb.zip", "has a name that leaves the archive's folder"),
+        (
+            "absolute.zip",
+            "has a name that leaves the archive's folder",
+        ),
+        (
+            "backslash.zip",
+            "has a name that leaves the archive's folder",
+        ),
+        ("twice.zip", "it holds two entries of one name"),
+        (
+            "liar.zip",
+            "`z.bin` in the archive holds more bytes where its header says 16",
+        ),
+        (
+            "bomb.zip",
+            "says it holds 4294967295 bytes, more than 1073741824",
+        ),
+        ("link.zip", "`index.html` is a symbolic link"),
+        ("cut.zip", "is not a zip archive (or it is cut short)"),
+    ] {
+        let run = book.run(&["verify", &format!("../{name}")]);
+        assert_eq!(run.code, 2, "{name}: {run:?}");
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+    }
+    assert_eq!(tree(&dir), before, "verify wrote nothing");
+}
+
+#[cfg(unix)]
+#[test]
+fn bundles_are_as_readable_as_the_users_other_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let book = Book::fixture("small");
+    let run = book.run(&["bundle", "--as-of", AS_OF, "-o", "../shared.zip"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let probe = book.outside().join("probe");
+    std::fs::write(&probe, b"").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&book.outside().join("shared.zip")), mode(&probe));
+}

@@ -14,6 +14,8 @@ enum Expect {
     Error(&'static str, &'static str, u64),
     /// `check` exits 0 and reports this warning (code, file, line; line 0: no place).
     Warning(&'static str, &'static str, u64),
+    /// `check` exits 0 and reports this note (code, file, line).
+    Note(&'static str, &'static str, u64),
     /// `build` succeeds; the page contains every `yes` and none of the `no` strings.
     Page(
         &'static str,
@@ -122,6 +124,15 @@ fn cases() -> Vec<Case> {
         // Markdown.
         body("raw script", "<script>alert(1)</script>", Page(page, &["&lt;script&gt;alert(1)&lt;/script&gt;"], &["<script>alert"])),
         body("event handler attribute", "<img src=x onerror=alert(1)>", Page(page, &["&lt;img src=x onerror=alert(1)&gt;"], &["<img src=x"])),
+        body("raw script is a warning", "Text.\n\n<script>alert(1)</script>", Warning("raw-html", "content/doc.md", 9)),
+        body("an event handler in raw html is a warning", "<img src=x onerror=alert(1)>", Warning("raw-html", "content/doc.md", 7)),
+        body("an embed in raw html is a warning", "<EMBED src=x.swf>", Warning("raw-html", "content/doc.md", 7)),
+        body("a javascript url in raw html is a warning", "<a href=\"java\tscript:alert(1)\">x</a>", Warning("raw-html", "content/doc.md", 7)),
+        body("harmless raw html shown as text is a note", "Hello <b>there</b>", Note("raw-html", "content/doc.md", 7)),
+        body("an object is not an objection", "<objection>noted</objection> <scripture>", Note("raw-html", "content/doc.md", 7)),
+        body("U+0000 becomes U+FFFD", "a\u{0}b &#0; c", Page(page, &["a\u{FFFD}b \u{FFFD} c"], &["\u{0}"])),
+        body("an unsafe image leaves no empty src", "![the logo](javascript:alert(1)) after", Page(page, &["<p>the logo after</p>"], &["src=\"\"", "<img"])),
+        body("a missing image is an error, not an empty src", "![diagram](missing.png)", Error("broken-link", "content/doc.md", 7)),
         body("javascript link", "[x](javascript:alert(1))", Warning("unsafe-link", "content/doc.md", 7)),
         body("entity-encoded javascript link", "[x](&#106;avascript:alert(1))", Warning("unsafe-link", "content/doc.md", 7)),
         body("data link", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", Warning("unsafe-link", "content/doc.md", 7)),
@@ -144,6 +155,12 @@ fn cases() -> Vec<Case> {
             files: vec![("content/doc.md".into(), format!("{FM}<b onclick=\"x()\">bold</b><script>alert(1)</script><a href=\"javascript:x\">l</a><iframe src=\"https://e.example\"></iframe>\n").into_bytes())],
             toml: "[output.html]\nallow-html = true\n",
             expect: Page(page, &["<b>bold</b>"], &["onclick", "<script>alert", "javascript:", "<iframe"]),
+        },
+        Case {
+            name: "script under allow-html is a warning too",
+            files: vec![("content/doc.md".into(), format!("{FM}<iframe src=\"https://e.example\"></iframe>\n").into_bytes())],
+            toml: "[output.html]\nallow-html = true\n",
+            expect: Warning("raw-html", "content/doc.md", 7),
         },
         // References.
         body("unknown wiki link", "See [[POL-404]].", Error("unknown-reference", "content/doc.md", 7)),
@@ -278,12 +295,16 @@ fn run_case(c: &Case) -> Result<(), String> {
                 }
             }
         }
-        Expect::Warning(code, file, line) => {
+        Expect::Warning(code, file, line) | Expect::Note(code, file, line) => {
+            let severity = match c.expect {
+                Expect::Note(..) => "note",
+                _ => "warning",
+            };
             if check.code != 0 {
                 Err(format!("check exited {}: {diagnostics:?}", check.code))
-            } else if !has("warning", code, file, *line) {
+            } else if !has(severity, code, file, *line) {
                 Err(format!(
-                    "no warning {code} at {file}:{line} in {diagnostics:?}"
+                    "no {severity} {code} at {file}:{line} in {diagnostics:?}"
                 ))
             } else {
                 Ok(())

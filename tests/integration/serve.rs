@@ -147,7 +147,9 @@ fn serves_the_site_with_live_reload_and_nothing_else() {
     );
     assert_eq!(status, 421);
     let (status, _) = raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
-    assert_eq!(status, 421, "no Host header");
+    assert_eq!(status, 400, "no Host header (RFC 9112: a bad request)");
+    let (status, _) = raw(port, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 400, "no Host header in HTTP/1.0 either");
     assert_eq!(
         raw(
             port,
