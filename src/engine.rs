@@ -136,7 +136,9 @@ impl Engine {
 
     /// Applies edits to documents' bodies to the last good build, when that is all they are:
     /// each changed path is a document of that build whose front matter is byte for byte as it
-    /// was, whose body links to the same things and has no link problem nor variable warning,
+    /// was, whose body links to the same things (documents, clauses, controls and files: a
+    /// file is published only while a body links to it) and has no link problem nor variable
+    /// warning,
     /// and which still has every heading other documents link to. Returns how many pages were
     /// rendered again, or `None` when the whole book must be read again.
     fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
@@ -161,7 +163,7 @@ impl Engine {
             if !text.starts_with(front) {
                 return None;
             }
-            let (body, warnings) = last.model.render_body(i, &text);
+            let (body, warnings, assets) = last.model.render_body(i, &text);
             let old = &node.body;
             // Other documents' links to this one's headings must still find them.
             let anchors_hold =
@@ -179,7 +181,9 @@ impl Engine {
                         .zip(&b.anchors)
                         .all(|(x, y)| x.document == y.document && x.anchor == y.anchor)
             };
+            // A file linked for the first time, or no longer, is published or dropped.
             if body.targets != old.targets
+                || assets != node.assets
                 || !body.problems.is_empty()
                 || !old.problems.is_empty()
                 || !warnings.is_empty()
@@ -189,7 +193,7 @@ impl Engine {
             {
                 return None;
             }
-            edits.push((i, text, (body, warnings)));
+            edits.push((i, text, (body, warnings, assets)));
         }
         if edits.is_empty() {
             return None;
@@ -206,7 +210,11 @@ impl Engine {
             let node = &model.documents[i];
             self.caches.bodies.insert(
                 node.body_key,
-                (node.body.clone(), node.variable_warnings.clone()),
+                (
+                    node.body.clone(),
+                    node.variable_warnings.clone(),
+                    node.assets.clone(),
+                ),
             );
             texts.push((node.doc.file, text));
         }
