@@ -677,6 +677,44 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_published_while_an_edited_body_links_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/policies")).unwrap();
+        let doc = |body: &str| {
+            format!("---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        let path = |name: &str| root.join("content/policies").join(name);
+        std::fs::write(path("a.md"), doc("No picture yet.")).unwrap();
+        std::fs::write(path("diagram.png"), b"\x89PNG").unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let copy = "docs/policies/diagram.png";
+        assert!(!site(engine.rebuild().unwrap()).1.contains_key(copy));
+        let content = vec![(ChangeKind::Content, path("a.md"))];
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+
+        // The first link to the file publishes it: not a patch, the whole build.
+        std::fs::write(path("a.md"), doc("No picture yet. ![d](diagram.png)")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(!stats.patched);
+        assert_eq!(built.get(copy).map(Vec::as_slice), Some(&b"\x89PNG"[..]));
+        assert!(built == whole());
+        // Other text beside the same link is a patch, and the file stays.
+        std::fs::write(path("a.md"), doc("A picture: ![d](diagram.png)")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(stats.patched);
+        assert!(built.contains_key(copy));
+        assert!(built == whole());
+        // The link gone, so is the file.
+        std::fs::write(path("a.md"), doc("A picture: none.")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(!stats.patched);
+        assert!(!built.contains_key(copy));
+        assert!(built == whole());
+    }
+
+    #[test]
     fn changed_variables_render_bodies_again_and_their_warnings_are_never_patched_away() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
