@@ -591,6 +591,31 @@ impl Names<'_> {
         }
     }
 
+    /// The diagnostic for a relative link (written in folder `dir`) that leads to a file whose
+    /// front matter has errors, directly or as a folder's index page: it exists, but is no
+    /// document of the model, and saying it does not exist would mislead.
+    fn broken_at(&self, dir: &Path, path: &str) -> Option<Diagnostic> {
+        let target = link_target(dir, path)?;
+        let message = if self.broken_paths.contains(target.as_path()) {
+            format!(
+                "`{path}` is a document whose front matter has errors (see its own diagnostics)"
+            )
+        } else {
+            let index = FOLDER_INDEXES
+                .iter()
+                .map(|index| target.join(index))
+                .find(|p| self.broken_paths.contains(p.as_path()))?;
+            format!(
+                "the folder `{path}` opens `{}`, a document whose front matter has errors (see its own diagnostics)",
+                crate::diagnostic::display_path(&index)
+            )
+        };
+        Some(
+            Diagnostic::warning("unresolved-reference", message)
+                .hint("fix that document's front matter first"),
+        )
+    }
+
     fn link_problem(
         &self,
         d: &Document,
@@ -613,10 +638,8 @@ impl Names<'_> {
             }
             Problem::MissingFile(path) => {
                 let dir = d.rel.parent().unwrap_or(Path::new(""));
-                if link_target(dir, path).is_some_and(|t| self.broken_paths.contains(t.as_path())) {
-                    return Diagnostic::warning("unresolved-reference", format!("`{path}` is a document whose front matter has errors (see its own diagnostics)"))
-                        .at(span)
-                        .hint("fix that document's front matter first");
+                if let Some(broken) = self.broken_at(dir, path) {
+                    return broken.at(span);
                 }
                 let wanted = Path::new(path).file_name();
                 let hint = by_path
@@ -641,9 +664,15 @@ impl Names<'_> {
                         None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
                     })
             }
-            Problem::FolderWithoutIndex(path) => Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
+            Problem::FolderWithoutIndex(path) => {
+                let dir = d.rel.parent().unwrap_or(Path::new(""));
+                if let Some(broken) = self.broken_at(dir, path) {
+                    return broken.at(span);
+                }
+                Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
                 .at(span)
-                .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder"),
+                .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder")
+            }
             Problem::HeadingAttribute(attr) => {
                 let shown: String = attr.chars().take(60).collect();
                 Diagnostic::warning("heading-attribute", format!("the heading attribute `{shown}` was dropped"))

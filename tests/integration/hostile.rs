@@ -271,6 +271,22 @@ fn cases() -> Vec<Case> {
             ],
             Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "`other.md` is a document whose front matter has errors (see its own diagnostics)")),
         ),
+        case(
+            "a link to a folder whose index has broken front matter",
+            &[
+                ("content/doc.md", format!("{FM}See [the guides](guides/).\n").as_bytes()),
+                ("content/guides/index.md", b"---\nid: GUIDES\ntitle: [\n---\nBody.\n"),
+            ],
+            Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "the folder `guides/` opens `guides/index.md`, a document whose front matter has errors (see its own diagnostics)")),
+        ),
+        case(
+            "a link to a folder, without its slash, whose index has broken front matter",
+            &[
+                ("content/doc.md", format!("{FM}See [the guides](guides).\n").as_bytes()),
+                ("content/guides/README.md", b"---\nid: GUIDES\ntitle: [\n---\nBody.\n"),
+            ],
+            Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "the folder `guides` opens `guides/README.md`, a document whose front matter has errors (see its own diagnostics)")),
+        ),
         doc(
             "blank lines before the front matter",
             &format!("\n\n{FM}Body.\n"),
