@@ -403,6 +403,26 @@ fn keep_unparsed(checked: &Checked, last: &[OutputFile], files: &mut Vec<OutputF
             }
         }
     }
+    // A kept page may show files only it linked to: while any page is kept, the files of the
+    // content folder that the last build published stay (as long as they exist).
+    if let Some(model) = checked
+        .model
+        .as_ref()
+        .filter(|_| !checked.unparsed.is_empty())
+    {
+        let content = model.settings.content_dir();
+        let present: std::collections::HashSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        let attachments = last.iter().filter(|f| match &f.contents {
+            render::Contents::Copy(from) => from.starts_with(&content) && from.is_file(),
+            render::Contents::Bytes(_) => false,
+        });
+        for f in attachments {
+            if !present.contains(&f.path) {
+                files.push(f.clone());
+            }
+        }
+    }
     if !said.is_empty() {
         said.push('\n');
     }
@@ -712,6 +732,27 @@ mod tests {
         assert!(!stats.patched);
         assert!(!built.contains_key(copy));
         assert!(built == whole());
+    }
+
+    #[test]
+    fn a_preview_keeps_the_files_a_kept_page_links_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let a =
+            "---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n![d](diagram.png)\n";
+        std::fs::write(root.join("content/a.md"), a).unwrap();
+        std::fs::write(root.join("content/diagram.png"), b"\x89PNG").unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of).previewing();
+        assert!(site(engine.rebuild().unwrap())
+            .1
+            .contains_key("docs/diagram.png"));
+        std::fs::write(root.join("content/a.md"), a.replace("Doc A", "[")).unwrap();
+        let changed = vec![(ChangeKind::Content, root.join("content/a.md"))];
+        let (_, kept) = site(engine.rebuild_after(&changed).unwrap());
+        assert!(kept.contains_key("docs/a.html"), "{:?}", kept.keys());
+        assert!(kept.contains_key("docs/diagram.png"), "{:?}", kept.keys());
     }
 
     #[test]
