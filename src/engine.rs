@@ -136,7 +136,9 @@ impl Engine {
 
     /// Applies edits to documents' bodies to the last good build, when that is all they are:
     /// each changed path is a document of that build whose front matter is byte for byte as it
-    /// was, whose body links to the same things and has no link problem nor variable warning,
+    /// was, whose body links to the same things (documents, clauses, controls and files: a
+    /// file is published only while a body links to it) and has no link problem nor variable
+    /// warning,
     /// and which still has every heading other documents link to. Returns how many pages were
     /// rendered again, or `None` when the whole book must be read again.
     fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
@@ -161,7 +163,7 @@ impl Engine {
             if !text.starts_with(front) {
                 return None;
             }
-            let (body, warnings) = last.model.render_body(i, &text);
+            let (body, warnings, assets) = last.model.render_body(i, &text);
             let old = &node.body;
             // Other documents' links to this one's headings must still find them.
             let anchors_hold =
@@ -179,7 +181,9 @@ impl Engine {
                         .zip(&b.anchors)
                         .all(|(x, y)| x.document == y.document && x.anchor == y.anchor)
             };
+            // A file linked for the first time, or no longer, is published or dropped.
             if body.targets != old.targets
+                || assets != node.assets
                 || !body.problems.is_empty()
                 || !old.problems.is_empty()
                 || !warnings.is_empty()
@@ -189,7 +193,7 @@ impl Engine {
             {
                 return None;
             }
-            edits.push((i, text, (body, warnings)));
+            edits.push((i, text, (body, warnings, assets)));
         }
         if edits.is_empty() {
             return None;
@@ -206,7 +210,11 @@ impl Engine {
             let node = &model.documents[i];
             self.caches.bodies.insert(
                 node.body_key,
-                (node.body.clone(), node.variable_warnings.clone()),
+                (
+                    node.body.clone(),
+                    node.variable_warnings.clone(),
+                    node.assets.clone(),
+                ),
             );
             texts.push((node.doc.file, text));
         }
@@ -392,6 +400,26 @@ fn keep_unparsed(checked: &Checked, last: &[OutputFile], files: &mut Vec<OutputF
                     ),
                     path: page,
                 });
+            }
+        }
+    }
+    // A kept page may show files only it linked to: while any page is kept, the files of the
+    // content folder that the last build published stay (as long as they exist).
+    if let Some(model) = checked
+        .model
+        .as_ref()
+        .filter(|_| !checked.unparsed.is_empty())
+    {
+        let content = model.settings.content_dir();
+        let present: std::collections::HashSet<String> =
+            files.iter().map(|f| f.path.clone()).collect();
+        let attachments = last.iter().filter(|f| match &f.contents {
+            render::Contents::Copy(from) => from.starts_with(&content) && from.is_file(),
+            render::Contents::Bytes(_) => false,
+        });
+        for f in attachments {
+            if !present.contains(&f.path) {
+                files.push(f.clone());
             }
         }
     }
@@ -666,6 +694,65 @@ mod tests {
             "{:?}",
             built.keys()
         );
+    }
+
+    #[test]
+    fn a_file_is_published_while_an_edited_body_links_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/policies")).unwrap();
+        let doc = |body: &str| {
+            format!("---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n{body}\n")
+        };
+        let path = |name: &str| root.join("content/policies").join(name);
+        std::fs::write(path("a.md"), doc("No picture yet.")).unwrap();
+        std::fs::write(path("diagram.png"), b"\x89PNG").unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let copy = "docs/policies/diagram.png";
+        assert!(!site(engine.rebuild().unwrap()).1.contains_key(copy));
+        let content = vec![(ChangeKind::Content, path("a.md"))];
+        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+
+        // The first link to the file publishes it: not a patch, the whole build.
+        std::fs::write(path("a.md"), doc("No picture yet. ![d](diagram.png)")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(!stats.patched);
+        assert_eq!(built.get(copy).map(Vec::as_slice), Some(&b"\x89PNG"[..]));
+        assert!(built == whole());
+        // Other text beside the same link is a patch, and the file stays.
+        std::fs::write(path("a.md"), doc("A picture: ![d](diagram.png)")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(stats.patched);
+        assert!(built.contains_key(copy));
+        assert!(built == whole());
+        // The link gone, so is the file.
+        std::fs::write(path("a.md"), doc("A picture: none.")).unwrap();
+        let (stats, built) = site(engine.rebuild_after(&content).unwrap());
+        assert!(!stats.patched);
+        assert!(!built.contains_key(copy));
+        assert!(built == whole());
+    }
+
+    #[test]
+    fn a_preview_keeps_the_files_a_kept_page_links_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let a =
+            "---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n![d](diagram.png)\n";
+        std::fs::write(root.join("content/a.md"), a).unwrap();
+        std::fs::write(root.join("content/diagram.png"), b"\x89PNG").unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of).previewing();
+        assert!(site(engine.rebuild().unwrap())
+            .1
+            .contains_key("docs/diagram.png"));
+        std::fs::write(root.join("content/a.md"), a.replace("Doc A", "[")).unwrap();
+        let changed = vec![(ChangeKind::Content, root.join("content/a.md"))];
+        let (_, kept) = site(engine.rebuild_after(&changed).unwrap());
+        assert!(kept.contains_key("docs/a.html"), "{:?}", kept.keys());
+        assert!(kept.contains_key("docs/diagram.png"), "{:?}", kept.keys());
     }
 
     #[test]

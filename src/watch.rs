@@ -57,14 +57,8 @@ pub fn classify(layout: &Layout, path: &Path) -> ChangeKind {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return ChangeKind::Ignored;
     };
-    let noise = name.starts_with('.')
-        || name.ends_with('~')
-        || name.starts_with('#')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name == "4913"; // vim's probe that a folder is writable
+    // Hidden files and what editors leave beside a file they save (the load ignores them too).
+    let noise = name.starts_with('.') || crate::load::is_editor_leftover(name);
     if noise || path.starts_with(&layout.output) {
         return ChangeKind::Ignored;
     }
@@ -227,6 +221,10 @@ mod tests {
             "/b/content/policies/a.md~",
             "/b/content/policies/#a.md#",
             "/b/content/policies/4913",
+            "/b/content/policies/a.md___jb_tmp___",
+            "/b/content/policies/a.md.tmp",
+            "/b/content/policies/.~lock.a.ods#",
+            "/b/content/img/Thumbs.db",
             "/b/content/.git/index",
             "/b/book/index.html",
             "/b/.book.policybook-staging-x/index.html",

@@ -59,6 +59,9 @@ pub struct Parsed<'a> {
 pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
+        if let Some(diagnostic) = front_matter_too_low(text, file) {
+            return Err(diagnostic);
+        }
         let hint = if text.trim().is_empty() {
             "the file is empty; start it with a front-matter block (see the README)"
         } else {
@@ -94,6 +97,44 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
     )
     .at(Span { file, range: 0..3 })
     .hint("add a line with `---` after the last front-matter key"))
+}
+
+/// The diagnostic for front matter that starts after blank lines, when that is what `text`
+/// holds: a `---` line after nothing but blank lines, and a closing `---` after it. It is
+/// not read (Hugo, Jekyll and mdBook would show it as text), so the author is told where.
+fn front_matter_too_low(text: &str, file: FileId) -> Option<Diagnostic> {
+    let mut offset = 0;
+    let mut blank = 0;
+    let mut lines = text.split_inclusive('\n');
+    for line in lines.by_ref() {
+        if line.trim().is_empty() {
+            blank += 1;
+            offset += line.len();
+            continue;
+        }
+        if blank == 0 || line.trim_end() != "---" {
+            return None;
+        }
+        break;
+    }
+    let closed = lines.any(|l| matches!(l.trim_end(), "---" | "..."));
+    if !closed {
+        return None;
+    }
+    let lines = if blank == 1 { "line" } else { "lines" };
+    Some(
+        Diagnostic::error(
+            "missing-front-matter",
+            format!(
+                "front matter must start on the first line; remove the {blank} blank {lines} before it"
+            ),
+        )
+        .at(Span {
+            file,
+            range: offset..offset + 3,
+        })
+        .hint("the `---` that opens the front matter must be the file's first line"),
+    )
 }
 
 /// Splits and parses the front matter of `text`.
@@ -303,6 +344,27 @@ mod tests {
         let s = split("---\r\nid: A\r\n---\r\nbody", 0).unwrap();
         assert_eq!(s.yaml, "id: A\r\n");
         assert_eq!(s.body, "body");
+    }
+
+    #[test]
+    fn front_matter_after_blank_lines_is_pointed_at() {
+        let e = split("\n \n---\nid: A\n---\nBody\n", 0).unwrap_err();
+        assert_eq!(e.code, "missing-front-matter");
+        assert_eq!(
+            e.message,
+            "front matter must start on the first line; remove the 2 blank lines before it"
+        );
+        assert_eq!(e.span.unwrap().range, 3..6);
+        let e = split("\r\n---\r\nid: A\r\n---\r\n", 0).unwrap_err();
+        assert!(
+            e.message.contains("the 1 blank line before"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span.unwrap().range, 2..5);
+        // A thematic break after blank lines is not front matter.
+        let e = split("\n---\nText\n", 0).unwrap_err();
+        assert_eq!(e.message, "this document has no front matter");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Walks the content folder: Markdown files become sources, everything else is an asset.
 //!
 //! The walk is sorted so every build sees files in the same order. Hidden files and folders
-//! (editor swap files, `.git`) are skipped; symbolic links are never followed, so a link that
-//! points outside the book cannot pull foreign files into the site.
+//! (editor swap files, `.git`) and editors' temporary and backup files (see
+//! [`is_editor_leftover`]) are skipped; symbolic links are never followed, so a link that
+//! points outside the book cannot pull foreign files into the site. Anything that is not a
+//! regular file (a named pipe, a socket, a device) is skipped with a warning and never opened.
 
 pub mod front_matter;
 
@@ -67,6 +69,39 @@ pub fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// True for the name of a file an editor or operating system leaves beside the files it
+/// handles: temporary files, backups, lock files and folder caches. policybook ignores them
+/// outright (no document, no attachment, no diagnostic), and the watcher does not rebuild for
+/// them. Names starting with `.` are skipped anyway (vim's `.x.md.swp`, `.swo`, `.swx`); the
+/// hidden ones are listed here too so that this one rule describes every editor:
+///
+/// | name | left by |
+/// |---|---|
+/// | `x.md~` | Emacs, gedit, nano and others: backup |
+/// | `#x.md#`, `.#x.md` | Emacs: auto-save and lock |
+/// | `x.md.tmp`, any `*.tmp` | many editors and tools: atomic save in progress |
+/// | `.x.md.swp`, `.swo`, `.swx` (and `x.swp`) | vim: swap files |
+/// | `4913` | vim: its check that the folder is writable |
+/// | `x.md___jb_tmp___`, `x.md___jb_old___` | JetBrains IDEs: safe write |
+/// | `.~lock.x.odt#` | LibreOffice: lock file |
+/// | `*.bak`, `*.orig`, `*.rej` | backups, merge and patch leftovers |
+/// | `.DS_Store`, `Thumbs.db`, `desktop.ini` | macOS Finder, Windows Explorer |
+pub fn is_editor_leftover(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let suffix = |s: &str| lower.len() > s.len() && lower.ends_with(s);
+    name.ends_with('~')
+        || (name.len() >= 2 && name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || (name.starts_with(".~lock.") && name.ends_with('#'))
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || [".tmp", ".swp", ".swo", ".swx", ".bak", ".orig", ".rej"]
+            .iter()
+            .any(|s| suffix(s))
+        || [".ds_store", "thumbs.db", "desktop.ini"].contains(&lower.as_str())
 }
 
 /// Reads every file under `content_dir`; `shown_as` is how its paths appear in diagnostics.
@@ -171,7 +206,24 @@ fn load_at_most(
             );
             continue;
         }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if is_editor_leftover(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
         if !entry.file_type().is_file() {
+            // A named pipe would block the build if opened; a socket or device is no page.
+            diagnostics.push(
+                Diagnostic::warning(
+                    "not-a-file",
+                    format!(
+                        "{} is not a regular file: skipped",
+                        display_path(&shown_as.join(&rel))
+                    ),
+                )
+                .hint("remove it from the content folder; a named pipe, socket or device cannot be part of the book"),
+            );
             continue;
         }
         if rel.as_os_str() == "SUMMARY.md" {
@@ -296,6 +348,10 @@ type Text = (Arc<str>, Option<usize>);
 /// read again.
 fn read_text(path: &Path, cache: Option<&ReadCache>) -> Result<Text, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        // Opening a named pipe would wait for a writer forever.
+        return Err("not a regular file".into());
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "the file is {} MB; the limit is {} MB",
@@ -382,6 +438,92 @@ mod tests {
             load_at_most(dir.path(), Path::new("content"), &mut sources, 3, None).unwrap();
         assert_eq!(d[0].code, "too-many-files");
         assert!(content.documents.is_empty(), "nothing is read");
+    }
+
+    #[test]
+    fn editor_leftovers_are_recognised() {
+        for (name, by) in [
+            ("x.md~", "backup"),
+            ("#x.md#", "Emacs auto-save"),
+            (".#x.md", "Emacs lock"),
+            ("x.md.tmp", "atomic save"),
+            ("upload.TMP", "any .tmp"),
+            (".x.md.swp", "vim swap"),
+            (".x.md.swo", "vim swap"),
+            (".x.md.swx", "vim swap"),
+            ("4913", "vim's probe"),
+            ("x.md___jb_tmp___", "JetBrains"),
+            ("x.md___jb_old___", "JetBrains"),
+            (".~lock.risks.ods#", "LibreOffice"),
+            ("x.md.bak", "backup"),
+            ("x.md.orig", "merge"),
+            ("x.md.rej", "patch"),
+            (".DS_Store", "Finder"),
+            ("Thumbs.db", "Explorer"),
+            ("desktop.ini", "Explorer"),
+        ] {
+            assert!(is_editor_leftover(name), "{name} ({by})");
+        }
+        for name in [
+            "x.md",
+            "diagram.png",
+            "#1 plan.md",
+            "49130",
+            "4913.md",
+            "tmp",
+            "a.tmpl",
+            "backup.md",
+            "original.pdf",
+            "thumbs.db.pdf",
+            "#",
+        ] {
+            assert!(!is_editor_leftover(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn editor_leftovers_are_not_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        for name in [
+            "a.md~",
+            "#a.md#",
+            "a.md.tmp",
+            "4913",
+            "a.md___jb_tmp___",
+            "a.md.orig",
+        ] {
+            std::fs::write(c.join(name), "---\nid: A\ntitle: A\n---\n").unwrap();
+        }
+        std::fs::write(c.join("a.md"), "a").unwrap();
+        let mut sources = Sources::default();
+        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(content.documents.len(), 1);
+        assert!(content.assets.is_empty(), "{:?}", content.assets);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_a_warning_and_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path();
+        let made = std::process::Command::new("mkfifo")
+            .arg(c.join("pipe.md"))
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let mut sources = Sources::default();
+        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "not-a-file");
+        assert_eq!(
+            d[0].message,
+            "content/pipe.md is not a regular file: skipped"
+        );
+        assert!(content.documents.is_empty() && content.assets.is_empty());
+        assert!(read_text(&c.join("pipe.md"), None).is_err());
     }
 
     #[test]

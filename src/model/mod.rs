@@ -50,6 +50,9 @@ pub struct Node {
     /// What filling in the book's variables found wrong in the body (ranges of the body as
     /// written).
     pub variable_warnings: Vec<variables::Warning>,
+    /// The content files (not documents) its body links to, relative to the content folder,
+    /// sorted: only files some body links to are published.
+    pub assets: Vec<PathBuf>,
 }
 
 impl Node {
@@ -62,8 +65,9 @@ impl Node {
     }
 }
 
-/// A body rendered once: the HTML and what it links to, and its variables' warnings.
-pub type CachedBody = (Arc<Rendered>, Vec<variables::Warning>);
+/// A body rendered once: the HTML and what it links to, its variables' warnings, and the
+/// content files it links to (see [`Node::assets`]).
+pub type CachedBody = (Arc<Rendered>, Vec<variables::Warning>, Vec<PathBuf>);
 
 /// Rendered bodies by [`Node::body_key`], kept between rebuilds by `serve` and `watch`.
 pub type BodyCache = HashMap<u64, CachedBody>;
@@ -75,7 +79,8 @@ impl Model {
             .iter()
             .map(|n| {
                 let body = n.unmarked.as_ref().unwrap_or(&n.body).clone();
-                (n.body_key, (body, n.variable_warnings.clone()))
+                let cached = (body, n.variable_warnings.clone(), n.assets.clone());
+                (n.body_key, cached)
             })
             .collect()
     }
@@ -87,6 +92,7 @@ pub struct Model {
     pub settings: BookSettings,
     pub catalog: Catalog,
     pub documents: Vec<Node>,
+    /// The content files that some document's body links to: what the site publishes.
     pub assets: Vec<Asset>,
     pub by_id: HashMap<String, usize>,
     /// Per clause: the documents whose front matter lists it.
@@ -151,12 +157,14 @@ impl Model {
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
         let known_broken: HashSet<&str> = broken.iter().filter_map(|b| b.id.as_deref()).collect();
+        let broken_paths: HashSet<&Path> = broken.iter().map(|b| b.rel.as_path()).collect();
         let names = Names {
             catalog: &catalog,
             by_id: &by_id,
             documents: &documents,
             known_broken: &known_broken,
             allow_html: settings.config.output.html.allow_html,
+            broken_paths: &broken_paths,
         };
 
         let resolved: Vec<FrontMatterRefs> = documents
@@ -193,30 +201,38 @@ impl Model {
         }
         let signature = signature.finish();
         let body_keys: Vec<u64> = documents.iter().map(|d| body_key(signature, d)).collect();
-        let (bodies, variable_warnings): (Vec<Arc<Rendered>>, Vec<Vec<variables::Warning>>) =
-            documents
-                .par_iter()
-                .zip(&body_keys)
-                .map(|(d, key)| {
-                    if let Some(body) = previous.get(key) {
-                        return body.clone();
-                    }
-                    let resolver = BodyResolver {
-                        catalog: &catalog,
-                        by_id: &by_id,
-                        docs: &Parsed {
-                            documents: &documents,
-                            pages: &pages,
-                        },
-                        dir: d.rel.parent().unwrap_or(Path::new("")),
-                        by_path: &by_path,
-                        assets: &asset_paths,
-                    };
-                    let (body, warnings) =
-                        render_text(d.body(sources), book_variables, &resolver, options);
-                    (Arc::new(body), warnings)
-                })
-                .unzip();
+        let rendered: Vec<CachedBody> = documents
+            .par_iter()
+            .zip(&body_keys)
+            .map(|(d, key)| {
+                if let Some(body) = previous.get(key) {
+                    return body.clone();
+                }
+                let resolver = BodyResolver {
+                    catalog: &catalog,
+                    by_id: &by_id,
+                    docs: &Parsed {
+                        documents: &documents,
+                        pages: &pages,
+                    },
+                    dir: d.rel.parent().unwrap_or(Path::new("")),
+                    by_path: &by_path,
+                    assets: &asset_paths,
+                    linked: Default::default(),
+                };
+                let (body, warnings) =
+                    render_text(d.body(sources), book_variables, &resolver, options);
+                (Arc::new(body), warnings, resolver.linked_assets())
+            })
+            .collect();
+        let mut bodies = Vec::with_capacity(rendered.len());
+        let mut variable_warnings = Vec::with_capacity(rendered.len());
+        let mut linked_assets = Vec::with_capacity(rendered.len());
+        for (body, warnings, assets) in rendered {
+            bodies.push(body);
+            variable_warnings.push(warnings);
+            linked_assets.push(assets);
+        }
         // Remembered highlighted lines would otherwise stay in every thread while pages render.
         rayon::broadcast(|_| crate::highlight::forget_lines());
 
@@ -268,7 +284,6 @@ impl Model {
                 }
             }
         }
-        let mut bodies = bodies;
         let mut unmarked: Vec<Option<Arc<Rendered>>> = vec![None; bodies.len()];
         broken.sort();
         for group in broken.chunk_by(|a, b| a.0 == b.0) {
@@ -296,8 +311,10 @@ impl Model {
             .zip(bodies)
             .zip(resolved)
             .zip(variable_warnings)
-            .zip(unmarked);
-        for (i, ((((doc, body), refs), variable_warnings), unmarked)) in parts.enumerate() {
+            .zip(unmarked)
+            .zip(linked_assets);
+        for (i, (((((doc, body), refs), variable_warnings), unmarked), assets)) in parts.enumerate()
+        {
             let FrontMatterRefs {
                 clauses,
                 controls,
@@ -332,6 +349,7 @@ impl Model {
                 unmarked,
                 body_key: body_keys[i],
                 variable_warnings,
+                assets,
             });
         }
         for list in clause_docs
@@ -344,6 +362,7 @@ impl Model {
             list.sort_unstable();
             list.dedup();
         }
+        let assets = published_assets(content.assets, &nodes, &settings, &mut diagnostics);
         let mut model = Model {
             soa,
             as_of,
@@ -352,7 +371,7 @@ impl Model {
             settings,
             catalog,
             documents: nodes,
-            assets: content.assets,
+            assets,
             by_id,
             clause_docs,
             control_docs,
@@ -469,6 +488,8 @@ struct Names<'a> {
     known_broken: &'a HashSet<&'a str>,
     /// `allow-html` is set: raw HTML is sanitised, not shown as text.
     allow_html: bool,
+    /// Where the files whose front matter failed to parse are (relative to the content folder).
+    broken_paths: &'a HashSet<&'a Path>,
 }
 
 impl Names<'_> {
@@ -573,6 +594,31 @@ impl Names<'_> {
         }
     }
 
+    /// The diagnostic for a relative link (written in folder `dir`) that leads to a file whose
+    /// front matter has errors, directly or as a folder's index page: it exists, but is no
+    /// document of the model, and saying it does not exist would mislead.
+    fn broken_at(&self, dir: &Path, path: &str) -> Option<Diagnostic> {
+        let target = link_target(dir, path)?;
+        let message = if self.broken_paths.contains(target.as_path()) {
+            format!(
+                "`{path}` is a document whose front matter has errors (see its own diagnostics)"
+            )
+        } else {
+            let index = FOLDER_INDEXES
+                .iter()
+                .map(|index| target.join(index))
+                .find(|p| self.broken_paths.contains(p.as_path()))?;
+            format!(
+                "the folder `{path}` opens `{}`, a document whose front matter has errors (see its own diagnostics)",
+                crate::diagnostic::display_path(&index)
+            )
+        };
+        Some(
+            Diagnostic::warning("unresolved-reference", message)
+                .hint("fix that document's front matter first"),
+        )
+    }
+
     fn link_problem(
         &self,
         d: &Document,
@@ -595,6 +641,9 @@ impl Names<'_> {
             }
             Problem::MissingFile(path) => {
                 let dir = d.rel.parent().unwrap_or(Path::new(""));
+                if let Some(broken) = self.broken_at(dir, path) {
+                    return broken.at(span);
+                }
                 let wanted = Path::new(path).file_name();
                 let hint = by_path
                     .keys()
@@ -618,9 +667,15 @@ impl Names<'_> {
                         None => "anchors are heading texts in lowercase, with spaces as `-` and punctuation removed".into(),
                     })
             }
-            Problem::FolderWithoutIndex(path) => Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
+            Problem::FolderWithoutIndex(path) => {
+                let dir = d.rel.parent().unwrap_or(Path::new(""));
+                if let Some(broken) = self.broken_at(dir, path) {
+                    return broken.at(span);
+                }
+                Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
                 .at(span)
-                .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder"),
+                .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder")
+            }
             Problem::HeadingAttribute(attr) => {
                 let shown: String = attr.chars().take(60).collect();
                 Diagnostic::warning("heading-attribute", format!("the heading attribute `{shown}` was dropped"))
@@ -651,6 +706,37 @@ impl Names<'_> {
                 .hint("write it in Markdown, or set `allow-html = true` under [output.html] to pass harmless HTML through"),
         }
     }
+}
+
+/// The files of the content folder that a document's body links to, in walk order; every
+/// other one gets an `unlinked-file` note and is not published.
+fn published_assets(
+    assets: Vec<Asset>,
+    nodes: &[Node],
+    settings: &BookSettings,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Asset> {
+    let linked: HashSet<&Path> = nodes
+        .iter()
+        .flat_map(|n| n.assets.iter().map(PathBuf::as_path))
+        .collect();
+    let content = &settings.config.build.content_dir;
+    let (published, unlinked): (Vec<Asset>, Vec<Asset>) = assets
+        .into_iter()
+        .partition(|a| linked.contains(a.rel.as_path()));
+    for a in unlinked {
+        diagnostics.push(
+            Diagnostic::note_level(
+                "unlinked-file",
+                format!(
+                    "{} is linked from no document, so it is not published",
+                    crate::diagnostic::display_path(&content.join(&a.rel))
+                ),
+            )
+            .hint("link to it from a document, or remove it from the content folder"),
+        );
+    }
+    published
 }
 
 /// Fills the book's variables (when it has `[variables]`) into `body`, renders it, and maps the
@@ -779,6 +865,7 @@ impl Model {
             dir: d.rel.parent().unwrap_or(Path::new("")),
             by_path: &self.links.by_path,
             assets: &self.links.assets,
+            linked: Default::default(),
         };
         let (body, warnings) = render_text(
             &text[d.body_start..],
@@ -786,7 +873,7 @@ impl Model {
             &resolver,
             self.links.options,
         );
-        (Arc::new(body), warnings)
+        (Arc::new(body), warnings, resolver.linked_assets())
     }
 
     /// The document at `rel` (relative to the content folder).
@@ -795,7 +882,7 @@ impl Model {
     }
 
     /// Gives document `i` a new body, rendered by [`Model::render_body`] from `text`.
-    pub fn set_body(&mut self, i: usize, text: &str, (body, warnings): CachedBody) {
+    pub fn set_body(&mut self, i: usize, text: &str, (body, warnings, assets): CachedBody) {
         let signature = self.links.signature;
         let node = &mut self.documents[i];
         let doc = Arc::make_mut(&mut node.doc);
@@ -804,6 +891,7 @@ impl Model {
         node.body = body;
         node.unmarked = None;
         node.variable_warnings = warnings;
+        node.assets = assets;
     }
 }
 
@@ -832,6 +920,25 @@ impl Named for Vec<Node> {
     }
 }
 
+/// Where a relative link's `path` (percent-decoded, no anchor) written in folder `dir` leads,
+/// relative to the content folder; `None` when it climbs out of it.
+fn link_target(dir: &Path, path: &str) -> Option<PathBuf> {
+    let mut parts: Vec<&str> = dir
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.iter().collect())
+}
+
 /// The files a link to a folder opens, the first that exists.
 const FOLDER_INDEXES: [&str; 3] = ["_index.md", "index.md", "README.md"];
 
@@ -842,7 +949,20 @@ struct BodyResolver<'a> {
     docs: &'a dyn Named,
     dir: &'a Path,
     by_path: &'a HashMap<PathBuf, usize>,
+    /// Every non-Markdown file of the content folder: a link to any of them resolves.
     assets: &'a HashSet<PathBuf>,
+    /// The files of `assets` the body linked to, as the renderer asked.
+    linked: std::cell::RefCell<Vec<PathBuf>>,
+}
+
+impl BodyResolver<'_> {
+    /// The content files the body linked to, sorted, each once.
+    fn linked_assets(&self) -> Vec<PathBuf> {
+        let mut linked = self.linked.take();
+        linked.sort();
+        linked.dedup();
+        linked
+    }
 }
 
 impl Resolve for BodyResolver<'_> {
@@ -874,27 +994,14 @@ impl Resolve for BodyResolver<'_> {
     }
 
     fn path(&self, path: &str) -> PathLink {
-        let mut parts: Vec<&str> = self
-            .dir
-            .components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .collect();
-        for part in path.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return PathLink::Outside;
-                    }
-                }
-                p => parts.push(p),
-            }
-        }
-        let target: PathBuf = parts.iter().collect();
+        let Some(target) = link_target(self.dir, path) else {
+            return PathLink::Outside;
+        };
         if let Some(&i) = self.by_path.get(&target) {
             return PathLink::Document(i, paths::site_href(self.docs.named(i).2));
         }
         if self.assets.contains(&target) {
+            self.linked.borrow_mut().push(target.clone());
             return PathLink::Asset(paths::site_href(&paths::asset_file(&target)));
         }
         // A folder stands for its index page, as in Hugo and mdBook.

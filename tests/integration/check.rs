@@ -185,7 +185,11 @@ fn files_that_would_overwrite_each_other_are_refused() {
     let book = Book::fixture("small");
     let doc =
         |id: &str| format!("---\nid: {id}\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\n---\nx\n");
-    book.write("content/policies/Security-Policy.markdown", &doc("CASE-1"));
+    // The asset is published (and so collides) because a page links to it.
+    book.write(
+        "content/policies/Security-Policy.markdown",
+        &doc("CASE-1").replace("x\n", "[x](../procedures/incident-procedure.html)\n"),
+    );
     book.write(
         "content/procedures/incident-procedure.html",
         "<p>an asset</p>",

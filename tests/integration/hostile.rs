@@ -24,7 +24,59 @@ enum Expect {
     ),
     /// `build` with these extra arguments exits with this code, its stderr containing the text.
     Refused(&'static [&'static str], i32, &'static str),
+    /// `check` and `build` exit with this code, and `check` reports this diagnostic: severity,
+    /// code, file, line, column (0, 0: no place) and message, all exactly.
+    Said(Said),
+    /// `build` succeeds; the site has every file of `has` and no path containing one of
+    /// `lacks`, and of the codes in [`FILE_CODES`] `check` reports exactly `said` (code, message).
+    Site {
+        has: &'static [&'static str],
+        lacks: &'static [&'static str],
+        said: &'static [(&'static str, &'static str)],
+    },
 }
+
+/// One diagnostic, exactly: severity, code, file, line, column, message.
+type Said = (
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    &'static str,
+);
+
+/// The codes about which files of the content folder are read and published.
+const FILE_CODES: [&str; 5] = [
+    "unlinked-file",
+    "not-a-file",
+    "duplicate-id",
+    "symlink-skipped",
+    "page-collision",
+];
+
+/// What editors and operating systems leave beside `content/doc.md`: none of it is part of
+/// the book. Each would be a duplicate of `DOC-1` if read, an attachment if copied.
+const LEFTOVERS: [&str; 17] = [
+    "doc.md~",
+    "#doc.md#",
+    ".#doc.md",
+    "doc.md.tmp",
+    "upload.tmp",
+    ".doc.md.swp",
+    ".doc.md.swo",
+    "4913",
+    "doc.md___jb_tmp___",
+    "doc.md___jb_old___",
+    ".~lock.doc.md#",
+    "doc.md.bak",
+    "doc.md.orig",
+    "doc.md.rej",
+    ".DS_Store",
+    "Thumbs.db",
+    "desktop.ini",
+];
 
 struct Case {
     name: &'static str,
@@ -208,6 +260,60 @@ fn cases() -> Vec<Case> {
         doc("output folder is the file-system root", FM, Refused(&["-d", "/"], 2, "refusing")),
         doc("output folder contains the book", FM, Refused(&["-d", ".."], 2, "refusing")),
         doc("output folder cannot be written", FM, Refused(&["-d", "/proc/policybook-site"], 2, "error")),
+        // Attachments: only what a page links to is published.
+        case(
+            "an unlinked file is noted and not copied, a linked one is",
+            &[
+                ("content/doc.md", format!("{FM}![diagram](img/diagram.png)\n").as_bytes()),
+                ("content/img/diagram.png", b"\x89PNG"),
+                ("content/manual.pdf", b"%PDF-1.7"),
+            ],
+            Site {
+                has: &["book/docs/img/diagram.png"],
+                lacks: &["manual.pdf"],
+                said: &[("unlinked-file", "content/manual.pdf is linked from no document, so it is not published")],
+            },
+        ),
+        case(
+            "a linked pdf is copied without a note",
+            &[("content/doc.md", format!("{FM}[manual](manual.pdf)\n").as_bytes()), ("content/manual.pdf", b"%PDF-1.7")],
+            Site { has: &["book/docs/manual.pdf"], lacks: &[], said: &[] },
+        ),
+        // Misleading diagnostics, made true.
+        case(
+            "a link to a document whose front matter is broken",
+            &[
+                ("content/doc.md", format!("{FM}See [the other](other.md).\n").as_bytes()),
+                ("content/other.md", b"---\nid: OTHER-1\ntitle: [\n---\nBody.\n"),
+            ],
+            Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "`other.md` is a document whose front matter has errors (see its own diagnostics)")),
+        ),
+        case(
+            "a link to a folder whose index has broken front matter",
+            &[
+                ("content/doc.md", format!("{FM}See [the guides](guides/).\n").as_bytes()),
+                ("content/guides/index.md", b"---\nid: GUIDES\ntitle: [\n---\nBody.\n"),
+            ],
+            Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "the folder `guides/` opens `guides/index.md`, a document whose front matter has errors (see its own diagnostics)")),
+        ),
+        case(
+            "a link to a folder, without its slash, whose index has broken front matter",
+            &[
+                ("content/doc.md", format!("{FM}See [the guides](guides).\n").as_bytes()),
+                ("content/guides/README.md", b"---\nid: GUIDES\ntitle: [\n---\nBody.\n"),
+            ],
+            Said((1, "warning", "unresolved-reference", "content/doc.md", 7, 5, "the folder `guides` opens `guides/README.md`, a document whose front matter has errors (see its own diagnostics)")),
+        ),
+        doc(
+            "blank lines before the front matter",
+            &format!("\n\n{FM}Body.\n"),
+            Said((1, "error", "missing-front-matter", "content/doc.md", 3, 1, "front matter must start on the first line; remove the 2 blank lines before it")),
+        ),
+        case(
+            "a byte order mark and then front matter after a blank line",
+            &[("content/doc.md", format!("\u{feff}\n{FM}Body.\n").as_bytes())],
+            Said((1, "error", "missing-front-matter", "content/doc.md", 2, 1, "front matter must start on the first line; remove the 1 blank line before it")),
+        ),
         Case {
             name: "an unknown key in book.toml",
             files: vec![("content/doc.md".into(), FM.as_bytes().to_vec())],
@@ -228,9 +334,17 @@ fn special_cases(book: &Book, name: &str) {
             std::os::unix::fs::symlink("..", content.join("loop")).unwrap();
         }
         "a named pipe" => {
-            let _ = std::process::Command::new("mkfifo")
-                .arg(content.join("pipe.md"))
-                .status();
+            let fifo = content.join("pipe.md");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+            // Should policybook ever open the pipe, a writer comes by now and then so that its
+            // read ends (and the case fails) instead of hanging the test.
+            std::thread::spawn(move || {
+                while fifo.exists() {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+                }
+            });
         }
         _ => {}
     }
@@ -260,6 +374,18 @@ fn run_case(c: &Case) -> Result<(), String> {
     let before = outside_output(&book.outside());
     let check = book.run(&["check", "--format", "json", "--as-of", "2026-11-22"]);
     let report = json_report(&check);
+    let exact: Vec<(String, String, String, u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or("").to_string();
+            let number = |k: &str| d[k].as_u64().unwrap_or(0);
+            let (line, column) = (number("line"), number("column"));
+            let (severity, code, file) = (text("severity"), text("code"), text("file"));
+            (severity, code, file, line, column, text("message"))
+        })
+        .collect();
     let diagnostics: Vec<(String, String, String, u64)> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -331,6 +457,65 @@ fn run_case(c: &Case) -> Result<(), String> {
                 }
             }
         }
+        Expect::Said((exit, severity, code, file, line, column, message)) => {
+            let wanted = (
+                severity.to_string(),
+                code.to_string(),
+                file.to_string(),
+                *line,
+                *column,
+                message.to_string(),
+            );
+            let build = book.run(&["build", "--as-of", "2026-11-22"]);
+            if check.code != *exit || build.code != *exit {
+                Err(format!(
+                    "check exited {}, build {}: {exact:?}",
+                    check.code, build.code
+                ))
+            } else if !exact.contains(&wanted) {
+                Err(format!("no {wanted:?} in {exact:?}"))
+            } else if *exit != 0 && book.root.join("book").exists() {
+                Err("a book with errors was written".into())
+            } else {
+                Ok(())
+            }
+        }
+        Expect::Site { has, lacks, said } => {
+            let build = book.run(&["build", "--as-of", "2026-11-22"]);
+            let site = tree(&book.root.join("book"));
+            let missing: Vec<_> = has
+                .iter()
+                .filter(|p| !book.root.join(p).is_file())
+                .collect();
+            let extra: Vec<_> = site
+                .keys()
+                .filter(|p| lacks.iter().any(|l| p.contains(l)))
+                .collect();
+            let found: Vec<(String, String)> = exact
+                .iter()
+                .filter(|d| FILE_CODES.contains(&d.1.as_str()))
+                .map(|d| (d.1.clone(), d.5.clone()))
+                .collect();
+            let wanted: Vec<(String, String)> = said
+                .iter()
+                .map(|(c, m)| (c.to_string(), m.to_string()))
+                .collect();
+            let broken = broken_links(&book.root.join("book"));
+            if check.code != 0 || build.code != 0 {
+                Err(format!(
+                    "check exited {}, build {}: {}",
+                    check.code, build.code, build.stderr
+                ))
+            } else if !missing.is_empty() || !extra.is_empty() || !broken.is_empty() {
+                Err(format!(
+                    "missing {missing:?}, should not be there {extra:?}, broken links {broken:?}"
+                ))
+            } else if found != wanted {
+                Err(format!("said {found:?}, not {wanted:?}"))
+            } else {
+                Ok(())
+            }
+        }
         Expect::Refused(args, code, text) => {
             let mut full = vec!["build", "--as-of", "2026-11-22"];
             full.extend_from_slice(args);
@@ -375,8 +560,35 @@ fn hostile_inputs_get_exact_answers_and_touch_nothing_else() {
         all.push(case(
             "a named pipe",
             &[("content/doc.md", FM.as_bytes())],
-            Expect::Page("book/docs/doc.html", &["A document"], &[]),
+            Expect::Said((
+                0,
+                "warning",
+                "not-a-file",
+                "",
+                0,
+                0,
+                "content/pipe.md is not a regular file: skipped",
+            )),
         ));
+    }
+    for name in LEFTOVERS {
+        all.push(Case {
+            name,
+            files: vec![
+                ("content/doc.md".into(), FM.as_bytes().to_vec()),
+                (format!("content/{name}"), FM.as_bytes().to_vec()),
+                (format!("content/sub/{name}"), FM.as_bytes().to_vec()),
+            ],
+            toml: "",
+            expect: Expect::Site {
+                has: &["book/docs/doc.html"],
+                lacks: &[
+                    "doc.md", "4913", "jb_", "lock", "DS_Store", "Thumbs", "desktop", "upload",
+                    "sub",
+                ],
+                said: &[],
+            },
+        });
     }
     assert!(all.len() >= 60, "{} cases", all.len());
     let failures: Vec<String> = all
