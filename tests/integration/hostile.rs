@@ -428,7 +428,7 @@ fn a_reader_that_stops_reading_does_not_make_a_report_panic() {
 
 /// A look-alike id is reported at both files, so a CI annotation reaches each author; the id
 /// that mixes scripts is also a warning, and an id wholly in Japanese (Han, Katakana and
-/// Hiragana) or wholly in Cyrillic is not.
+/// Hiragana), Latin with Japanese, or wholly in Cyrillic is not.
 #[test]
 fn look_alike_ids_are_reported_at_both_files() {
     let book = Book::empty();
@@ -445,6 +445,12 @@ fn look_alike_ids_are_reported_at_both_files() {
     book.write(
         "content/ja.md",
         &fm(&format!("id: \u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\u{306e}\u{65b9}\u{91dd}-1\ntitle: J\n{traced}")),
+    );
+    book.write(
+        "content/ja-latin.md",
+        &fm(&format!(
+            "id: ISMS-\u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\ntitle: L\n{traced}"
+        )),
     );
     book.write(
         "content/ru.md",
