@@ -493,16 +493,24 @@ fn confusable_ids(
                 .map(|&j| &documents[j])
                 .collect();
             let names: Vec<String> = others.iter().map(|o| format!("`{}`", o.id)).collect();
-            let odd: Vec<String> =
-                d.id.chars()
-                    .filter(|c| !c.is_ascii())
-                    .take(5)
-                    .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
-                    .collect();
-            let holds = if odd.is_empty() {
+            // The characters that are not what they seem, in every id of the group.
+            let holds: Vec<String> = group
+                .iter()
+                .filter_map(|&j| {
+                    let id = &documents[j].id;
+                    let odd: Vec<String> = id
+                        .chars()
+                        .filter(|c| !c.is_ascii())
+                        .take(5)
+                        .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
+                        .collect();
+                    (!odd.is_empty()).then(|| format!("`{id}` holds {}", odd.join(", ")))
+                })
+                .collect();
+            let holds = if holds.is_empty() {
                 String::new()
             } else {
-                format!(" (`{}` holds {})", d.id, odd.join(", "))
+                format!(" ({})", holds.join("; "))
             };
             let mut found = Diagnostic::error(
                 "confusable-id",
