@@ -839,7 +839,16 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
             );
             continue;
         }
-        if crate::paths::redirect_file(from).is_none() {
+        if let Some((name, why)) = crate::paths::unportable_redirect(from) {
+            out.push(
+                Diagnostic::error(
+                    "unportable-name",
+                    format!("the redirect from `{from}` cannot be published: `{name}` is not a portable file name ({why})"),
+                )
+                .at_opt(at.clone())
+                .hint(format!("rename `{name}` so the site and its bundle can be opened on Windows too")),
+            );
+        } else if crate::paths::redirect_file(from).is_none() {
             out.push(
                 Diagnostic::error(
                     "config-invalid",

@@ -350,7 +350,16 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         .collect();
     let aliases = r.refs(raw.aliases, "aliases");
     for alias in &aliases {
-        if crate::paths::redirect_file(&alias.target).is_none() {
+        if let Some((name, why)) = crate::paths::unportable_redirect(&alias.target) {
+            r.diagnostics.push(
+                Diagnostic::error(
+                    "unportable-name",
+                    format!("the alias `{}` cannot be published: `{name}` is not a portable file name ({why})", alias.target),
+                )
+                .at(alias.span.clone())
+                .hint(format!("rename `{name}` so the site and its bundle can be opened on Windows too")),
+            );
+        } else if crate::paths::redirect_file(&alias.target).is_none() {
             r.diagnostics.push(
                 Diagnostic::error(
                     "invalid-value",
@@ -418,6 +427,41 @@ pub fn is_valid_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
+/// The scripts `id` mixes, in the order they first appear, when it is not written in one
+/// writing system: `pоl-002` with a Cyrillic `о` mixes Latin and Cyrillic. Digits, `-`, `_`
+/// and `.` go with every script, and Japanese (Han, Hiragana and Katakana), Chinese with
+/// Bopomofo and Korean with Han each count as one, also beside Latin: Unicode TR #39 calls
+/// such identifiers "highly restrictive".
+pub fn mixed_scripts(id: &str) -> Option<Vec<&'static str>> {
+    use unicode_script::{Script, UnicodeScript};
+    use unicode_security::mixed_script::AugmentedScriptSet;
+    use unicode_security::MixedScript;
+
+    if id.is_ascii() || id.is_single_script() {
+        return None;
+    }
+    let mut beyond_latin = AugmentedScriptSet::default();
+    for c in id.chars() {
+        let set = AugmentedScriptSet::for_char(c);
+        if !set.base.contains_script(Script::Latin) {
+            beyond_latin.intersect_with(set);
+        }
+    }
+    if beyond_latin.jpan || beyond_latin.kore || beyond_latin.hanb {
+        return None;
+    }
+    let mut scripts: Vec<&'static str> = Vec::new();
+    for c in id.chars() {
+        let script = c.script();
+        if !matches!(script, Script::Common | Script::Inherited | Script::Unknown)
+            && !scripts.contains(&script.full_name())
+        {
+            scripts.push(script.full_name());
+        }
+    }
+    (scripts.len() > 1).then_some(scripts)
+}
+
 struct Resolver<'a> {
     file: FileId,
     split: &'a Split<'a>,
@@ -472,6 +516,25 @@ impl Resolver<'_> {
                 Diagnostic::error("invalid-id", format!("`{id}` is not a valid document id"))
                     .at(span)
                     .hint("use letters, digits, `-`, `_` and `.` only, e.g. `POL-AC-001`"),
+            );
+        } else if let Some(scripts) = mixed_scripts(id) {
+            let span = self.value_span("id");
+            let odd: Vec<String> = id
+                .chars()
+                .filter(|c| !c.is_ascii())
+                .take(5)
+                .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
+                .collect();
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "mixed-script-id",
+                    format!("the id `{id}` mixes the {} scripts", scripts.join(" and ")),
+                )
+                .at(span)
+                .hint(format!(
+                    "letters of another script can look the same and make a different id; write the id in one script (it holds {})",
+                    odd.join(", ")
+                )),
             );
         }
     }
@@ -729,5 +792,25 @@ mod tests {
         );
         assert_eq!(Interval::Months(24).to_string(), "2 years");
         assert_eq!(Interval::Days(7).to_string(), "1 week");
+    }
+
+    #[test]
+    fn ids_in_one_writing_system_do_not_mix_scripts() {
+        assert_eq!(
+            mixed_scripts("p\u{43e}l-002"),
+            Some(vec!["Latin", "Cyrillic"])
+        );
+        assert_eq!(mixed_scripts("POL-\u{3b1}"), Some(vec!["Latin", "Greek"]));
+        for fine in [
+            "POL-AC-001",
+            "caf\u{e9}_2.1",
+            "\u{43f}\u{43e}\u{43b}-002",
+            "\u{3c0}\u{3bf}\u{3bb}.1",
+            "\u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\u{306e}\u{65b9}\u{91dd}-1",
+            "POL-\u{60c5}\u{5831}\u{3068}\u{30c7}\u{30fc}\u{30bf}",
+            "\u{d55c}\u{ae00}\u{6f22}\u{5b57}-1",
+        ] {
+            assert_eq!(mixed_scripts(fine), None, "{fine}");
+        }
     }
 }

@@ -3,10 +3,16 @@
 //! Every link in the site is relative (`root` + path), so the site works from any web server,
 //! under any sub-path, and from `file://`. Paths are percent-encoded once, here, so that file
 //! names with spaces, `#`, `?` or `%` still link correctly.
+//!
+//! Site paths are in Unicode Normalization Form C (NFC), whatever form the file names of the
+//! book are written in (macOS writes `é` as `e` and a combining accent, NFD): one page has one
+//! URL. Names that Windows cannot hold are refused by [`unportable_name`].
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use unicode_normalization::UnicodeNormalization;
 
 /// Everything but unreserved characters and `/` is encoded, so a path is also safe in HTML.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC
@@ -23,15 +29,90 @@ pub fn encode(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
-/// Site path (unencoded) of a document's page: `docs/policies/access-control.html`.
+/// Site path (unencoded, NFC) of a document's page: `docs/policies/access-control.html`.
 pub fn document_file(rel: &Path) -> String {
     let rel = rel.with_extension("html");
-    format!("{DOCS_DIR}/{}", slash(&rel))
+    format!("{DOCS_DIR}/{}", nfc(&slash(&rel)))
 }
 
-/// Site path (unencoded) of a content asset: `docs/policies/diagram.png`.
+/// Site path (unencoded, NFC) of a content asset: `docs/policies/diagram.png`.
 pub fn asset_file(rel: &Path) -> String {
-    format!("{DOCS_DIR}/{}", slash(rel))
+    format!("{DOCS_DIR}/{}", nfc(&slash(rel)))
+}
+
+/// `text` in Unicode Normalization Form C, borrowed when it already is (ASCII always is).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || unicode_normalization::is_nfc(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// A path relative to the content folder in NFC, as documents and assets are looked up by
+/// links: a link written `café.md` reaches a file whose name macOS wrote decomposed.
+pub fn nfc_path(rel: &Path) -> PathBuf {
+    match rel.to_str() {
+        Some(text) => match nfc(text) {
+            Cow::Borrowed(_) => rel.to_path_buf(),
+            Cow::Owned(n) => PathBuf::from(n),
+        },
+        None => rel.to_path_buf(),
+    }
+}
+
+/// Why Windows cannot hold `name` (one file or folder name) in its file system, or `None`
+/// when it can. A site or bundle holding such a name cannot be copied or unzipped there, so
+/// policybook refuses these names rather than renaming them behind the author's back:
+///
+/// - the device names `CON`, `PRN`, `AUX`, `NUL`, `COM1` to `COM9`, `LPT1` to `LPT9` (also
+///   with the superscript digits `¹`, `²` and `³`), `CONIN$` and `CONOUT$`, in any case and
+///   with any extension (`con.md`, `Aux.policy.md`, `nul.png`);
+/// - a name that ends in a dot or a space (Windows drops them, so `a.` becomes `a`);
+/// - a name holding `<`, `>`, `:`, `"`, `|`, `?`, `*`, `\` or a control character.
+pub fn unportable_name(name: &str) -> Option<&'static str> {
+    if let Some(c) = name
+        .chars()
+        .find(|&c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\'))
+    {
+        return Some(if c.is_control() {
+            "it holds a control character, which Windows forbids in file names"
+        } else {
+            "it holds one of `< > : \" | ? * \\`, which Windows forbids in file names"
+        });
+    }
+    if name.ends_with(['.', ' ']) && name != "." && name != ".." {
+        return Some("it ends in a dot or a space, which Windows drops from file names");
+    }
+    // Windows reads `con.md` and `con .tar.gz` as the device `CON`.
+    let base = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(' ');
+    let upper = base.to_ascii_uppercase();
+    let device = match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        _ => {
+            let mut chars = upper.chars();
+            let prefix: String = chars.by_ref().take(3).collect();
+            let digit = chars.next();
+            (prefix == "COM" || prefix == "LPT")
+                && matches!(digit, Some('1'..='9' | '\u{b9}' | '\u{b2}' | '\u{b3}'))
+                && chars.next().is_none()
+        }
+    };
+    device.then_some(
+        "it is the name of a Windows device, which Windows does not allow as a file name",
+    )
+}
+
+/// The first file or folder name of `path` (`/`-separated) that Windows cannot hold, and why
+/// (see [`unportable_name`]).
+pub fn unportable_path(path: &str) -> Option<(&str, &'static str)> {
+    path.split('/')
+        .filter(|p| !p.is_empty())
+        .find_map(|p| unportable_name(p).map(|why| (p, why)))
 }
 
 pub fn clause_file(id: &str) -> String {
@@ -82,8 +163,19 @@ pub fn href(from: &str, to: &str) -> String {
 
 /// The site file of a redirect from `old` (an old page's path from the site root, as mdBook's
 /// `[output.html.redirect]` and Hugo's `aliases` write it): `/a/b.html` -> `a/b.html`,
-/// `/a/b/` or `/a/b` -> `a/b/index.html`. `None` for a path that is not inside the site.
+/// `/a/b/` or `/a/b` -> `a/b/index.html`, in NFC. `None` for a path that is not inside the
+/// site, or that Windows cannot hold ([`unportable_redirect`] says why).
 pub fn redirect_file(old: &str) -> Option<String> {
+    redirect_path(old).filter(|path| unportable_path(path).is_none())
+}
+
+/// The name that makes a redirect from `old` unportable, and why: see [`unportable_name`].
+pub fn unportable_redirect(old: &str) -> Option<(String, &'static str)> {
+    let path = redirect_path(old)?;
+    unportable_path(&path).map(|(name, why)| (name.to_string(), why))
+}
+
+fn redirect_path(old: &str) -> Option<String> {
     let trimmed = old.trim();
     if trimmed.contains(['#', '?', '\\', '"', '<', '>']) || trimmed.chars().any(char::is_control) {
         return None;
@@ -96,7 +188,7 @@ pub fn redirect_file(old: &str) -> Option<String> {
     {
         return None;
     }
-    let path = parts.join("/");
+    let path = nfc(&parts.join("/")).into_owned();
     let is_page = parts
         .last()
         .is_some_and(|l| l.ends_with(".html") || l.ends_with(".htm"));
@@ -214,5 +306,84 @@ mod tests {
             rebase(&html, "../"),
             "<a href=\"../a%20b.html\">x</a> @@root@@/ <img src=\"../i.png\">"
         );
+    }
+
+    #[test]
+    fn names_windows_cannot_hold_are_found() {
+        for bad in [
+            "CON.md",
+            "con",
+            "Aux.policy.md",
+            "nul.png",
+            "NUL",
+            "prn.txt",
+            "com1.md",
+            "LPT9",
+            "COM\u{b9}.md",
+            "lpt\u{b3}",
+            "CONIN$.md",
+            "con .md",
+            "trailing.",
+            "trailing ",
+            "a:b.md",
+            "what?.md",
+            "a*b",
+            "a|b",
+            "<x>",
+            "quote\".md",
+            "back\\slash.md",
+            "tab\t.md",
+        ] {
+            assert!(unportable_name(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "console.md",
+            "contact.md",
+            "auxiliary.png",
+            "null.md",
+            "com.md",
+            "com10.md",
+            "lpt0.md",
+            "COM\u{2074}.md",
+            "trailing-dot..md",
+            "a b.md",
+            "caf\u{e9}.md",
+            "#1%.md",
+            "index.html",
+        ] {
+            assert_eq!(unportable_name(good), None, "{good}");
+        }
+        assert_eq!(
+            unportable_path("policies/nul/a.md").map(|(n, _)| n),
+            Some("nul")
+        );
+        assert_eq!(unportable_path("policies/a.md"), None);
+        assert_eq!(redirect_file("/old/con.html"), None);
+        assert_eq!(redirect_file("/aux/"), None);
+        assert_eq!(
+            unportable_redirect("/aux/").map(|(n, _)| n).as_deref(),
+            Some("aux")
+        );
+        assert_eq!(unportable_redirect("/old/x.html"), None);
+    }
+
+    #[test]
+    fn site_paths_are_nfc() {
+        let nfd = document_file(Path::new("caf\u{65}\u{301}/r\u{e9}sum\u{65}\u{301}.md"));
+        assert_eq!(nfd, "docs/caf\u{e9}/r\u{e9}sum\u{e9}.html");
+        assert_eq!(
+            nfd,
+            document_file(Path::new("caf\u{e9}/r\u{e9}sum\u{e9}.md"))
+        );
+        assert_eq!(asset_file(Path::new("e\u{301}.png")), "docs/\u{e9}.png");
+        assert_eq!(
+            redirect_file("/old/e\u{301}.html").as_deref(),
+            Some("old/\u{e9}.html")
+        );
+        assert_eq!(
+            nfc_path(Path::new("a/e\u{301}.md")),
+            PathBuf::from("a/\u{e9}.md")
+        );
+        assert!(matches!(nfc("plain"), Cow::Borrowed(_)));
     }
 }

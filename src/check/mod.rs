@@ -16,6 +16,7 @@ pub fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Vec<Diagn
     let mut out = Vec::new();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
+    unportable_names(model, &mut out);
     colliding_pages(model, &mut out);
     colliding_redirects(model, sources, &mut out);
     statement_of_applicability(model, &mut out);
@@ -245,9 +246,47 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Documents and files whose path holds a name that Windows cannot hold (see
+/// [`crate::paths::unportable_name`]): the site and its bundle could not be copied or unzipped
+/// there.
+fn unportable_names(model: &Model, out: &mut Vec<Diagnostic>) {
+    let content = &model.settings.config.build.content_dir;
+    let docs = model.documents.iter().map(|n| {
+        let span = Span {
+            file: n.doc.file,
+            range: 0..0,
+        };
+        (&n.doc.rel, Some(span))
+    });
+    let assets = model.assets.iter().map(|a| (&a.rel, None));
+    for (rel, span) in docs.chain(assets) {
+        let found = rel.components().find_map(|c| {
+            let name = c.as_os_str().to_string_lossy();
+            crate::paths::unportable_name(&name).map(|why| (name.into_owned(), why))
+        });
+        let Some((name, why)) = found else {
+            continue;
+        };
+        let shown = display_path(&content.join(rel));
+        out.push(
+            Diagnostic::error(
+                "unportable-name",
+                format!(
+                    "{shown} cannot be published: `{name}` is not a portable file name ({why})"
+                ),
+            )
+            .at_opt(span)
+            .hint(format!(
+                "rename `{name}` so the site and its bundle can be opened on Windows too"
+            )),
+        );
+    }
+}
+
 /// Two sources that would be written to the same file (`a.md` and `a.markdown`, an asset
-/// `a.html` beside `a.md`, or names that differ only in case, which collide on macOS and
-/// Windows): one would silently replace the other.
+/// `a.html` beside `a.md`, names that differ only in case, which collide on macOS and Windows,
+/// or `café.md` in NFC and NFD, which are the same name on macOS and one page in the site):
+/// one would silently replace the other.
 fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let content = &model.settings.config.build.content_dir;
@@ -270,7 +309,7 @@ fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
             Some(first) => out.push(
                 Diagnostic::error(
                     "page-collision",
-                    format!("{source} and {first} would both be written to {page} (names that differ only in case collide on many systems)"),
+                    format!("{source} and {first} would both be written to {page} (names that differ only in case or Unicode form collide on many systems)"),
                 )
                 .at_opt(span)
                 .hint("rename one of the two files"),

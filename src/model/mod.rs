@@ -157,7 +157,8 @@ impl Model {
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
         let known_broken: HashSet<&str> = broken.iter().filter_map(|b| b.id.as_deref()).collect();
-        let broken_paths: HashSet<&Path> = broken.iter().map(|b| b.rel.as_path()).collect();
+        let broken_paths: HashSet<PathBuf> =
+            broken.iter().map(|b| paths::nfc_path(&b.rel)).collect();
         let names = Names {
             catalog: &catalog,
             by_id: &by_id,
@@ -175,9 +176,13 @@ impl Model {
         let by_path: HashMap<PathBuf, usize> = documents
             .iter()
             .enumerate()
-            .map(|(i, d)| (d.rel.clone(), i))
+            .map(|(i, d)| (paths::nfc_path(&d.rel), i))
             .collect();
-        let asset_paths: HashSet<PathBuf> = content.assets.iter().map(|a| a.rel.clone()).collect();
+        let asset_paths: HashSet<PathBuf> = content
+            .assets
+            .iter()
+            .map(|a| paths::nfc_path(&a.rel))
+            .collect();
         let options = RenderOptions {
             allow_html: settings.config.output.html.allow_html,
             highlight,
@@ -469,7 +474,83 @@ fn index_ids(
             }
         }
     }
+    confusable_ids(documents, catalog, &by_key, diagnostics);
     by_id
+}
+
+/// The confusable skeleton (Unicode TR #39) of an id, ignoring case: ids with the same
+/// skeleton look alike (`pol-002`, and `pоl-002` with a Cyrillic `о`).
+fn id_skeleton(key: &str) -> String {
+    unicode_security::skeleton(key).collect()
+}
+
+/// Ids that are not the same (see [`id_key`]) but look the same: each is reported at its own
+/// place, with a note at the others, so that `--format json` names every file involved.
+fn confusable_ids(
+    documents: &[Arc<Document>],
+    catalog: &Catalog,
+    by_key: &HashMap<String, usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // One skeleton per distinct id, in document order, for a deterministic report.
+    let mut firsts: Vec<(usize, &str)> = by_key.iter().map(|(k, &i)| (i, k.as_str())).collect();
+    firsts.sort_unstable();
+    let mut by_skeleton: HashMap<String, Vec<usize>> = HashMap::with_capacity(firsts.len());
+    for (i, key) in firsts {
+        let id = &documents[i].id;
+        if catalog.control(id).is_some() || catalog.clause(id).is_some() {
+            continue; // `ambiguous-id` already
+        }
+        by_skeleton.entry(id_skeleton(key)).or_default().push(i);
+    }
+    let mut groups: Vec<&Vec<usize>> = by_skeleton.values().filter(|g| g.len() > 1).collect();
+    groups.sort_unstable();
+    for group in groups {
+        for &i in group {
+            let d = &documents[i];
+            let others: Vec<&Arc<Document>> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| &documents[j])
+                .collect();
+            let names: Vec<String> = others.iter().map(|o| format!("`{}`", o.id)).collect();
+            // The characters that are not what they seem, in every id of the group.
+            let holds: Vec<String> = group
+                .iter()
+                .filter_map(|&j| {
+                    let id = &documents[j].id;
+                    let odd: Vec<String> = id
+                        .chars()
+                        .filter(|c| !c.is_ascii())
+                        .take(5)
+                        .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
+                        .collect();
+                    (!odd.is_empty()).then(|| format!("`{id}` holds {}", odd.join(", ")))
+                })
+                .collect();
+            let holds = if holds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", holds.join("; "))
+            };
+            let mut found = Diagnostic::error(
+                "confusable-id",
+                format!(
+                    "the id `{}` looks the same as {} of another document",
+                    d.id,
+                    names.join(", ")
+                ),
+            )
+            .at(d.id_span.clone())
+            .hint(format!(
+                "ids that differ only in look-alike characters send links to the wrong document; rename one of them{holds}"
+            ));
+            for o in others {
+                found = found.note(o.id_span.clone(), format!("`{}` is used here", o.id));
+            }
+            diagnostics.push(found);
+        }
+    }
 }
 
 /// A document's front-matter references as indices, and what did not resolve.
@@ -489,7 +570,7 @@ struct Names<'a> {
     /// `allow-html` is set: raw HTML is sanitised, not shown as text.
     allow_html: bool,
     /// Where the files whose front matter failed to parse are (relative to the content folder).
-    broken_paths: &'a HashSet<&'a Path>,
+    broken_paths: &'a HashSet<PathBuf>,
 }
 
 impl Names<'_> {
@@ -878,7 +959,7 @@ impl Model {
 
     /// The document at `rel` (relative to the content folder).
     pub fn document_at(&self, rel: &Path) -> Option<usize> {
-        self.links.by_path.get(rel).copied()
+        self.links.by_path.get(&paths::nfc_path(rel)).copied()
     }
 
     /// Gives document `i` a new body, rendered by [`Model::render_body`] from `text`.
@@ -936,7 +1017,8 @@ fn link_target(dir: &Path, path: &str) -> Option<PathBuf> {
             p => parts.push(p),
         }
     }
-    Some(parts.iter().collect())
+    // Paths are looked up in NFC (see `paths::nfc_path`), however link and file were typed.
+    Some(paths::nfc_path(&parts.iter().collect::<PathBuf>()))
 }
 
 /// The files a link to a folder opens, the first that exists.
@@ -1057,5 +1139,14 @@ mod tests {
     #[test]
     fn id_keys_fold_case_and_normal_form() {
         assert_eq!(id_key("POL-É"), id_key("pol-e\u{301}"));
+    }
+
+    #[test]
+    fn look_alike_ids_share_a_skeleton() {
+        let skeleton = |id: &str| id_skeleton(&id_key(id));
+        assert_eq!(skeleton("pol-002"), skeleton("p\u{43e}l-002"));
+        assert_eq!(skeleton("POL-002"), skeleton("P\u{41e}L-002"));
+        assert_ne!(skeleton("pol-002"), skeleton("pol-003"));
+        assert_ne!(skeleton("情報-1"), skeleton("情報-2"));
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{broken_links, json_report, tree, Book};
+use crate::common::{broken_links, json_report, located, tree, Book};
 
 /// What a case must produce.
 enum Expect {
@@ -169,6 +169,13 @@ fn cases() -> Vec<Case> {
             Error("duplicate-id", "content/b.md", 2),
         ),
         case(
+            "ids differing only in a look-alike letter",
+            &[("content/a.md", fm("id: pol-002\ntitle: A").as_bytes()), ("content/b.md", fm("id: p\u{43e}l-002\ntitle: B").as_bytes())],
+            Error("confusable-id", "content/a.md", 2),
+        ),
+        doc("an id mixing scripts", &fm("id: DOC-\u{3b1}1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]"), Warning("mixed-script-id", "content/doc.md", 2)),
+        doc("a Japanese id", &fm("id: \u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\u{306e}\u{65b9}\u{91dd}-1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]"), Page(page, &["\u{60c5}\u{5831}\u{30bb}"], &[])),
+        case(
             "ids differing only in unicode normalisation",
             &[("content/a.md", fm("id: POL-\u{e9}\ntitle: A").as_bytes()), ("content/b.md", fm("id: POL-e\u{301}\ntitle: B").as_bytes())],
             Error("duplicate-id", "content/b.md", 2),
@@ -236,13 +243,39 @@ fn cases() -> Vec<Case> {
         doc("a document related to itself", &fm("id: DOC-1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\nrelated: [DOC-1]"), Warning("self-reference", "content/doc.md", 6)),
         // The file system.
         case(
-            "names with spaces, unicode, #, ? and %",
+            "names with spaces, unicode, # and %",
             &[
-                ("content/a b/ünï #1?%.md", fm("id: ODD-1\ntitle: Odd\nstatus: draft\nclauses: [\"5.2\"]").as_bytes()),
-                ("content/index.md", format!("{FM}[odd](a%20b/%C3%BCn%C3%AF%20%231%3F%25.md) [[ODD-1]]\n").replace("DOC-1", "IDX").as_bytes()),
+                ("content/a b/ünï #1%.md", fm("id: ODD-1\ntitle: Odd\nstatus: draft\nclauses: [\"5.2\"]").as_bytes()),
+                ("content/index.md", format!("{FM}[odd](a%20b/%C3%BCn%C3%AF%20%231%25.md) [[ODD-1]]\n").replace("DOC-1", "IDX").as_bytes()),
             ],
-            Page("book/docs/index.html", &["href=\"../docs/a%20b/%C3%BCn%C3%AF%20%231%3F%25.html\""], &[]),
+            Page("book/docs/index.html", &["href=\"../docs/a%20b/%C3%BCn%C3%AF%20%231%25.html\""], &[]),
         ),
+        // One name, two Unicode forms: macOS writes `é` as `e` and a combining accent (NFD).
+        case(
+            "café.md in NFC and in NFD",
+            &[("content/cafe\u{301}.md", fm("id: CAFE-1\ntitle: A").as_bytes()), ("content/caf\u{e9}.md", fm("id: CAFE-2\ntitle: B").as_bytes())],
+            Error("page-collision", "content/caf\u{e9}.md", 2),
+        ),
+        case(
+            "a page from an NFD file name has an NFC path that links reach",
+            &[
+                ("content/cafe\u{301}.md", fm("id: CAFE-1\ntitle: Caf\u{e9}\nstatus: draft\nclauses: [\"5.2\"]").as_bytes()),
+                ("content/index.md", format!("{FM}[nfc](caf%C3%A9.md) [nfd](cafe%CC%81.md) [raw](caf\u{e9}.md) [[CAFE-1]]\n").replace("DOC-1", "IDX").as_bytes()),
+            ],
+            Page("book/docs/index.html", &["<a href=\"../docs/caf%C3%A9.html\" title=\"CAFE-1 Caf\u{e9}\">CAFE-1<", "href=\"../docs/caf%C3%A9.html\">nfc<", "href=\"../docs/caf%C3%A9.html\">nfd<", "href=\"../docs/caf%C3%A9.html\">raw<"], &["cafe%CC%81", "broken-ref"]),
+        ),
+        // Names Windows cannot hold: the site and its bundle could not be unzipped there.
+        case("a Windows device name", &[("content/CON.md", FM.as_bytes())], Error("unportable-name", "content/CON.md", 1)),
+        case("a device name with two extensions", &[("content/Aux.policy.md", FM.as_bytes())], Error("unportable-name", "content/Aux.policy.md", 1)),
+        case("a device name with a superscript digit", &[("content/COM\u{b9}.md", FM.as_bytes())], Error("unportable-name", "content/COM\u{b9}.md", 1)),
+        case("a device name as an asset", &[("content/doc.md", FM.as_bytes()), ("content/aux.png", b"png")], Error("unportable-name", "", 0)),
+        case("a device name as a folder", &[("content/nul/doc.md", FM.as_bytes())], Error("unportable-name", "content/nul/doc.md", 1)),
+        case("a folder name ending in a dot", &[("content/old./doc.md", FM.as_bytes())], Error("unportable-name", "content/old./doc.md", 1)),
+        case("a folder name ending in a space", &[("content/old /doc.md", FM.as_bytes())], Error("unportable-name", "content/old /doc.md", 1)),
+        case("a file name with a character Windows forbids", &[("content/what?.md", FM.as_bytes())], Error("unportable-name", "content/what?.md", 1)),
+        case("a dot before the extension is fine", &[("content/trailing-dot..md", FM.as_bytes())], Page("book/docs/trailing-dot..html", &["A document"], &[])),
+        case("a name that only starts like a device is fine", &[("content/console.md", FM.as_bytes())], Page("book/docs/console.html", &["A document"], &[])),
+        doc("an alias at a device name", &fm("id: DOC-1\ntitle: T\nstatus: draft\nclauses: [\"5.2\"]\naliases: [/old/con.html]"), Error("unportable-name", "content/doc.md", 6)),
         case(
             "names that collide on a case-insensitive file system",
             &[("content/Policy.md", fm("id: P-1\ntitle: A").as_bytes()), ("content/policy.md", fm("id: P-2\ntitle: B").as_bytes())],
@@ -624,4 +657,64 @@ fn a_reader_that_stops_reading_does_not_make_a_report_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
     }
+}
+
+/// A look-alike id is reported at both files, so a CI annotation reaches each author; the id
+/// that mixes scripts is also a warning, and an id wholly in Japanese (Han, Katakana and
+/// Hiragana), Latin with Japanese, or wholly in Cyrillic is not.
+#[test]
+fn look_alike_ids_are_reported_at_both_files() {
+    let book = Book::empty();
+    book.write("book.toml", "[book]\ntitle = \"Ids\"\n");
+    let traced = "status: draft\nclauses: [\"5.2\"]";
+    book.write(
+        "content/a.md",
+        &fm(&format!("id: pol-002\ntitle: A\n{traced}")),
+    );
+    book.write(
+        "content/b.md",
+        &fm(&format!("title: B\n{traced}\nid:   p\u{43e}l-002")),
+    );
+    book.write(
+        "content/ja.md",
+        &fm(&format!("id: \u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\u{306e}\u{65b9}\u{91dd}-1\ntitle: J\n{traced}")),
+    );
+    book.write(
+        "content/ja-latin.md",
+        &fm(&format!(
+            "id: ISMS-\u{60c5}\u{5831}\u{30bb}\u{30ad}\u{30e5}\u{30ea}\u{30c6}\u{30a3}\ntitle: L\n{traced}"
+        )),
+    );
+    book.write(
+        "content/ru.md",
+        &fm(&format!(
+            "id: \u{43f}\u{43e}\u{43b}-002\ntitle: R\n{traced}"
+        )),
+    );
+    let run = book.run(&["check", "--format", "json", "--as-of", "2026-11-22"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut ids: Vec<_> = located(&json_report(&run))
+        .into_iter()
+        .filter(|d| d.0.ends_with("-id"))
+        .collect();
+    ids.sort();
+    let at =
+        |code: &str, file: &str, line, column| (code.to_string(), file.to_string(), line, column);
+    assert_eq!(
+        ids,
+        vec![
+            at("confusable-id", "content/a.md", 2, 5),
+            at("confusable-id", "content/b.md", 5, 7),
+            at("mixed-script-id", "content/b.md", 5, 7),
+        ]
+    );
+    let human = book.run(&["check", "--as-of", "2026-11-22"]);
+    assert!(
+        human
+            .stderr
+            .contains("the id `p\u{43e}l-002` looks the same as `pol-002`")
+            && human.stderr.contains("`\u{43e}` (U+043E)"),
+        "{}",
+        human.stderr
+    );
 }
