@@ -509,6 +509,18 @@ pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings,
             Config::default()
         }
     };
+    let mut config = config;
+    // U+0000 (TOML's "\u0000") never reaches a page.
+    let book = &mut config.book;
+    for text in std::iter::once(&mut book.title)
+        .chain(book.organization.as_mut())
+        .chain(book.description.as_mut())
+        .chain(book.authors.iter_mut())
+    {
+        if text.contains('\0') {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+    }
     let mut settings = BookSettings {
         root: root.to_path_buf(),
         config,

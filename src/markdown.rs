@@ -634,8 +634,46 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("input", &["type", "checked", "disabled"])
         .add_tag_attributes("details", &["open"])
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .link_rel(None);
-    b.clean(html).to_string()
+        .link_rel(None)
+        // An empty address is no address: `<a>` stays a placeholder, see below for `<img>`.
+        .attribute_filter(|_, attribute, value| {
+            let empty = matches!(attribute, "src" | "href") && value.trim().is_empty();
+            (!empty).then_some(value.into())
+        });
+    without_sourceless_images(&b.clean(html).to_string())
+}
+
+/// `html` (as ammonia writes it: attributes in double quotes) without the `<img>` elements
+/// that have no `src` left, whose address was removed as unsafe or was empty.
+fn without_sourceless_images(html: &str) -> String {
+    if !html.contains("<img") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        // The tag ends at the first `>` outside a quoted value.
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(i, _)| i + 1);
+        let element = &tag[..end];
+        let name_ends = element[4..].starts_with([' ', '>', '/']);
+        if !name_ends || element.contains(" src=\"") {
+            out.push_str(element);
+        }
+        rest = &tag[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Resolves one link; `None` drops the link (its text stays).
@@ -1012,6 +1050,30 @@ mod tests {
         let r = render_("`[[A.9.9]]`\n\n```text\n[[A.9.9]] {{ x }}\n```\n");
         assert!(r.problems.is_empty());
         assert!(r.html.contains("{{ x }}"));
+    }
+
+    #[test]
+    fn sanitised_html_has_no_empty_or_missing_address() {
+        let r = render(
+            "<img src=\"javascript:alert(1)\" alt=\"a>b\"> <img src=\"\"> <img src=\"https://x.org/a.png\"> <a href=\"javascript:x\">l</a> <a href=\"\">m</a> <imgx>\n",
+            &Book,
+            RenderOptions {
+                allow_html: true,
+                highlight: false,
+            },
+        );
+        assert!(
+            !r.html.contains("src=\"\"") && !r.html.contains("href=\"\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<img").count(), 1, "{}", r.html);
+        assert!(
+            r.html.contains("<img src=\"https://x.org/a.png\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a>l</a> <a>m</a>"), "{}", r.html);
     }
 
     #[test]

@@ -39,6 +39,15 @@ fn clean_message(message: &str) -> String {
     }
 }
 
+/// `text` with U+0000 (which YAML's `"\0"` writes) as U+FFFD, so no page carries it.
+fn valid_text(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    }
+}
+
 /// A scalar that must be a string in the YAML, never a number, boolean or null.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Text(pub String);
@@ -61,11 +70,11 @@ impl<'de> Deserialize<'de> for Text {
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+                Ok(Text(valid_text(v.to_string())))
             }
 
             fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
-                Ok(Text(v))
+                Ok(Text(valid_text(v)))
             }
 
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
@@ -156,7 +165,7 @@ impl<'de> Visitor<'de> for ExtraVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<ExtraValue, E> {
-        Ok(ExtraValue::Text(v.to_string()))
+        Ok(ExtraValue::Text(valid_text(v.to_string())))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<ExtraValue, E> {
