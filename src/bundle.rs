@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::render::{Contents, OutputFile};
+use crate::site::{Contents, OutputFile};
 
 pub const MANIFEST: &str = "manifest.json";
 pub const SUMS: &str = "SHA256SUMS";
@@ -152,8 +152,8 @@ impl Verification {
 /// Checks every file of the archive at `path` against its manifest and `SHA256SUMS`.
 ///
 /// The archive may have been crafted: entries are hashed as they are read, never kept (but
-/// the two listings) nor written anywhere, and an archive outside [`MAX_ENTRY_BYTES`],
-/// [`MAX_TOTAL_BYTES`] or [`MAX_ENTRIES`], with an entry whose name leaves its folder, a
+/// the two listings) nor written anywhere, and an archive outside `MAX_ENTRY_BYTES`,
+/// `MAX_TOTAL_BYTES` or `MAX_ENTRIES`, with an entry whose name leaves its folder, a
 /// link, two entries of one name, or an entry larger than its header says is refused.
 pub fn verify(path: &Path) -> anyhow::Result<Verification> {
     let file =

@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 use crate::diagnostic::Sources;
 use crate::model::Model;
 use crate::pipeline::{self, Checked};
-use crate::render::{self, OutputFile, PageCache};
+use crate::render::{self, PageCache};
+use crate::site::{Contents, OutputFile};
 use crate::watch::ChangeKind;
 use crate::{load, search, theme};
 
@@ -198,7 +199,7 @@ impl Engine {
         if edits.is_empty() {
             return None;
         }
-        let mut timings = pipeline::Timings::start();
+        let mut timings = crate::progress::Timings::start();
         // Copied only while the extras job of the last build still holds it (documents are
         // shared, so a copy is cheap). If rendering fails below, the whole book is built again.
         let model = std::sync::Arc::make_mut(&mut last.model);
@@ -254,7 +255,7 @@ impl Engine {
             .model
             .as_ref()
             .expect("a book without errors has a model");
-        let mut timings = pipeline::Timings::start();
+        let mut timings = crate::progress::Timings::start();
         self.caches.bodies = model.body_cache();
         let theme = theme::load(model.settings.theme_dir().as_deref())?;
         let theme_hash = hash_theme(&theme);
@@ -355,9 +356,9 @@ impl Engine {
             };
             let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
             if search_only {
-                Ok(vec![render::search_index(&model, Some(&mut search))])
+                Ok(vec![pipeline::search_index(&model, Some(&mut search))])
             } else {
-                render::extras(&model, Some(&mut search))
+                pipeline::extras(&model, Some(&mut search))
             }
         }
     }
@@ -393,7 +394,7 @@ fn keep_unparsed(checked: &Checked, last: &[OutputFile], files: &mut Vec<OutputF
                     .cloned()
                     .collect();
                 files.push(OutputFile {
-                    contents: render::Contents::Bytes(
+                    contents: Contents::Bytes(
                         error_page(&page, &shown, &plain(&checked.sources, &problems))
                             .into_bytes()
                             .into(),
@@ -414,8 +415,8 @@ fn keep_unparsed(checked: &Checked, last: &[OutputFile], files: &mut Vec<OutputF
         let present: std::collections::HashSet<String> =
             files.iter().map(|f| f.path.clone()).collect();
         let attachments = last.iter().filter(|f| match &f.contents {
-            render::Contents::Copy(from) => from.starts_with(&content) && from.is_file(),
-            render::Contents::Bytes(_) => false,
+            Contents::Copy(from) => from.starts_with(&content) && from.is_file(),
+            Contents::Bytes(_) => false,
         });
         for f in attachments {
             if !present.contains(&f.path) {
@@ -487,8 +488,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let bytes = |f: &OutputFile| match &f.contents {
-            render::Contents::Bytes(b) => b.to_vec(),
-            render::Contents::Copy(p) => p.to_string_lossy().as_bytes().to_vec(),
+            Contents::Bytes(b) => b.to_vec(),
+            Contents::Copy(p) => p.to_string_lossy().as_bytes().to_vec(),
         };
         let built: std::collections::HashMap<&str, Vec<u8>> =
             built.iter().map(|f| (f.path.as_str(), bytes(f))).collect();
@@ -601,8 +602,8 @@ mod tests {
                     .into_iter()
                     .map(|f| {
                         let bytes = match f.contents {
-                            render::Contents::Bytes(b) => b.to_vec(),
-                            render::Contents::Copy(p) => std::fs::read(p).unwrap(),
+                            Contents::Bytes(b) => b.to_vec(),
+                            Contents::Copy(p) => std::fs::read(p).unwrap(),
                         };
                         (f.path, bytes)
                     })

@@ -44,6 +44,7 @@ pub mod revision;
 pub mod rewrite;
 pub mod search;
 pub mod serve;
+pub mod site;
 pub mod theme;
 pub mod variables;
 pub mod watch;

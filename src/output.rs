@@ -13,7 +13,7 @@ use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 
 use crate::progress::Progress;
-use crate::render::{Contents, OutputFile};
+use crate::site::{Contents, OutputFile};
 
 /// Marks a folder as a policybook site, so a rebuild may replace it.
 pub const MARKER: &str = ".policybook-site";

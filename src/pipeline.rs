@@ -12,7 +12,8 @@ use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
-use crate::progress::Progress;
+use crate::progress::{Progress, Timings};
+use crate::site::{Contents, OutputFile};
 use crate::{check, document, history, load, output, render, theme};
 
 /// The outcome of validating a book.
@@ -38,40 +39,6 @@ impl Checked {
     pub fn documents(&self) -> usize {
         self.model.as_ref().map_or(0, |m| m.documents.len())
     }
-}
-
-/// With `POLICYBOOK_TIMINGS` set, prints how long each stage took, for profiling.
-pub struct Timings {
-    enabled: bool,
-    last: std::time::Instant,
-}
-
-impl Timings {
-    pub fn start() -> Timings {
-        Timings {
-            enabled: std::env::var_os("POLICYBOOK_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-
-    pub fn lap(&mut self, stage: &str) {
-        if self.enabled {
-            eprintln!(
-                "timing: {stage:<12} {:>7.1} ms{}",
-                self.last.elapsed().as_secs_f64() * 1000.0,
-                resident().map_or(String::new(), |mb| format!(", {mb} MB resident")),
-            );
-            self.last = std::time::Instant::now();
-        }
-    }
-}
-
-/// The process's resident memory in MB, where the system tells it (`/proc` on Linux).
-fn resident() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024)
 }
 
 /// The date that "overdue" is measured against: `--as-of`, else SOURCE_DATE_EPOCH (so that
@@ -269,7 +236,7 @@ pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
 pub fn site_files(
     checked: &Checked,
     progress: &Progress,
-) -> anyhow::Result<Result<Vec<render::OutputFile>, Vec<Diagnostic>>> {
+) -> anyhow::Result<Result<Vec<OutputFile>, Vec<Diagnostic>>> {
     let model = checked
         .model
         .as_ref()
@@ -279,7 +246,7 @@ pub fn site_files(
         Ok((files, _)) => files,
         Err(diagnostics) => return Ok(Err(diagnostics)),
     };
-    files.extend(render::extras(model, None)?);
+    files.extend(extras(model, None)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Ok(files))
 }
@@ -307,7 +274,7 @@ pub fn build(
     timings.lap("staging");
     let files = std::sync::atomic::AtomicUsize::new(0);
     let pages = std::sync::atomic::AtomicUsize::new(0);
-    let sink = |f: render::OutputFile| {
+    let sink = |f: OutputFile| {
         files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if f.path.ends_with(".html") {
             pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -318,7 +285,7 @@ pub fn build(
     // neither core waits while the other finishes, and written as each is made.
     let (rendered, extras) = rayon::join(
         || render::render_to(model, &theme, None, progress, &sink),
-        || render::extras_to(model, None, &mut |f| sink(f)),
+        || extras_to(model, None, &mut |f| sink(f)),
     );
     if let Err(diagnostics) = rendered? {
         return Ok(Err(diagnostics));
@@ -333,4 +300,47 @@ pub fn build(
         files: files.into_inner(),
         pages: pages.into_inner(),
     }))
+}
+
+/// The files derived from the whole book that no page needs in order to be shown: the search
+/// index and the exports. `serve` publishes pages first and these right after; it keeps the
+/// `search` cache between rebuilds.
+pub fn extras(
+    model: &Model,
+    search: Option<&mut crate::search::Cache>,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    extras_to(model, search, &mut |f| {
+        files.push(f);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// [`extras`], each passed to `sink` as soon as it is made rather than all kept until the end.
+pub fn extras_to(
+    model: &Model,
+    search: Option<&mut crate::search::Cache>,
+    sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut timings = Timings::start();
+    if model.settings.config.output.html.search.enable {
+        sink(search_index(model, search))?;
+        timings.lap("search index");
+    }
+    crate::export::each(model, sink)?;
+    sink(OutputFile {
+        path: "reviews.ics".into(),
+        contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
+    })?;
+    timings.lap("exports");
+    Ok(())
+}
+
+/// The search index, the one file of the [`extras`] that shows bodies.
+pub fn search_index(model: &Model, search: Option<&mut crate::search::Cache>) -> OutputFile {
+    OutputFile {
+        path: "search-index.js".into(),
+        contents: Contents::Bytes(crate::search::index(model, search).into()),
+    }
 }

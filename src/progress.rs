@@ -1,4 +1,5 @@
-//! A progress bar for long builds, on a terminal only: never in CI logs or piped output.
+//! How far a build is: a progress bar for long builds, on a terminal only (never in CI logs or
+//! piped output), and with `POLICYBOOK_TIMINGS` the time and memory of each stage.
 
 use std::io::IsTerminal;
 
@@ -52,4 +53,38 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// With `POLICYBOOK_TIMINGS` set, prints how long each stage took, for profiling.
+pub struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            enabled: std::env::var_os("POLICYBOOK_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    pub fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage:<12} {:>7.1} ms{}",
+                self.last.elapsed().as_secs_f64() * 1000.0,
+                resident().map_or(String::new(), |mb| format!(", {mb} MB resident")),
+            );
+            self.last = std::time::Instant::now();
+        }
+    }
+}
+
+/// The process's resident memory in MB, where the system tells it (`/proc` on Linux).
+fn resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
-use crate::render::{Contents, OutputFile};
+use crate::site::{Contents, OutputFile};
 
 /// Path prefix of the server's own endpoints; no page of a book can live there.
 pub const PREFIX: &str = "/__policybook/";

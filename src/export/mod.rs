@@ -10,7 +10,7 @@ mod table;
 mod xlsx;
 
 use crate::model::Model;
-use crate::render::{Contents, OutputFile};
+use crate::site::{Contents, OutputFile};
 
 pub use json::model_json;
 pub use table::{neutralise, Table};

@@ -8,7 +8,6 @@ pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -21,24 +20,9 @@ use crate::highlight::escape_html;
 use crate::model::Model;
 use crate::paths;
 use crate::progress::Progress;
+use crate::site::{Contents, OutputFile, Sink};
 use crate::theme::Theme;
 use views::*;
-
-/// What one output file holds.
-#[derive(Debug, Clone)]
-pub enum Contents {
-    /// Shared, so that `serve` can keep pages across rebuilds without copying them.
-    Bytes(Arc<[u8]>),
-    /// A content asset, copied from disk when the site is written.
-    Copy(PathBuf),
-}
-
-/// One file of the site: its path under the output folder (with `/`) and contents.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub contents: Contents,
-}
 
 /// A page to render: which template, at which path, with which page-specific data.
 struct Page {
@@ -201,9 +185,6 @@ pub fn render_cached(
     Ok((files, cache))
 }
 
-/// Where rendered files go: collected in memory, or written out as they come.
-pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
-
 /// A rendered page kept for the next round: path, data hash, bytes.
 type Cached = (String, u64, Arc<[u8]>);
 
@@ -213,50 +194,8 @@ enum Failure {
     Io(anyhow::Error),
 }
 
-/// The files derived from the whole book that no page needs in order to be shown: the search
-/// index and the exports. `serve` publishes pages first and these right after; it keeps the
-/// `search` cache between rebuilds.
-pub fn extras(
-    model: &Model,
-    search: Option<&mut crate::search::Cache>,
-) -> anyhow::Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    extras_to(model, search, &mut |f| {
-        files.push(f);
-        Ok(())
-    })?;
-    Ok(files)
-}
-
-/// [`extras`], each passed to `sink` as soon as it is made rather than all kept until the end.
-pub fn extras_to(
-    model: &Model,
-    search: Option<&mut crate::search::Cache>,
-    sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut timings = crate::pipeline::Timings::start();
-    if model.settings.config.output.html.search.enable {
-        sink(search_index(model, search))?;
-        timings.lap("search index");
-    }
-    crate::export::each(model, sink)?;
-    sink(OutputFile {
-        path: "reviews.ics".into(),
-        contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),
-    })?;
-    timings.lap("exports");
-    Ok(())
-}
-
-/// The search index, the one file of the [`extras`] that shows bodies.
-pub fn search_index(model: &Model, search: Option<&mut crate::search::Cache>) -> OutputFile {
-    OutputFile {
-        path: "search-index.js".into(),
-        contents: Contents::Bytes(crate::search::index(model, search).into()),
-    }
-}
-
-/// Renders every page and static file of the site into `sink` (not the [`extras`]), in
+/// Renders every page and static file of the site into `sink` (not the whole-book files of
+/// [`crate::pipeline::extras`]), in
 /// parallel, building each page's data only when it is rendered, so the whole site is never in
 /// memory at once. `Err` is a failure of the sink; `Ok(Err)` holds template problems.
 pub fn render_to(

@@ -1,5 +1,6 @@
 //! The integration suite: one test binary driving the real `policybook` binary on fixture books.
 
+mod architecture;
 mod audit;
 mod build;
 mod check;
