@@ -1,0 +1,556 @@
+//! The data of each page of the site: dashboard, documents, clauses, controls, SoA, reviews,
+//! gaps, and the redirect pages of moved documents.
+
+use super::*;
+
+/// Every redirect page of the site: site path -> where it sends the reader (relative to it,
+/// or a web address). From `[output.html.redirect]` and documents' `aliases`; a path that
+/// another page or file takes is left out (`check` reports it).
+pub fn redirects(model: &Model) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (from, to) in &model.settings.config.output.html.redirect {
+        if let Some(path) = paths::redirect_file(from).filter(|_| paths::is_safe_redirect(to)) {
+            out.push((path, to.clone()));
+        }
+    }
+    for n in &model.documents {
+        for alias in &n.doc.aliases {
+            if let Some(path) = paths::redirect_file(&alias.target) {
+                let to = paths::href(&path, &n.page);
+                out.push((path, to));
+            }
+        }
+    }
+    let taken: std::collections::HashSet<String> = model
+        .documents
+        .iter()
+        .map(|n| n.page.to_lowercase())
+        .chain(
+            model
+                .assets
+                .iter()
+                .map(|a| paths::asset_file(&a.rel).to_lowercase()),
+        )
+        .collect();
+    out.retain(|(path, _)| !paths::is_generated(path) && !taken.contains(&path.to_lowercase()));
+    out.sort();
+    out.dedup_by(|a, b| a.0.to_lowercase() == b.0.to_lowercase());
+    out
+}
+
+/// A page that sends the reader on to `to` at once: a meta refresh (no script, so the sites'
+/// content security policy holds) and a link for readers whose browser does not follow it.
+pub(super) fn redirect_page(site: &SiteView, to: &str) -> String {
+    let to = crate::highlight::escape_html(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved · {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        lang = crate::highlight::escape_html(site.language),
+        title = crate::highlight::escape_html(site.title),
+    )
+}
+
+pub(super) fn index_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Stats {
+        documents: usize,
+        by_kind: Vec<Count>,
+        by_status: Vec<Count>,
+        clauses: Coverage,
+        controls: Coverage,
+        excluded: usize,
+        themes: Vec<Coverage>,
+        clause_groups: Vec<Coverage>,
+        soa_derived: bool,
+    }
+    let docs = &model.documents;
+    let mut by_kind: Vec<Count> = DocKind::ALL
+        .iter()
+        .map(|k| Count {
+            name: k.as_str().into(),
+            count: docs.iter().filter(|n| n.doc.kind == Some(*k)).count(),
+        })
+        .collect();
+    by_kind.push(Count {
+        name: "unspecified".into(),
+        count: docs.iter().filter(|n| n.doc.kind.is_none()).count(),
+    });
+    by_kind.retain(|c| c.count > 0);
+    let by_status: Vec<Count> = Status::ALL
+        .iter()
+        .map(|s| Count {
+            name: s.as_str().into(),
+            count: docs.iter().filter(|n| n.doc.status == *s).count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let cat = &model.catalog;
+    let themes = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| {
+            let rows: Vec<&ItemRow> = views
+                .controls
+                .iter()
+                .zip(&cat.controls)
+                .filter(|(v, c)| c.theme == t && v.applicable)
+                .map(|(v, _)| v)
+                .collect();
+            let covered = rows.iter().filter(|c| c.covered).count();
+            Coverage::new(&theme.id, &theme.title, covered, rows.len())
+        })
+        .collect();
+    let clause_groups = cat
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.depth == 0)
+        .map(|(i, c)| {
+            let subtree: Vec<&ItemRow> = views.clauses[i + 1..]
+                .iter()
+                .take_while(|x| x.depth > 0)
+                .collect();
+            let covered = subtree.iter().filter(|x| x.covered).count();
+            Coverage::new(
+                &c.id,
+                &format!("{} {}", c.id, c.title),
+                covered,
+                subtree.len(),
+            )
+        })
+        .collect();
+    let applicable: Vec<&ItemRow> = views.controls.iter().filter(|c| c.applicable).collect();
+    let stats = Stats {
+        documents: docs.len(),
+        by_kind,
+        by_status,
+        clauses: Coverage::new(
+            "clauses",
+            "Clauses",
+            views.clauses.iter().filter(|c| c.covered).count(),
+            views.clauses.len(),
+        ),
+        controls: Coverage::new(
+            "controls",
+            "Applicable Annex A controls",
+            applicable.iter().filter(|c| c.covered).count(),
+            applicable.len(),
+        ),
+        excluded: views.controls.len() - applicable.len(),
+        themes,
+        clause_groups,
+        soa_derived: model.soa.is_derived(),
+    };
+    let uncovered_clauses: Vec<&ItemRow> = views.clauses.iter().filter(|c| !c.covered).collect();
+    let uncovered_controls: Vec<&ItemRow> = views
+        .controls
+        .iter()
+        .filter(|c| c.applicable && !c.covered)
+        .collect();
+    let pending: Vec<&DocRow> = docs
+        .iter()
+        .zip(&views.docs)
+        .filter(|(n, _)| matches!(n.doc.status, Status::Draft | Status::InReview))
+        .map(|(_, v)| v)
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("stats", &stats);
+    data.insert("uncovered_clauses", &uncovered_clauses);
+    data.insert("uncovered_controls", &uncovered_controls);
+    data.insert("pending", &pending);
+    data.insert("overdue", &views.docs_of(&model.gaps.overdue));
+    data.insert("as_of", &model.as_of.to_string());
+    Page {
+        path: "index.html".into(),
+        template: "index.html",
+        nav: "index",
+        title: "Overview".into(),
+        data,
+    }
+}
+
+pub(super) fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
+    let mut sections: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, n) in model.documents.iter().enumerate() {
+        let folder = n.doc.rel.parent().map(display_path).unwrap_or_default();
+        sections.entry(folder).or_default().push(i);
+    }
+    let sections: Vec<Section> = sections
+        .into_iter()
+        .map(|(name, mut docs)| {
+            docs.sort_by(|&a, &b| model.documents[a].doc.id.cmp(&model.documents[b].doc.id));
+            Section {
+                name,
+                docs: views.docs_of(&docs),
+            }
+        })
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("sections", &sections);
+    data.insert("total", &model.documents.len());
+    Page {
+        path: "documents.html".into(),
+        template: "documents.html",
+        nav: "documents",
+        title: "Documents".into(),
+        data,
+    }
+}
+
+pub(super) fn document_page(model: &Model, views: &Views, i: usize) -> Page {
+    let n = &model.documents[i];
+    let d = &n.doc;
+    let doc = doc_view(model, n);
+    // Keyed by its inputs (see `document_page_key`), never by its data.
+    let mut data = Data::new(false);
+    data.insert("doc", &doc);
+    data.insert(
+        "body",
+        &paths::rebase(&n.body.html, &paths::root_of(&n.page)),
+    );
+    data.insert(
+        "toc",
+        &n.body
+            .headings
+            .iter()
+            .filter(|h| h.level <= 3)
+            .collect::<Vec<_>>(),
+    );
+    data.insert("clauses", &views.clauses_of(&n.clauses));
+    data.insert("controls", &views.controls_of(&n.controls));
+    data.insert("related", &views.docs_of(&n.related));
+    data.insert("referenced_by", &views.docs_of(&model.referenced_by[i]));
+    let revisions = model.history.of(&d.rel);
+    data.insert("history", revisions);
+    data.insert("in_git", &model.history.head.is_some());
+    data.insert("versions", &crate::history::approved_versions(d, revisions));
+    Page {
+        path: n.page.clone(),
+        template: "document.html",
+        nav: "documents",
+        title: format!("{} {}", d.id, d.title),
+        data,
+    }
+}
+
+pub(super) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
+    let d = &n.doc;
+    DocView {
+        id: &d.id,
+        title: &d.title,
+        kind: d.kind.map(|k| k.as_str()),
+        owner: d.owner.as_deref(),
+        approver: d.approver.as_deref(),
+        version: d.version.as_deref(),
+        status: d.status.as_str(),
+        classification: d.classification.as_deref(),
+        effective: d.effective.map(|x| x.to_string()),
+        review_by: d.review_by.map(|x| x.to_string()),
+        approved_on: d.approved_on.map(|x| x.to_string()),
+        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+        review_interval: d.review_interval.map(|x| x.to_string()),
+        overdue: d.review_by.is_some_and(|r| r < model.as_of) && d.status != Status::Retired,
+        tags: &d.tags,
+        source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
+        extra: &d.extra,
+        extra_rows: d
+            .extra
+            .0
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.display()))
+            .collect(),
+        edit_url: edit_url(model, d),
+    }
+}
+
+/// The `edit-url-template` with `{path}` filled in: the document's source path from the book
+/// root, as in the repository (percent-encoded, `/` kept).
+pub(super) fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
+    let template = model
+        .settings
+        .config
+        .output
+        .html
+        .edit_url_template
+        .as_ref()?;
+    let source = model.settings.config.build.content_dir.join(&d.rel);
+    let path: Vec<String> = source
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(template.replace("{path}", &paths::encode(&path.join("/"))))
+}
+
+pub(super) fn clauses_page(views: &Views) -> Page {
+    let mut data = Data::new(views.keyed);
+    data.insert("clauses", &views.clauses);
+    Page {
+        path: "clauses.html".into(),
+        template: "clauses.html",
+        nav: "clauses",
+        title: "Clauses".into(),
+        data,
+    }
+}
+
+pub(super) fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.clauses[i];
+    let children: Vec<usize> = (0..model.catalog.clauses.len())
+        .filter(|&j| model.catalog.clauses[j].parent == Some(i))
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("clause", &views.clauses[i]);
+    data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
+    data.insert("children", &views.clauses_of(&children));
+    data.insert("documents", &views.docs_of(&model.clause_docs[i]));
+    data.insert(
+        "mentions",
+        &views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])),
+    );
+    Page {
+        path: paths::clause_file(&c.id),
+        template: "clause.html",
+        nav: "clauses",
+        title: format!("Clause {} {}", c.id, c.title),
+        data,
+    }
+}
+
+pub(super) fn controls_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct ThemeList<'a> {
+        id: &'a str,
+        title: &'a str,
+        covered: usize,
+        total: usize,
+        controls: Vec<ItemRow<'a>>,
+    }
+    let cat = &model.catalog;
+    let themes: Vec<ThemeList> = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| {
+            let controls: Vec<ItemRow> = views
+                .controls
+                .iter()
+                .zip(&cat.controls)
+                .filter(|(_, c)| c.theme == t)
+                .map(|(v, _)| v.clone())
+                .collect();
+            ThemeList {
+                id: &theme.id,
+                title: &theme.title,
+                covered: controls.iter().filter(|c| c.covered).count(),
+                total: controls.len(),
+                controls,
+            }
+        })
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("themes", &themes);
+    Page {
+        path: "controls.html".into(),
+        template: "controls.html",
+        nav: "controls",
+        title: "Annex A controls".into(),
+        data,
+    }
+}
+
+pub(super) fn control_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.controls[i];
+    let theme = &model.catalog.themes[c.theme];
+    let mut clauses: Vec<usize> = model.control_docs[i]
+        .iter()
+        .flat_map(|&d| model.documents[d].clauses.iter().copied())
+        .collect();
+    clauses.sort_unstable();
+    clauses.dedup();
+    let mut data = Data::new(views.keyed);
+    data.insert("control", &views.controls[i]);
+    data.insert("soa", &model.applicability(i));
+    data.insert("soa_derived", &model.soa.is_derived());
+    data.insert(
+        "theme",
+        &serde_json::json!({ "id": theme.id, "title": theme.title }),
+    );
+    data.insert("documents", &views.docs_of(&model.control_docs[i]));
+    data.insert("clauses", &views.clauses_of(&clauses));
+    data.insert(
+        "mentions",
+        &views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])),
+    );
+    Page {
+        path: paths::control_file(&c.id),
+        template: "control.html",
+        nav: "controls",
+        title: format!("{} {}", c.id, c.title),
+        data,
+    }
+}
+
+pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        control: ItemRow<'a>,
+        entry: crate::model::gaps::Applicability<'a>,
+        status: &'a str,
+        documents: Vec<DocRow<'a>>,
+        pending: Vec<DocRow<'a>>,
+        /// Documents not shown (see [`SOA_DOCS`]); the control's page lists them all.
+        more: usize,
+    }
+    #[derive(Serialize)]
+    struct ThemeRows<'a> {
+        id: &'a str,
+        title: &'a str,
+        rows: Vec<Row<'a>>,
+    }
+    let cat = &model.catalog;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let themes: Vec<ThemeRows> = cat
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(t, theme)| ThemeRows {
+            id: &theme.id,
+            title: &theme.title,
+            rows: (0..cat.controls.len())
+                .filter(|&c| cat.controls[c].theme == t)
+                .map(|c| {
+                    let entry = model.applicability(c);
+                    let status = if !entry.applicable {
+                        "excluded"
+                    } else {
+                        entry.status.map_or("undecided", |s| s.as_str())
+                    };
+                    *counts.entry(status).or_default() += 1;
+                    let approved = model.approved_docs_of_control(c);
+                    let pending: Vec<usize> = model.control_docs[c]
+                        .iter()
+                        .copied()
+                        .filter(|d| !approved.contains(d))
+                        .collect();
+                    let shown = approved.len().min(SOA_DOCS);
+                    let shown_pending = pending.len().min(SOA_DOCS - shown);
+                    Row {
+                        control: views.controls[c].clone(),
+                        entry,
+                        status,
+                        documents: views.docs_of(&approved[..shown]),
+                        pending: views.docs_of(&pending[..shown_pending]),
+                        more: approved.len() + pending.len() - shown - shown_pending,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let counts: Vec<Count> = [
+        "implemented",
+        "partial",
+        "planned",
+        "not-implemented",
+        "undecided",
+        "excluded",
+    ]
+    .iter()
+    .filter_map(|k| {
+        counts.get(k).map(|&n| Count {
+            name: k.to_string(),
+            count: n,
+        })
+    })
+    .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("themes", &themes);
+    data.insert("counts", &counts);
+    data.insert("derived", &model.soa.is_derived());
+    data.insert("version", &model.soa.version);
+    data.insert("owner", &model.soa.owner);
+    data.insert("approver", &model.soa.approver);
+    Page {
+        path: "soa.html".into(),
+        template: "soa.html",
+        nav: "soa",
+        title: "Statement of Applicability".into(),
+        data,
+    }
+}
+
+/// Documents by review due date, with owners, and the calendar feed beside them.
+pub(super) fn reviews_page(model: &Model, views: &Views) -> Page {
+    let schedule = model.review_schedule();
+    let mut data = Data::new(views.keyed);
+    data.insert("as_of", &model.as_of.to_string());
+    data.insert("soon_days", &crate::model::reviews::DUE_SOON_DAYS);
+    data.insert("overdue", &views.docs_of(&schedule.overdue));
+    data.insert("soon", &views.docs_of(&schedule.soon));
+    data.insert("later", &views.docs_of(&schedule.later));
+    data.insert("undated", &views.docs_of(&schedule.undated));
+    Page {
+        path: "reviews.html".into(),
+        template: "reviews.html",
+        nav: "reviews",
+        title: "Reviews".into(),
+        data,
+    }
+}
+
+pub(super) fn gaps_page(model: &Model, views: &Views) -> Page {
+    #[derive(Serialize)]
+    struct Excluded<'a> {
+        control: ItemRow<'a>,
+        documents: Vec<DocRow<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Missing<'a> {
+        clause: Option<ItemRow<'a>>,
+        what: &'a str,
+    }
+    let g = &model.gaps;
+    let missing: Vec<Missing> = g
+        .missing_information
+        .iter()
+        .map(|&i| {
+            let (clause, what) = crate::model::gaps::REQUIRED_INFORMATION[i];
+            Missing {
+                clause: model
+                    .catalog
+                    .clause(clause)
+                    .map(|c| views.clauses[c].clone()),
+                what,
+            }
+        })
+        .collect();
+    let excluded: Vec<Excluded> = g
+        .excluded_but_addressed
+        .iter()
+        .map(|(c, docs)| Excluded {
+            control: views.controls[*c].clone(),
+            documents: views.docs_of(docs),
+        })
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("as_of", &model.as_of.to_string());
+    data.insert("derived", &model.soa.is_derived());
+    data.insert(
+        "uncovered_controls",
+        &views.controls_of(&g.uncovered_controls),
+    );
+    data.insert("unjustified", &views.controls_of(&g.unjustified_exclusions));
+    data.insert("excluded_but_addressed", &excluded);
+    data.insert("undecided", &views.controls_of(&g.undecided));
+    data.insert("uncovered_clauses", &views.clauses_of(&g.uncovered_clauses));
+    data.insert("missing_information", &missing);
+    data.insert("overdue", &views.docs_of(&g.overdue));
+    data.insert("drafts", &views.docs_of(&g.drafts));
+    Page {
+        path: "gaps.html".into(),
+        template: "gaps.html",
+        nav: "gaps",
+        title: "Gaps".into(),
+        data,
+    }
+}

@@ -1,0 +1,182 @@
+//! The print view: every document on a page of its own, in parts of at most `PRINT_BYTES`,
+//! with the bodies spliced in after the template is rendered (copying megabytes through the
+//! template engine is most of the cost).
+
+use super::*;
+
+/// Stands for a body in a print part's template data; see [`print_page`]. An HTML comment,
+/// which no escaped text can produce, so it cannot be forged by a title.
+pub(super) const BODY_MARKER: &str = "<!--policybook:body-->";
+
+/// Rendered body bytes per print page.
+pub(super) const PRINT_BYTES: usize = 2_500_000;
+
+/// The whole ISMS on one page for "Save as PDF": documents in the order of the documents page.
+/// The documents of the print view in order, cut into parts of at most PRINT_BYTES of bodies,
+/// so no page grows with the book.
+pub(super) fn print_parts(model: &Model) -> Vec<Vec<usize>> {
+    if !model.settings.config.output.html.print.enable {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..model.documents.len()).collect();
+    // By folder (compared as paths are: component by component), then id.
+    order.sort_by_cached_key(|&i| {
+        let d = &model.documents[i].doc;
+        let folder: Vec<&std::ffi::OsStr> = d
+            .rel
+            .parent()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        (folder, &d.id)
+    });
+    cut_print(model, order)
+}
+
+/// Documents in print order, cut into parts of at most PRINT_BYTES of bodies.
+pub(super) fn cut_print(model: &Model, order: Vec<usize>) -> Vec<Vec<usize>> {
+    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0;
+    for i in order {
+        let len = model.documents[i].body.html.len();
+        match parts.last_mut() {
+            Some(part) if size + len <= PRINT_BYTES || size == 0 => {
+                size += len;
+                part.push(i);
+            }
+            _ => {
+                size = len;
+                parts.push(vec![i]);
+            }
+        }
+    }
+    if parts.is_empty() {
+        parts.push(Vec::new());
+    }
+    parts
+}
+
+/// One part of the print view; the first also lists every document of every part.
+///
+/// With `splice`, the bodies are left out of the template's data, each replaced by
+/// [`BODY_MARKER`], and returned to be put in place after rendering (see [`render_page`]):
+/// copying megabytes through the template engine is most of the page's cost.
+pub(super) fn print_page(
+    model: &Model,
+    parts: &[Vec<usize>],
+    n: usize,
+    splice: bool,
+) -> (Page, Vec<String>) {
+    #[derive(Serialize)]
+    struct Printed<'a> {
+        doc: views::DocView<'a>,
+        anchor: String,
+        body: String,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        id: &'a str,
+        title: &'a str,
+        href: String,
+    }
+    let anchor = |i: usize| format!("doc-{}", model.documents[i].doc.id);
+    let mut bodies = Vec::new();
+    let docs: Vec<Printed> = parts[n]
+        .iter()
+        .map(|&i| {
+            let node = &model.documents[i];
+            let anchor = anchor(i);
+            let mut body = print_body(&node.body.html, &anchor);
+            if splice {
+                bodies.push(std::mem::replace(&mut body, BODY_MARKER.into()));
+            }
+            Printed {
+                doc: doc_view(model, node),
+                anchor,
+                body,
+            }
+        })
+        .collect();
+    // Keyed by its documents' keys (see `print_page_key`), never by its data.
+    let mut data = Data::new(false);
+    if n == 0 {
+        let contents: Vec<Entry> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.iter().map(move |&i| Entry {
+                    id: &model.documents[i].doc.id,
+                    title: &model.documents[i].doc.title,
+                    href: format!(
+                        "{}#{}",
+                        paths::encode(&part_path("print", p + 1)),
+                        paths::encode(&anchor(i))
+                    ),
+                })
+            })
+            .collect();
+        data.insert("contents", &contents);
+    }
+    let total = parts.len();
+    data.insert("docs", &docs);
+    data.insert("parts", &total);
+    data.insert("pager", &Pager::new("print", n, total));
+    let page = Page {
+        path: part_path("print", n + 1),
+        template: "print.html",
+        nav: "print",
+        title: if total > 1 {
+            format!("The whole ISMS ({} of {total})", n + 1)
+        } else {
+            "The whole ISMS".into()
+        },
+        data,
+    };
+    (page, bodies)
+}
+
+/// A body as the print view shows it: links rebased to the site root (see [`paths::rebase`]),
+/// and heading ids and links to them prefixed with `anchor-`, since heading ids repeat across
+/// documents. One pass, since the print view holds every body.
+pub(super) fn print_body(html: &str, anchor: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut done = 0;
+    let mut from = 0;
+    // Every case is an attribute value: look at each `="` (`=` is rare in text).
+    while let Some(i) = html[from..].find('=') {
+        let at = from + i;
+        from = at + 1;
+        let (before, value) = (&html[..at], &html[at + 1..]);
+        let Some(value) = value.strip_prefix('"') else {
+            continue;
+        };
+        let mut prefix_from = if before.ends_with(" id") {
+            Some(at + 2)
+        } else if before.ends_with(" href") && value.starts_with('#') {
+            Some(at + 3)
+        } else {
+            None
+        };
+        if prefix_from.is_none()
+            && value.starts_with(paths::ROOT_TOKEN)
+            && (before.ends_with("href") || before.ends_with("src"))
+        {
+            out.push_str(&html[done..at + 2]);
+            done = at + 2 + paths::ROOT_TOKEN.len();
+            from = done;
+            if before.ends_with(" href") && html[done..].starts_with('#') {
+                done += 1;
+                out.push('#');
+                prefix_from = Some(done);
+            }
+        }
+        if let Some(end) = prefix_from {
+            out.push_str(&html[done..end]);
+            out.push_str(anchor);
+            out.push('-');
+            done = end;
+            from = end;
+        }
+    }
+    out.push_str(&html[done..]);
+    out
+}
