@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{unknown_field_hint, Diagnostic, FileId, Sources, Span};
 use crate::variables::{self, Variable};
 
@@ -497,7 +498,7 @@ pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings,
     let mut diagnostics = Vec::new();
     if utf8_error {
         diagnostics.push(
-            Diagnostic::error("invalid-utf8", "book.toml is not valid UTF-8")
+            Diagnostic::error(Code::InvalidUtf8, "book.toml is not valid UTF-8")
                 .at(Span { file, range: 0..0 })
                 .hint("save the file as UTF-8"),
         );
@@ -555,7 +556,7 @@ fn mdbook_names(settings: &mut BookSettings, sources: &Sources) -> Vec<Diagnosti
         if explicit && *target != value {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("`{alias}` and `{name}` name different folders"),
                 )
                 .at_opt(settings.table_key_span(sources, Some(table), alias))
@@ -585,7 +586,7 @@ fn mdbook_names(settings: &mut BookSettings, sources: &Sources) -> Vec<Diagnosti
         settings.config.build.content_dir = "src".into();
         out.push(
             Diagnostic::note_level(
-                "mdbook-layout",
+                Code::MdbookLayout,
                 "reading the documents from `src/`, where mdBook keeps them (there is no `content/`)",
             )
             .at_opt(settings.file.map(|file| Span { file, range: 0..0 }))
@@ -600,7 +601,7 @@ fn mdbook_names(settings: &mut BookSettings, sources: &Sources) -> Vec<Diagnosti
         if !ours.is_dir() && theirs.join("index.hbs").is_file() {
             out.push(
                 Diagnostic::note_level(
-                    "config-unused",
+                    Code::ConfigUnused,
                     format!("`{theme}` is an mdBook theme (Handlebars templates); policybook uses its built-in theme"),
                 )
                 .at_opt(settings.table_key_span(sources, Some("output.html"), "theme"))
@@ -663,7 +664,7 @@ fn unused(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(name, span, why)| {
             Diagnostic::note_level(
-                "config-unused",
+                Code::ConfigUnused,
                 format!("`{name}` is not used by policybook ({why})"),
             )
             .at_opt(span)
@@ -673,7 +674,7 @@ fn unused(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     for name in c.preprocessor.keys() {
         out.push(
             Diagnostic::note_level(
-                "config-unused",
+                Code::ConfigUnused,
                 format!("the mdBook preprocessor `{name}` is not run by policybook"),
             )
             .at_opt(settings.table_span(sources, &format!("preprocessor.{name}")))
@@ -683,7 +684,7 @@ fn unused(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     for name in c.output.others.keys() {
         out.push(
             Diagnostic::note_level(
-                "config-unused",
+                Code::ConfigUnused,
                 format!("the mdBook renderer `[output.{name}]` is not used by policybook"),
             )
             .at_opt(settings.table_span(sources, &format!("output.{name}")))
@@ -695,7 +696,7 @@ fn unused(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     if c.rust.is_some() {
         out.push(
             Diagnostic::note_level(
-                "config-unused",
+                Code::ConfigUnused,
                 "`[rust]` is not used by policybook (an mdBook setting for Rust examples)",
             )
             .at_opt(settings.table_span(sources, "rust"))
@@ -713,17 +714,17 @@ fn config_error(file: FileId, e: &toml::de::Error) -> Diagnostic {
     };
     match unknown_field_hint(&message) {
         Some((field, hint)) => Diagnostic::error(
-            "config-unknown-key",
+            Code::ConfigUnknownKey,
             format!("unknown key `{field}` in book.toml"),
         )
         .at(span)
         .hint(hint),
         None if message.starts_with("a variable is") => {
-            Diagnostic::error("config-invalid", format!("book.toml: {message}"))
+            Diagnostic::error(Code::ConfigInvalid, format!("book.toml: {message}"))
                 .at(span)
                 .hint("write the value as a string (`key = \"...\"`), `true`/`false` or a number; a name with dots is quoted (`\"a.b\" = ...`)")
         }
-        None => Diagnostic::error("config-invalid", format!("book.toml: {message}"))
+        None => Diagnostic::error(Code::ConfigInvalid, format!("book.toml: {message}"))
             .at(span)
             .hint("see the book.toml reference in the README"),
     }
@@ -735,7 +736,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     let c = &settings.config;
     if c.book.title.trim().is_empty() {
         out.push(
-            Diagnostic::error("config-invalid", "the book's title is empty")
+            Diagnostic::error(Code::ConfigInvalid, "the book's title is empty")
                 .at_opt(settings.key_span(sources, "title"))
                 .hint("set `title` under [book]"),
         );
@@ -760,7 +761,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if !inside || !settings.root.join(path).is_file() {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!(
                         "`{}` (from `{key}`) is not a file of the book",
                         path.display()
@@ -772,7 +773,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         } else if !names.insert(name.clone()) {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("two files named `{name}` in `extra-css`, `additional-css` and `logo`"),
                 )
                 .at_opt(settings.key_span(sources, key))
@@ -789,7 +790,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if let Some(url) = url.as_deref().filter(|u| !is_web_address(u)) {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("`{key}` must be an http or https address, not `{url}`"),
                 )
                 .at_opt(span(key))
@@ -801,7 +802,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if is_web_address(t) && !t.contains("{path}") {
             out.push(
                 Diagnostic::warning(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     "`edit-url-template` has no `{path}`: every page would link to the same address",
                 )
                 .at_opt(span("edit-url-template"))
@@ -813,7 +814,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if !(is_web_address(url) || url.starts_with('/')) || url.contains(['"', '<', '>', ' ']) {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("`site-url` must be an http or https address or a path starting with `/`, not `{url}`"),
                 )
                 .at_opt(span("site-url"))
@@ -830,7 +831,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if !valid {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("`cname` `{cname}` is not a domain name"),
                 )
                 .at_opt(span("cname"))
@@ -843,7 +844,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if from.contains('#') {
             out.push(
                 Diagnostic::note_level(
-                    "config-unused",
+                    Code::ConfigUnused,
                     format!("the redirect from `{from}` is not written: a redirect of one heading needs script, which policybook's pages do not run"),
                 )
                 .at_opt(at)
@@ -854,7 +855,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if let Some((name, why)) = crate::paths::unportable_redirect(from) {
             out.push(
                 Diagnostic::error(
-                    "unportable-name",
+                    Code::UnportableName,
                     format!("the redirect from `{from}` cannot be published: `{name}` is not a portable file name ({why})"),
                 )
                 .at_opt(at.clone())
@@ -863,7 +864,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         } else if crate::paths::redirect_file(from).is_none() {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("the redirect from `{from}` is not a path inside the site"),
                 )
                 .at_opt(at.clone())
@@ -875,7 +876,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         if !crate::paths::is_safe_redirect(to) {
             out.push(
                 Diagnostic::error(
-                    "config-invalid",
+                    Code::ConfigInvalid,
                     format!("the redirect to `{to}` is neither a page of the site nor an http(s) address"),
                 )
                 .at_opt(at)
@@ -886,12 +887,15 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     for (name, variable) in c.variables.iter().flatten() {
         if !variables::is_valid_name(name) {
             out.push(
-                Diagnostic::error("config-invalid", format!("invalid variable name `{name}`"))
-                    .at_opt(settings.file.map(|file| Span {
-                        file,
-                        range: variable.span.clone(),
-                    }))
-                    .hint("a variable's name is letters, digits, `_`, `-` and `.`"),
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("invalid variable name `{name}`"),
+                )
+                .at_opt(settings.file.map(|file| Span {
+                    file,
+                    range: variable.span.clone(),
+                }))
+                .hint("a variable's name is letters, digits, `_`, `-` and `.`"),
             );
         }
     }
@@ -902,7 +906,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
                 .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
         if !valid {
             out.push(
-                Diagnostic::error("config-invalid", format!("invalid theme name `{theme}`"))
+                Diagnostic::error(Code::ConfigInvalid, format!("invalid theme name `{theme}`"))
                     .at_opt(settings.key_span(sources, "theme"))
                     .hint("a theme is a folder name under themes/: letters, digits, `-` and `_`"),
             );
@@ -910,7 +914,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
             if !dir.is_dir() {
                 out.push(
                     Diagnostic::error(
-                        "config-invalid",
+                        Code::ConfigInvalid,
                         format!("theme folder themes/{theme} not found"),
                     )
                     .at_opt(settings.key_span(sources, "theme"))

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Sources, Span};
 use crate::load::front_matter::{self, item_ranges, value_range, Split};
 use crate::load::SourceFile;
@@ -304,7 +305,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         None => {
             r.diagnostics.push(
                 Diagnostic::warning(
-                    "missing-status",
+                    Code::MissingStatus,
                     "this document has no status; it is treated as a draft",
                 )
                 .at(r.span(0..0))
@@ -331,7 +332,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         if rb < e {
             r.diagnostics.push(
                 Diagnostic::warning(
-                    "review-before-effective",
+                    Code::ReviewBeforeEffective,
                     format!("the review date {rb} is before the effective date {e}"),
                 )
                 .at_opt(value_range(r.split.yaml, "review_by").map(|x| r.span(x)))
@@ -353,7 +354,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         if let Some((name, why)) = crate::paths::unportable_redirect(&alias.target) {
             r.diagnostics.push(
                 Diagnostic::error(
-                    "unportable-name",
+                    Code::UnportableName,
                     format!("the alias `{}` cannot be published: `{name}` is not a portable file name ({why})", alias.target),
                 )
                 .at(alias.span.clone())
@@ -362,7 +363,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
         } else if crate::paths::redirect_file(&alias.target).is_none() {
             r.diagnostics.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Code::InvalidValue,
                     format!("the alias `{}` is not a path inside the site", alias.target),
                 )
                 .at(alias.span.clone())
@@ -500,9 +501,12 @@ impl Resolver<'_> {
             None => {
                 let span = self.value_span(key);
                 self.diagnostics.push(
-                    Diagnostic::error("missing-field", format!("the front matter has no `{key}`"))
-                        .at(span)
-                        .hint(format!("add `{key}:`, {what}")),
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("the front matter has no `{key}`"),
+                    )
+                    .at(span)
+                    .hint(format!("add `{key}:`, {what}")),
                 );
                 None
             }
@@ -513,9 +517,12 @@ impl Resolver<'_> {
         if !is_valid_id(id) {
             let span = self.value_span("id");
             self.diagnostics.push(
-                Diagnostic::error("invalid-id", format!("`{id}` is not a valid document id"))
-                    .at(span)
-                    .hint("use letters, digits, `-`, `_` and `.` only, e.g. `POL-AC-001`"),
+                Diagnostic::error(
+                    Code::InvalidId,
+                    format!("`{id}` is not a valid document id"),
+                )
+                .at(span)
+                .hint("use letters, digits, `-`, `_` and `.` only, e.g. `POL-AC-001`"),
             );
         } else if let Some(scripts) = mixed_scripts(id) {
             let span = self.value_span("id");
@@ -527,7 +534,7 @@ impl Resolver<'_> {
                 .collect();
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "mixed-script-id",
+                    Code::MixedScriptId,
                     format!("the id `{id}` mixes the {} scripts", scripts.join(" and ")),
                 )
                 .at(span)
@@ -557,7 +564,7 @@ impl Resolver<'_> {
         };
         let span = self.value_span(key);
         self.diagnostics.push(
-            Diagnostic::error("invalid-value", format!("`{v}` is not a valid {key}"))
+            Diagnostic::error(Code::InvalidValue, format!("`{v}` is not a valid {key}"))
                 .at(span)
                 .hint(hint),
         );
@@ -570,7 +577,7 @@ impl Resolver<'_> {
             let span = self.value_span(key);
             self.diagnostics.push(
                 Diagnostic::error(
-                    "invalid-interval",
+                    Code::InvalidInterval,
                     format!("`{}` is not a review interval", value.0.trim()),
                 )
                 .at(span)
@@ -607,7 +614,7 @@ impl Resolver<'_> {
             let span = self.value_span("review_interval");
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "interval-without-date",
+                    Code::IntervalWithoutDate,
                     "`review_interval` is set, but there is no date to count it from",
                 )
                 .at(span)
@@ -618,7 +625,7 @@ impl Resolver<'_> {
             let span = self.value_span("last_reviewed");
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "no-review-interval",
+                    Code::NoReviewInterval,
                     "`last_reviewed` is set, but without `review_interval` no next review date follows",
                 )
                 .at(span)
@@ -630,7 +637,7 @@ impl Resolver<'_> {
                 let span = self.value_span("review_by");
                 self.diagnostics.push(
                     Diagnostic::warning(
-                        "review-dates-disagree",
+                        Code::ReviewDatesDisagree,
                         format!(
                             "`review_by` is {rb}, but `{base_key}` plus `review_interval` gives {c}"
                         ),
@@ -659,7 +666,7 @@ impl Resolver<'_> {
             let span = self.value_span(key);
             self.diagnostics.push(
                 Diagnostic::error(
-                    "invalid-date",
+                    Code::InvalidDate,
                     format!("`{v}` is not a valid date for `{key}`"),
                 )
                 .at(span)
@@ -727,7 +734,7 @@ mod tests {
         let (d, diags, sources) =
             doc("---\ntype: polcy\nstatus: aproved\neffective: 2026-02-30\n---\n");
         assert!(d.is_none());
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(
             codes,
             [

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use git2::{Delta, ObjectType, Repository, Sort, TreeWalkResult};
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::load::{front_matter, is_markdown};
 
@@ -119,7 +120,7 @@ pub fn repository(dir: &Path) -> Result<Option<Repository>, Diagnostic> {
     match Repository::discover(dir) {
         Ok(r) => Ok(r.workdir().is_some().then_some(r)),
         Err(e) if e.code() == git2::ErrorCode::Owner => Err(Diagnostic::warning(
-            "git-unsafe-repository",
+            Code::GitUnsafeRepository,
             "git refuses to read this repository (it belongs to another user), so document pages show no revision history",
         )
         .hint("if you trust it, run `git config --global --add safe.directory <path>`")),
@@ -148,7 +149,7 @@ pub fn prefix_in(repo: &Repository, dir: &Path) -> Option<PathBuf> {
 /// The warning for a shallow clone, whose history would be cut short.
 fn shallow_warning() -> Diagnostic {
     Diagnostic::warning(
-        "shallow-clone",
+        Code::ShallowClone,
         "the book is in a shallow git clone, so document pages show no revision history",
     )
     .hint(

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use crate::catalog::Catalog;
 use crate::config::{self, BookSettings};
+use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::progress::{Progress, Timings};
@@ -121,7 +122,7 @@ fn check_inner(
         let shown = settings.config.build.content_dir.display().to_string();
         diagnostics.push(
             Diagnostic::error(
-                "missing-content",
+                Code::MissingContent,
                 format!("the content folder `{shown}` does not exist"),
             )
             .at_opt(settings.key_span(&sources, "content-dir"))
@@ -168,7 +169,7 @@ fn check_inner(
         let file = sources.add(PathBuf::from(soa::SOA_FILE), text);
         if let Some(at) = bad_utf8 {
             diagnostics.push(
-                Diagnostic::error("invalid-utf8", "soa.yaml is not valid UTF-8")
+                Diagnostic::error(Code::InvalidUtf8, "soa.yaml is not valid UTF-8")
                     .at(crate::diagnostic::Span {
                         file,
                         range: at..at,

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{display_path, Diagnostic, Sources, Span};
 use crate::document::{DocKind, Status};
 use crate::model::Model;
@@ -36,7 +37,7 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
     for &c in &g.unjustified_exclusions {
         out.push(
             Diagnostic::error(
-                "soa-missing-justification",
+                Code::SoaMissingJustification,
                 format!("{} is excluded without a justification", control(c).id),
             )
             .at_opt(span(c))
@@ -46,7 +47,7 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
     for (c, docs) in &g.excluded_but_addressed {
         let id = &control(*c).id;
         let mut d = Diagnostic::error(
-            "soa-excluded-but-addressed",
+            Code::SoaExcludedButAddressed,
             format!("{id} is excluded in soa.yaml, but approved documents say they implement it"),
         )
         .at_opt(span(*c))
@@ -63,7 +64,7 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
         if let Some(d) = decision {
             if d.applicable && d.justification.is_none() {
                 out.push(
-                    Diagnostic::warning("soa-missing-justification", format!("{} is applicable but has no justification", control(c).id))
+                    Diagnostic::warning(Code::SoaMissingJustification, format!("{} is applicable but has no justification", control(c).id))
                         .at_opt(d.span.clone())
                         .hint("say why it is included: risk assessment, legal, contractual or business need"),
                 );
@@ -77,7 +78,7 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
         if soa.decisions[c].is_some() {
             out.push(
                 Diagnostic::warning(
-                    "soa-uncovered",
+                    Code::SoaUncovered,
                     format!(
                         "{} is applicable, but no approved document addresses it",
                         control(c).id
@@ -108,7 +109,7 @@ fn statement_of_applicability(model: &Model, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            Diagnostic::warning("soa-undecided", message)
+            Diagnostic::warning(Code::SoaUndecided, message)
                 .at(soa
                     .controls_span
                     .clone()
@@ -126,7 +127,7 @@ fn overdue_reviews(model: &Model, out: &mut Vec<Diagnostic>) {
         let due = d.review_by.map(|x| x.to_string()).unwrap_or_default();
         out.push(
             Diagnostic::warning(
-                "review-overdue",
+                Code::ReviewOverdue,
                 format!(
                     "`{}` was due for review on {due} (as of {})",
                     d.id, model.as_of
@@ -160,7 +161,7 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::warning(
-                "uncovered-clause",
+                Code::UncoveredClause,
                 format!(
                     "clause {} {} is addressed by no document",
                     clause.id, clause.title
@@ -176,7 +177,7 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
         let (clause, what) = crate::model::gaps::REQUIRED_INFORMATION[i];
         out.push(
             Diagnostic::warning(
-                "missing-documented-information",
+                Code::MissingDocumentedInformation,
                 format!("clause {clause} requires documented information ({what}), and no document provides it"),
             )
             .hint(format!("add \"{clause}\" to `clauses` of the document that holds it, or write one")),
@@ -190,7 +191,7 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
             .collect();
         out.push(
             Diagnostic::warning(
-                "uncovered-controls",
+                Code::UncoveredControls,
                 format!(
                     "{} Annex A controls are addressed by no approved document: {}",
                     ids.len(),
@@ -213,7 +214,7 @@ fn gaps(model: &Model, out: &mut Vec<Diagnostic>) {
             })
             .collect();
         out.push(Diagnostic::note_level(
-            "not-approved",
+            Code::NotApproved,
             format!(
                 "{} not approved yet: {}",
                 plural(ids.len(), "document is", "documents are"),
@@ -270,7 +271,7 @@ fn unportable_names(model: &Model, out: &mut Vec<Diagnostic>) {
         let shown = display_path(&content.join(rel));
         out.push(
             Diagnostic::error(
-                "unportable-name",
+                Code::UnportableName,
                 format!(
                     "{shown} cannot be published: `{name}` is not a portable file name ({why})"
                 ),
@@ -308,7 +309,7 @@ fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
         match seen.get(&page.to_lowercase()) {
             Some(first) => out.push(
                 Diagnostic::error(
-                    "page-collision",
+                    Code::PageCollision,
                     format!("{source} and {first} would both be written to {page} (names that differ only in case or Unicode form collide on many systems)"),
                 )
                 .at_opt(span)
@@ -362,7 +363,7 @@ fn colliding_redirects(model: &Model, sources: &Sources, out: &mut Vec<Diagnosti
         match first {
             Some(first) => out.push(
                 Diagnostic::error(
-                    "page-collision",
+                    Code::PageCollision,
                     format!("{what} would be written to {path}, which is {first}"),
                 )
                 .at_opt(span.or_else(|| {
@@ -388,7 +389,7 @@ fn untraced_documents(model: &Model, out: &mut Vec<Diagnostic>) {
             || d.status == Status::Retired;
         if !exempt && d.clauses.is_empty() && d.controls.is_empty() {
             out.push(
-                Diagnostic::warning("untraced-document", format!("`{}` addresses no clause and no control", d.id))
+                Diagnostic::warning(Code::UntracedDocument, format!("`{}` addresses no clause and no control", d.id))
                     .at(d.id_span.clone())
                     .hint("add `clauses:` or `controls:` to its front matter, so it appears in the traceability matrices"),
             );
@@ -406,7 +407,7 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
         if d.approver.is_none() {
             out.push(
                 Diagnostic::warning(
-                    "missing-approver",
+                    Code::MissingApprover,
                     format!("`{}` is approved but names no approver", d.id),
                 )
                 .at(d.id_span.clone())
@@ -416,7 +417,7 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
         if d.approved_on.is_none() {
             out.push(
                 Diagnostic::warning(
-                    "missing-approval-date",
+                    Code::MissingApprovalDate,
                     format!("`{}` is approved but has no approval date", d.id),
                 )
                 .at(d.id_span.clone())
@@ -426,7 +427,7 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
         if d.version.is_none() {
             out.push(
                 Diagnostic::warning(
-                    "missing-version",
+                    Code::MissingVersion,
                     format!("`{}` is approved but has no version", d.id),
                 )
                 .at(d.id_span.clone())

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{offset_of, unknown_field_hint, Diagnostic, FileId, Span};
 use crate::yaml::{self, Extra, Text, NOT_TEXT};
 
@@ -67,14 +68,15 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
         } else {
             "start the file with a `---` line, then `id:` and `title:`, then a closing `---`"
         };
-        return Err(
-            Diagnostic::error("missing-front-matter", "this document has no front matter")
-                .at(Span {
-                    file,
-                    range: 0..first_end.min(3),
-                })
-                .hint(hint),
-        );
+        return Err(Diagnostic::error(
+            Code::MissingFrontMatter,
+            "this document has no front matter",
+        )
+        .at(Span {
+            file,
+            range: 0..first_end.min(3),
+        })
+        .hint(hint));
     }
     let yaml_start = first_end;
     let mut offset = yaml_start;
@@ -92,7 +94,7 @@ pub fn split(text: &str, file: FileId) -> Result<Split<'_>, Diagnostic> {
         offset += line.len();
     }
     Err(Diagnostic::error(
-        "unterminated-front-matter",
+        Code::UnterminatedFrontMatter,
         "the front matter is never closed",
     )
     .at(Span { file, range: 0..3 })
@@ -124,7 +126,7 @@ fn front_matter_too_low(text: &str, file: FileId) -> Option<Diagnostic> {
     let lines = if blank == 1 { "line" } else { "lines" };
     Some(
         Diagnostic::error(
-            "missing-front-matter",
+            Code::MissingFrontMatter,
             format!(
                 "front matter must start on the first line; remove the {blank} blank {lines} before it"
             ),
@@ -149,7 +151,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Parsed<'_>, Diagnostic> {
     if let Some(tab) = leading_tab(split.yaml) {
         let at = split.yaml_start + tab;
         return Err(Diagnostic::error(
-            "yaml-syntax",
+            Code::YamlSyntax,
             "a tab is used for indentation in the front matter",
         )
         .at(Span {
@@ -179,21 +181,27 @@ fn yaml_diagnostic(split: &Split, file: FileId, e: yaml::YamlError) -> Diagnosti
         if let Some(r) = key_range(split.yaml, &field, 0) {
             at = r.start;
         }
-        return Diagnostic::error("unknown-key", format!("unknown front-matter key `{field}`"))
-            .at(span(at, field.len()))
-            .hint(hint);
+        return Diagnostic::error(
+            Code::UnknownKey,
+            format!("unknown front-matter key `{field}`"),
+        )
+        .at(span(at, field.len()))
+        .hint(hint);
     }
     if let Some(field) = between(&message, "duplicate field `", "`") {
         let at = key_range(split.yaml, field, 1).map_or(at, |r| r.start);
-        return Diagnostic::error("duplicate-key", format!("the key `{field}` appears twice"))
-            .at(span(at, field.len()))
-            .hint("keep one of them");
+        return Diagnostic::error(
+            Code::DuplicateKey,
+            format!("the key `{field}` appears twice"),
+        )
+        .at(span(at, field.len()))
+        .hint("keep one of them");
     }
     if message.contains(NOT_TEXT) {
         let what = message.split(": ").next().unwrap_or("value");
         let what = what.split('[').next().unwrap_or(what);
         return Diagnostic::error(
-            "unquoted-value",
+            Code::UnquotedValue,
             format!("`{token}` is read by YAML as a {}, not as text", if message.contains("boolean") { "boolean" } else { "number" }),
         )
         .at(span(at, token.len()))
@@ -208,7 +216,7 @@ fn yaml_diagnostic(split: &Split, file: FileId, e: yaml::YamlError) -> Diagnosti
     } else {
         "check the YAML syntax near here; values with `:` or `#` need quotes".to_string()
     };
-    Diagnostic::error("yaml-syntax", format!("invalid front matter: {message}"))
+    Diagnostic::error(Code::YamlSyntax, format!("invalid front matter: {message}"))
         .at(span(at, token.len().max(1)))
         .hint(hint)
 }

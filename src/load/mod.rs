@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{display_path, Diagnostic, FileId, Sources, Span};
 
 /// Larger Markdown files are refused: no policy is 10 MB, and parsing one would stall a build.
@@ -180,7 +181,7 @@ fn load_at_most(
                 let path = e.path().map(|p| p.to_path_buf()).unwrap_or_default();
                 diagnostics.push(
                     Diagnostic::error(
-                        "unreadable-file",
+                        Code::UnreadableFile,
                         format!("cannot read {}: {e}", shown(&path, content_dir, shown_as)),
                     )
                     .hint("check the file's permissions"),
@@ -196,7 +197,7 @@ fn load_at_most(
         if entry.path_is_symlink() {
             diagnostics.push(
                 Diagnostic::warning(
-                    "symlink-skipped",
+                    Code::SymlinkSkipped,
                     format!(
                         "{} is a symbolic link and was not followed",
                         display_path(&shown_as.join(&rel))
@@ -216,7 +217,7 @@ fn load_at_most(
             // A named pipe would block the build if opened; a socket or device is no page.
             diagnostics.push(
                 Diagnostic::warning(
-                    "not-a-file",
+                    Code::NotAFile,
                     format!(
                         "{} is not a regular file: skipped",
                         display_path(&shown_as.join(&rel))
@@ -229,7 +230,7 @@ fn load_at_most(
         if rel.as_os_str() == "SUMMARY.md" {
             diagnostics.push(
                 Diagnostic::note_level(
-                    "mdbook-layout",
+                    Code::MdbookLayout,
                     format!(
                         "{} is mdBook's table of contents, not a document: policybook lists documents by itself",
                         display_path(&shown_as.join(&rel))
@@ -252,7 +253,7 @@ fn load_at_most(
     if markdown.len() > max_documents {
         diagnostics.push(
             Diagnostic::error(
-                "too-many-files",
+                Code::TooManyFiles,
                 format!("the content folder holds {} Markdown files; the limit is {max_documents}", markdown.len()),
             )
             .hint("check `content-dir` in book.toml: it may point at a folder far larger than the book"),
@@ -312,7 +313,7 @@ fn read_all(
         match text {
             Err(e) => diagnostics.push(
                 Diagnostic::error(
-                    "unreadable-file",
+                    Code::UnreadableFile,
                     format!("cannot read {}: {e}", display_path(&path)),
                 )
                 .hint("check the file's permissions and size"),
@@ -321,7 +322,7 @@ fn read_all(
                 let file = sources.add_shared(path, text);
                 if let Some(at) = bad_utf8_at {
                     diagnostics.push(
-                        Diagnostic::error("invalid-utf8", "this file is not valid UTF-8")
+                        Diagnostic::error(Code::InvalidUtf8, "this file is not valid UTF-8")
                             .at(Span {
                                 file,
                                 range: at..at,

@@ -21,6 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::catalog::Catalog;
 use crate::config::BookSettings;
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, Diagnostic, Sources, Span};
 use crate::document::{Broken, Document, Ref, Status};
 use crate::load::{Asset, Content};
@@ -275,7 +276,7 @@ impl Model {
                     let best =
                         did_you_mean(&a.anchor, target.headings.iter().map(|h| h.id.as_str()));
                     let found = Diagnostic::error(
-                        "broken-anchor",
+                        Code::BrokenAnchor,
                         format!("`{}` has no heading with the anchor `#{}`", documents[a.document].id, a.anchor),
                     )
                     .at(body_span(d, a.range.clone()))
@@ -437,7 +438,7 @@ fn index_ids(
         if catalog.control(&d.id).is_some() || catalog.clause(&d.id).is_some() {
             diagnostics.push(
                 Diagnostic::error(
-                    "ambiguous-id",
+                    Code::AmbiguousId,
                     format!(
                         "the document id `{}` is also an ISO 27001 clause or control id",
                         d.id
@@ -457,7 +458,7 @@ fn index_ids(
                 };
                 diagnostics.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!("the id `{}` is already used by another document{how}", d.id),
                     )
                     .at(d.id_span.clone())
@@ -534,7 +535,7 @@ fn confusable_ids(
                 format!(" ({})", holds.join("; "))
             };
             let mut found = Diagnostic::error(
-                "confusable-id",
+                Code::ConfusableId,
                 format!(
                     "the id `{}` looks the same as {} of another document",
                     d.id,
@@ -585,7 +586,7 @@ impl Names<'_> {
                 match find(&r.target) {
                     Some(i) if out.contains(&i) => diags.push(
                         Diagnostic::warning(
-                            "duplicate-reference",
+                            Code::DuplicateReference,
                             format!("`{}` is listed twice", r.target),
                         )
                         .at(r.span.clone())
@@ -600,7 +601,7 @@ impl Names<'_> {
         let clauses = lookup(&d.clauses, &|t| self.catalog.clause(t), &|r| {
             Some(
                 Diagnostic::error(
-                    "unknown-clause",
+                    Code::UnknownClause,
                     format!("`{}` is not an ISO/IEC 27001:2022 clause", r.target),
                 )
                 .at(r.span.clone())
@@ -610,7 +611,7 @@ impl Names<'_> {
         let controls = lookup(&d.controls, &|t| self.catalog.control(t), &|r| {
             Some(
                 Diagnostic::error(
-                    "unknown-control",
+                    Code::UnknownControl,
                     format!(
                         "`{}` is not an ISO/IEC 27001:2022 Annex A control",
                         r.target
@@ -626,7 +627,7 @@ impl Names<'_> {
             }
             Some(
                 Diagnostic::error(
-                    "unknown-document",
+                    Code::UnknownDocument,
                     format!("no document has the id `{}`", r.target),
                 )
                 .at(r.span.clone())
@@ -636,7 +637,7 @@ impl Names<'_> {
         for (r, &j) in d.related.iter().zip(&related) {
             if self.documents[j].id == d.id {
                 diags.push(
-                    Diagnostic::warning("self-reference", "a document lists itself as related")
+                    Diagnostic::warning(Code::SelfReference, "a document lists itself as related")
                         .at(r.span.clone())
                         .hint("remove it from `related`"),
                 );
@@ -695,7 +696,7 @@ impl Names<'_> {
             )
         };
         Some(
-            Diagnostic::warning("unresolved-reference", message)
+            Diagnostic::warning(Code::UnresolvedReference, message)
                 .hint("fix that document's front matter first"),
         )
     }
@@ -712,11 +713,11 @@ impl Names<'_> {
         match problem {
             Problem::UnknownName(name) => {
                 if self.known_broken.contains(name.as_str()) {
-                    return Diagnostic::warning("unresolved-reference", format!("`[[{name}]]` points at a document whose front matter has errors"))
+                    return Diagnostic::warning(Code::UnresolvedReference, format!("`[[{name}]]` points at a document whose front matter has errors"))
                         .at(span)
                         .hint("fix that document's front matter first");
                 }
-                Diagnostic::error("unknown-reference", format!("`[[{name}]]` matches no document, clause or control"))
+                Diagnostic::error(Code::UnknownReference, format!("`[[{name}]]` matches no document, clause or control"))
                     .at(span)
                     .hint(self.name_hint(name))
             }
@@ -732,16 +733,16 @@ impl Names<'_> {
                     .min()
                     .map(|p| format!("did you mean `{}`?", relative_path(dir, p)))
                     .unwrap_or_else(|| "check the path: it is relative to this file's folder".into());
-                Diagnostic::error("broken-link", format!("the link target `{path}` does not exist"))
+                Diagnostic::error(Code::BrokenLink, format!("the link target `{path}` does not exist"))
                     .at(span)
                     .hint(hint)
             }
-            Problem::Outside(path) => Diagnostic::error("link-outside-content", format!("the link `{path}` points outside the content folder"))
+            Problem::Outside(path) => Diagnostic::error(Code::LinkOutsideContent, format!("the link `{path}` points outside the content folder"))
                 .at(span)
                 .hint("link only to files inside the content folder; copy the file in if it belongs to the book"),
             Problem::MissingAnchor(anchor) => {
                 let best = did_you_mean(anchor, body.headings.iter().map(|h| h.id.as_str()));
-                Diagnostic::error("broken-anchor", format!("this page has no heading with the anchor `#{anchor}`"))
+                Diagnostic::error(Code::BrokenAnchor, format!("this page has no heading with the anchor `#{anchor}`"))
                     .at(span)
                     .hint(match best {
                         Some(b) => format!("did you mean `#{b}`?"),
@@ -753,22 +754,22 @@ impl Names<'_> {
                 if let Some(broken) = self.broken_at(dir, path) {
                     return broken.at(span);
                 }
-                Diagnostic::error("broken-link", format!("the folder `{path}` has no page to link to"))
+                Diagnostic::error(Code::BrokenLink, format!("the folder `{path}` has no page to link to"))
                 .at(span)
                 .hint("a link to a folder opens its `_index.md`, `index.md` or `README.md` (the first there is); add one, or link to a file in the folder")
             }
             Problem::HeadingAttribute(attr) => {
                 let shown: String = attr.chars().take(60).collect();
-                Diagnostic::warning("heading-attribute", format!("the heading attribute `{shown}` was dropped"))
+                Diagnostic::warning(Code::HeadingAttribute, format!("the heading attribute `{shown}` was dropped"))
                     .at(span)
                     .hint("headings keep only `{#id}` and `.class` names of letters, digits, `-` and `_`; remove the rest")
             }
-            Problem::DuplicateHeadingId { id, instead } => Diagnostic::warning("duplicate-heading-id", format!("an earlier heading already has the id `{id}`; this one gets `{instead}`"))
+            Problem::DuplicateHeadingId { id, instead } => Diagnostic::warning(Code::DuplicateHeadingId, format!("an earlier heading already has the id `{id}`; this one gets `{instead}`"))
                 .at(span)
                 .hint("give each heading an id of its own, so links to `#id` go where they mean to"),
             Problem::UnsafeUrl(url) => {
                 let shown: String = url.chars().take(60).collect();
-                Diagnostic::warning("unsafe-link", format!("the link `{shown}` could run code in a reader's browser and was removed"))
+                Diagnostic::warning(Code::UnsafeLink, format!("the link `{shown}` could run code in a reader's browser and was removed"))
                     .at(span)
                     .hint("link to http:, https: or mailto: addresses, or to files of the book")
             }
@@ -778,11 +779,11 @@ impl Names<'_> {
                 } else {
                     "shown as text, never run"
                 };
-                Diagnostic::warning("raw-html", format!("raw HTML with {what}: {fate}"))
+                Diagnostic::warning(Code::RawHtml, format!("raw HTML with {what}: {fate}"))
                     .at(span)
                     .hint("a policy page must not run code; write the content in Markdown, or link to the page that has it")
             }
-            Problem::HtmlAsText => Diagnostic::note_level("raw-html", "raw HTML in this document is shown as text")
+            Problem::HtmlAsText => Diagnostic::note_level(Code::RawHtml, "raw HTML in this document is shown as text")
                 .at(span)
                 .hint("write it in Markdown, or set `allow-html = true` under [output.html] to pass harmless HTML through"),
         }
@@ -808,7 +809,7 @@ fn published_assets(
     for a in unlinked {
         diagnostics.push(
             Diagnostic::note_level(
-                "unlinked-file",
+                Code::UnlinkedFile,
                 format!(
                     "{} is linked from no document, so it is not published",
                     crate::diagnostic::display_path(&content.join(&a.rel))
@@ -878,7 +879,7 @@ fn variable_warning(
         variables::Problem::Undefined(name) => {
             let names = book_variables.into_iter().flatten().map(|(n, _)| n.as_str());
             Diagnostic::warning(
-                "undefined-variable",
+                Code::UndefinedVariable,
                 format!("`{name}` is not a variable of the book: `{tag}` is left as written"),
             )
             .at(span)
@@ -888,13 +889,13 @@ fn variable_warning(
             })
         }
         variables::Problem::Unclosed(name) => Diagnostic::warning(
-            "unbalanced-section",
+            Code::UnbalancedSection,
             format!("`{tag}` has no `{{{{/{name}}}}}`: the section is left as written"),
         )
         .at(span)
         .hint(format!("end the section with `{{{{/{name}}}}}`; sections close innermost first")),
         variables::Problem::Unopened(name) => Diagnostic::warning(
-            "unbalanced-section",
+            Code::UnbalancedSection,
             format!("`{tag}` closes no open section: it is left as written"),
         )
         .at(span)

@@ -10,6 +10,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, offset_of, unknown_field_hint, Diagnostic, FileId, Span};
 use crate::yaml::{self, Text};
 
@@ -120,7 +121,7 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
         .into_iter()
         .map(|(key, range)| {
             Diagnostic::error(
-                "soa-duplicate-control",
+                Code::SoaDuplicateControl,
                 format!("{key} appears twice in soa.yaml"),
             )
             .at(Span { file, range })
@@ -136,7 +137,7 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
         let Some(c) = catalog.control(key.trim()) else {
             diagnostics.push(
                 Diagnostic::error(
-                    "soa-unknown-control",
+                    Code::SoaUnknownControl,
                     format!("`{key}` in soa.yaml is not an ISO/IEC 27001:2022 Annex A control"),
                 )
                 .at_opt(span)
@@ -159,7 +160,7 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
                     };
                     diagnostics.push(
                         Diagnostic::error(
-                            "soa-invalid-status",
+                            Code::SoaInvalidStatus,
                             format!("`{s}` is not a valid implementation status for {key}"),
                         )
                         .at_opt(span.clone())
@@ -200,9 +201,12 @@ fn yaml_error(text: &str, file: FileId, e: yaml::YamlError) -> Diagnostic {
         range: at..at,
     };
     if let Some((field, hint)) = unknown_field_hint(&e.message) {
-        return Diagnostic::error("soa-invalid", format!("unknown key `{field}` in soa.yaml"))
-            .at(span)
-            .hint(hint);
+        return Diagnostic::error(
+            Code::SoaInvalid,
+            format!("unknown key `{field}` in soa.yaml"),
+        )
+        .at(span)
+        .hint(hint);
     }
     let hint = if e.message.contains("expected a boolean") {
         "write `applicable: true` or `applicable: false`"
@@ -215,7 +219,7 @@ fn yaml_error(text: &str, file: FileId, e: yaml::YamlError) -> Diagnostic {
     } else {
         "see the soa.yaml reference in the README"
     };
-    Diagnostic::error("soa-invalid", format!("invalid soa.yaml: {}", e.message))
+    Diagnostic::error(Code::SoaInvalid, format!("invalid soa.yaml: {}", e.message))
         .at(span)
         .hint(hint)
 }

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::diagnostic::Code;
 use crate::diagnostic::{display_path, Diagnostic};
 use crate::document::{DocKind, Status};
 use crate::highlight::escape_html;
@@ -119,7 +120,12 @@ pub fn render_cached(
     };
     let cache = match render_to(model, theme, previous, progress, &sink) {
         Ok(result) => result?,
-        Err(e) => return Err(vec![Diagnostic::error("render-failed", format!("{e:#}"))]),
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                Code::RenderFailed,
+                format!("{e:#}"),
+            )])
+        }
     };
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -385,7 +391,7 @@ fn render_page(
     let pieces: Vec<&str> = html.split(BODY_MARKER).collect();
     if pieces.len() != bodies.len() + 1 {
         return Err(Diagnostic::error(
-            "render-failed",
+            Code::RenderFailed,
             format!(
                 "{}: the documents' bodies could not be put in place",
                 page.path
@@ -415,7 +421,7 @@ fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         .collect();
     tera.add_raw_templates(list).map_err(|e| {
         vec![Diagnostic::error(
-            "template-error",
+            Code::TemplateError,
             format!("a theme template is invalid: {}", error_chain(&e)),
         )
         .hint("fix the template in your theme folder, or delete it to use the built-in one")]
@@ -429,7 +435,7 @@ fn template_error(theme: &Theme, template: &str, e: &tera::Error) -> Diagnostic 
         .get(template)
         .map_or_else(|| template.to_string(), |(_, o)| o.clone());
     Diagnostic::error(
-        "template-error",
+        Code::TemplateError,
         format!("rendering with {origin} failed: {}", error_chain(e)),
     )
     .hint("fix the template in your theme folder, or delete it to use the built-in one")

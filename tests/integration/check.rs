@@ -242,3 +242,37 @@ fn repeated_warnings_are_counted_and_errors_come_first() {
         .count();
     assert_eq!(approvers, 8, "json lists every diagnostic");
 }
+
+#[test]
+fn document_control_rules_are_located() {
+    let book = Book::fixture("small");
+    book.write(
+        "content/policies/rules.md",
+        "---\nid: RULES\ntitle: Rules\ntype: policy\napprover: Board\napproved_on: 2026-01-01\nstatus: approved\neffective: 2026-06-01\nreview_by: 2026-03-01\ncontrols: [\"A.5.1\", \"A.5.1\"]\n---\nText.\n",
+    );
+    book.write(
+        "content/policies/no-status.md",
+        "---\nid: NO-STATUS\ntitle: No status\ntype: guideline\n---\nText.\n",
+    );
+    let report = json_report(&book.run(&["check", "--as-of", "2026-02-01", "--format", "json"]));
+    let found = located(&report);
+    for expected in [
+        ("missing-status", "content/policies/no-status.md", 2, 1),
+        ("missing-version", "content/policies/rules.md", 2, 5),
+        (
+            "review-before-effective",
+            "content/policies/rules.md",
+            9,
+            12,
+        ),
+        ("duplicate-reference", "content/policies/rules.md", 10, 22),
+    ] {
+        let expected = (
+            expected.0.to_string(),
+            expected.1.to_string(),
+            expected.2,
+            expected.3,
+        );
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+}

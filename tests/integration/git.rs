@@ -708,3 +708,41 @@ fn watch_shows_a_new_commit_in_the_history_without_an_edit() {
     let _ = child.wait();
     assert_eq!((first, edited, after), (1, 1, 2));
 }
+
+/// A repository that belongs to another user: git refuses it (CVE-2022-24765), and so does
+/// policybook, with a warning, building without history. Needs root to hand the folder over.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_repository_of_another_user_is_not_read_and_says_so() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: only root can give the repository to another user");
+        return;
+    }
+    let book = history_book();
+    let status = Command::new("chown")
+        .args(["-R", "12345:12345"])
+        .arg(&book.root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = book.outside().join("site");
+    let run = run_in(
+        &book.root,
+        &[
+            "build",
+            "--as-of",
+            "2026-05-01",
+            "-d",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[git-unsafe-repository]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let page = std::fs::read_to_string(out.join("docs/policies/access-control.html")).unwrap();
+    assert!(!page.contains("Revision history"), "no history was read");
+}

@@ -4,6 +4,7 @@ mod architecture;
 mod audit;
 mod build;
 mod check;
+mod codes;
 mod common;
 mod example;
 mod git;

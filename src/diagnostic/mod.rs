@@ -4,6 +4,10 @@
 //! them so that a user sees all of their mistakes at once. [`Sources`] keeps the text of every
 //! file read, so a diagnostic can carry a byte span and be shown with its line and a caret.
 
+mod code;
+
+pub use code::Code;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +48,7 @@ pub struct Span {
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable kebab-case name, e.g. `unknown-control`, for people and for CI filters.
-    pub code: &'static str,
+    pub code: Code,
     pub span: Option<Span>,
     pub message: String,
     pub hint: Option<String>,
@@ -53,7 +57,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -64,14 +68,14 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
         }
     }
 
-    pub fn note_level(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn note_level(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Note,
             ..Diagnostic::error(code, message)
@@ -201,7 +205,7 @@ impl Sources {
         };
         Located {
             severity: d.severity,
-            code: d.code,
+            code: d.code.as_str(),
             file,
             line,
             column,
@@ -348,7 +352,7 @@ pub enum Entry<'a> {
     Shown(&'a Diagnostic),
     Omitted {
         severity: Severity,
-        code: &'static str,
+        code: Code,
         count: usize,
     },
 }
@@ -358,7 +362,7 @@ pub enum Entry<'a> {
 pub struct Digest<'a> {
     pub entries: Vec<Entry<'a>>,
     /// Severity, code and how many, errors first, codes in order of first appearance.
-    pub counts: Vec<(Severity, &'static str, usize)>,
+    pub counts: Vec<(Severity, Code, usize)>,
 }
 
 /// Errors first, then warnings, then notes. Unless `all`, the diagnostics of each code are
@@ -366,7 +370,7 @@ pub struct Digest<'a> {
 /// the first [`SHOWN_PER_CODE`] are shown: one mistake repeated in 176 documents must not bury
 /// the error that matters. With `all`, every diagnostic in the order given, errors first.
 pub fn digest(diagnostics: &[Diagnostic], all: bool) -> Digest<'_> {
-    let mut counts: Vec<(Severity, &'static str, usize)> = Vec::new();
+    let mut counts: Vec<(Severity, Code, usize)> = Vec::new();
     let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
     for severity in [Severity::Error, Severity::Warning, Severity::Note] {
         for d in diagnostics.iter().filter(|d| d.severity == severity) {
@@ -409,17 +413,18 @@ pub fn digest(diagnostics: &[Diagnostic], all: bool) -> Digest<'_> {
 }
 
 /// The table that ends a human report: how many diagnostics of each code.
-fn summary_table(counts: &[(Severity, &'static str, usize)]) -> String {
+fn summary_table(counts: &[(Severity, Code, usize)]) -> String {
     let width = counts
         .iter()
-        .map(|(_, code, _)| code.len())
+        .map(|(_, code, _)| code.as_str().len())
         .max()
         .unwrap_or(0);
     let mut out = String::from("problems by code:\n");
     for (severity, code, count) in counts {
         out.push_str(&format!(
-            "  {:<8} {code:<width$} {count:>6}\n",
-            severity.name()
+            "  {:<8} {:<width$} {count:>6}\n",
+            severity.name(),
+            code.as_str()
         ));
     }
     out.push('\n');
@@ -629,10 +634,10 @@ mod tests {
     #[test]
     fn the_human_report_puts_errors_first_and_counts_repeats() {
         let mut ds: Vec<Diagnostic> = (0..5)
-            .map(|i| Diagnostic::warning("missing-approver", format!("w{i}")))
+            .map(|i| Diagnostic::warning(Code::MissingApprover, format!("w{i}")))
             .collect();
-        ds.insert(2, Diagnostic::error("broken-anchor", "e"));
-        ds.push(Diagnostic::note_level("config-unused", "n"));
+        ds.insert(2, Diagnostic::error(Code::BrokenAnchor, "e"));
+        ds.push(Diagnostic::note_level(Code::ConfigUnused, "n"));
         let digest = digest(&ds, false);
         let shown: Vec<String> = digest
             .entries
@@ -646,9 +651,9 @@ mod tests {
         assert_eq!(
             digest.counts,
             [
-                (Severity::Error, "broken-anchor", 1),
-                (Severity::Warning, "missing-approver", 5),
-                (Severity::Note, "config-unused", 1)
+                (Severity::Error, Code::BrokenAnchor, 1),
+                (Severity::Warning, Code::MissingApprover, 5),
+                (Severity::Note, Code::ConfigUnused, 1)
             ]
         );
         let all = super::digest(&ds, true);
@@ -672,7 +677,7 @@ mod tests {
     fn render_shows_file_line_and_hint() {
         let mut sources = Sources::default();
         let id = sources.add("content/a.md".into(), "---\nid: X\n---\nbody\n".into());
-        let d = Diagnostic::error("unknown-control", "unknown control `A.5.51`")
+        let d = Diagnostic::error(Code::UnknownControl, "unknown control `A.5.51`")
             .at(Span {
                 file: id,
                 range: 4..9,
