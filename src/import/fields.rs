@@ -13,7 +13,7 @@ use crate::catalog::Catalog;
 pub const RULES: &[&str] = &[
     "id: the page's own `id` when it is a valid, unused document id; else the slug of its path (lower case, ASCII-folded, `-` between words and folders; `_index`, `index` and `README` take their folder's name), made unique ignoring case with `-2`, `-3`... in sorted path order",
     "title: the front matter's `title`; else the first H1 of the body (then removed from the body); else the title the site's navigation (mkdocs.yml nav, SUMMARY.md) gives it; else the file name",
-    "type: a `type`/`doc_type`/`document_type`/`kind` field naming a type; else a tag or category naming one; else a folder (`policies/` -> policy, ...); else the title's last word (... Policy, Standard, Procedure, Plan, Guideline, Record, Register, Log); else `guideline`, the one type that does not ask for mapped clauses or controls",
+    "type: a `type`/`doc_type`/`document_type`/`kind` field naming a type; else a tag or category naming one; else the title's last word (... Policy, Standard, Procedure, Plan, Guideline, Record, Register, Log); else a folder (`policies/` -> policy, ...); else `guideline`, the one type that does not ask for mapped clauses or controls",
     "status: `draft: true` -> draft; a `status` naming a policybook status or published/final/released/controlled/active -> approved, deprecated/archived/superseded/obsolete -> retired, review/pending -> in-review; `published: true` or `controlled: true` -> approved; else draft",
     "dates: `last_reviewed`/`reviewed`/`review_date`/`last_review` mean a review and become `last_reviewed`; `lastmod`/`last_update`/`last_modified_at`/`date` are edit or publication dates and become `last_reviewed` only when the page also states a review interval, else they stay under `extra`; `next_review`/`review_by`/`review_due` -> `review_by`",
     "owner: `owner`, `owners`, `author`, `authors` or `maintainer` (several joined by `, `); else `unassigned`, with a warning",
@@ -322,6 +322,12 @@ pub fn derive(rel: &str, page: &Page, site: &Site, catalog: &Catalog) -> Derived
         }
     }
     if d.kind.is_empty() {
+        if let Some(kind) = d.title.split_whitespace().last().and_then(kind_word) {
+            d.kind = kind;
+            d.kind_from = "the title's last word".into();
+        }
+    }
+    if d.kind.is_empty() {
         let folders: Vec<&str> = rel.split('/').collect();
         if let Some((folder, kind)) = folders[..folders.len() - 1]
             .iter()
@@ -330,12 +336,6 @@ pub fn derive(rel: &str, page: &Page, site: &Site, catalog: &Catalog) -> Derived
         {
             d.kind = kind;
             d.kind_from = format!("the folder `{folder}/`");
-        }
-    }
-    if d.kind.is_empty() {
-        if let Some(kind) = d.title.split_whitespace().last().and_then(kind_word) {
-            d.kind = kind;
-            d.kind_from = "the title's last word".into();
         }
     }
     if d.kind.is_empty() {

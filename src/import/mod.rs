@@ -376,7 +376,7 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
         };
         let mut conv = body::Conversion::default();
         body = body::convert_shortcodes(&body, &resolve_ref, &mut conv);
-        let mut rep = std::mem::take(&mut s.fields.report);
+        let mut rep = DocReport::default();
         rep.shortcodes_converted = conv.converted;
         rep.shortcodes_left = conv.left;
         for r in conv.unresolved_refs {
