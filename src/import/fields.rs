@@ -845,7 +845,7 @@ impl Derived {
         r.extra_keys = self.report.extra_keys.clone();
         r.dropped_keys = self.report.dropped_keys.clone();
         let mut w = self.report.warnings.clone();
-        w.extend(r.warnings.drain(..));
+        w.append(&mut r.warnings);
         r.warnings = w;
     }
 
@@ -1024,7 +1024,7 @@ pub fn slug(text: &str) -> String {
 pub fn path_slug(rel: &str) -> String {
     let no_ext = rel.rsplit_once('.').map_or(rel, |x| x.0);
     let mut parts: Vec<&str> = no_ext.split('/').collect();
-    if parts.len() > 0
+    if !parts.is_empty()
         && matches!(
             parts[parts.len() - 1].to_ascii_lowercase().as_str(),
             "_index" | "index" | "readme"

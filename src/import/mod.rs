@@ -359,8 +359,7 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
     let mut variables: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let outs: Vec<String> = sources.iter().map(|s| s.out.clone()).collect();
-    for i in 0..sources.len() {
-        let s = &mut sources[i];
+    for s in sources.iter_mut() {
         let mut body = s.page.body.clone();
         if s.fields.title_from == "the first H1 of the body" {
             if let Some((_, range)) = body::first_h1(&body) {
@@ -376,9 +375,11 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
         };
         let mut conv = body::Conversion::default();
         body = body::convert_shortcodes(&body, &resolve_ref, &mut conv);
-        let mut rep = DocReport::default();
-        rep.shortcodes_converted = conv.converted;
-        rep.shortcodes_left = conv.left;
+        let mut rep = DocReport {
+            shortcodes_converted: conv.converted,
+            shortcodes_left: conv.left,
+            ..DocReport::default()
+        };
         for r in conv.unresolved_refs {
             rep.links_outside.push(format!(
                 "{{{{< ref \"{r}\" >}}}}: no imported page has this path; left as written"
