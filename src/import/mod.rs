@@ -3,7 +3,7 @@
 //! every decision.
 //!
 //! [`plan`] reads the source (never writing to it) and returns every file of the new book in
-//! memory with the [`Report`]; [`write`] puts them into an empty folder. The same source always
+//! memory with the [`Report`]; [`write()`] puts them into an empty folder. The same source always
 //! gives the same bytes: files are processed in sorted order and nothing records a time.
 
 pub mod body;
