@@ -32,6 +32,7 @@ pub mod engine;
 pub mod export;
 pub mod highlight;
 pub mod history;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;

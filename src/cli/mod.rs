@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod diff;
 mod export;
+mod import;
 mod init;
 mod serve;
 
@@ -43,6 +44,9 @@ pub enum Command {
     Init(init::Args),
     /// Build the site into the output folder.
     Build(build::Args),
+    /// Make a new book from a folder written for Hugo, MkDocs, Docusaurus, Jekyll, mdBook or
+    /// GitBook, with a report of every decision; the folder is only read.
+    Import(import::Args),
     /// Validate the book and report every problem; writes nothing.
     Check(check::Args),
     /// Write the exports (SoA CSV and XLSX, traceability, gaps, model JSON) to a folder.
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args, cli.color),
+        Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args, cli.color),
         Command::Export(args) => export::run(args, cli.color),
         Command::Bundle(args) => bundle::run(args, cli.color),

@@ -9,6 +9,7 @@ mod common;
 mod example;
 mod git;
 mod hostile;
+mod import;
 mod init;
 mod markdown;
 mod mdbook;
