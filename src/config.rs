@@ -598,11 +598,11 @@ fn mdbook_names(settings: &mut BookSettings, sources: &Sources) -> Vec<Diagnosti
     if let Some(theme) = html.theme.clone() {
         let ours = settings.root.join("themes").join(&theme);
         let theirs = settings.root.join(&theme);
-        if !ours.is_dir() && theirs.join("index.hbs").is_file() {
+        if !ours.is_dir() && theirs.is_dir() && theme != "default" {
             out.push(
                 Diagnostic::note_level(
                     Code::ConfigUnused,
-                    format!("`{theme}` is an mdBook theme (Handlebars templates); policybook uses its built-in theme"),
+                    format!("`{theme}` is an mdBook theme folder (Handlebars templates and their CSS); policybook uses its built-in theme"),
                 )
                 .at_opt(settings.table_key_span(sources, Some("output.html"), "theme"))
                 .hint("to change policybook's look, see `policybook init --theme` in the README"),
@@ -1012,6 +1012,26 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("`a b`"));
         assert_eq!(sources.locate(&d[0]).line, Some(3));
+    }
+
+    #[test]
+    fn an_mdbook_theme_folder_is_noted_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("theme/css")).unwrap();
+        std::fs::write(dir.path().join("theme/css/general.css"), "").unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "[output.html]\ntheme = \"theme\"\n",
+        )
+        .unwrap();
+        let mut sources = Sources::default();
+        let (s, d) = load(dir.path(), &mut sources).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].code, d[0].severity),
+            (Code::ConfigUnused, crate::diagnostic::Severity::Note)
+        );
+        assert_eq!(s.config.output.html.theme, None);
     }
 
     #[test]
