@@ -412,6 +412,7 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             Some(format!("{}{anchor}", relative(&from_dir, &target)))
         };
         let mut conv = body::Conversion::default();
+        body = body::convert_admonitions(&body, &mut conv);
         body = body::convert_shortcodes(&body, &resolve_ref, &mut conv);
         let mut rep = DocReport {
             shortcodes_converted: conv.converted,

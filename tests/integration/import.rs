@@ -154,7 +154,67 @@ fn titles_types_and_owners_are_derived_and_reported() {
     assert_eq!(p["type"], "standard");
     assert_eq!(p["controls"], serde_json::json!(["A.5.17", "A.8.5"]));
     assert_eq!(doc(&report, "backup-plan.md")["status"], "draft");
+}
 
+#[test]
+fn docusaurus_admonitions_become_callouts() {
+    let (_b, out, report) = import("import-docusaurus", "out");
+    let p = doc(&report, "policies/passwords.md");
+    assert_eq!(
+        p["shortcodes_converted"],
+        serde_json::json!({":::danger": 1, ":::note": 1, ":::tip": 1, ":::warning": 1})
+    );
+    assert_eq!(p["shortcodes_left"], serde_json::json!({}));
+    let b = doc(&report, "policies/backup-plan.md");
+    assert_eq!(
+        b["shortcodes_converted"],
+        serde_json::json!({":::caution": 1, ":::info": 1})
+    );
+    let text = std::fs::read_to_string(out.join("content/policies/passwords.md")).unwrap();
+    for converted in [
+        "\n> [!TIP]\n> Use a password manager.\n\nMinimum 14 characters.\n",
+        "\n!!! warning \"Shared accounts\"\n    Never share a password, not even with IT.\n",
+        "\n!!! danger \"Leaked passwords\"\n    If a password may have leaked, change it at once.\n\n    Then tell the service desk.\n\n> [!NOTE]\n> Passphrases count as passwords.\n",
+        // An admonition shown as an example in a code block stays as written.
+        "```md\n:::info\nThis example stays as written.\n:::\n```\n",
+    ] {
+        assert!(text.contains(converted), "{converted:?} not in {text}");
+    }
+    let text = std::fs::read_to_string(out.join("content/policies/backup-plan.md")).unwrap();
+    assert!(
+        text.contains("- Restore tests:\n\n  > [!NOTE]\n  > Restore one backup every quarter.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("!!! caution \"Offsite copies\"\n    Keep one copy offsite.\n"),
+        "{text}"
+    );
+    let md = std::fs::read_to_string(out.join("IMPORT-REPORT.md")).unwrap();
+    assert!(
+        md.contains("- shortcodes converted: `:::danger` × 1, `:::note` × 1, `:::tip` × 1, `:::warning` × 1\n"),
+        "{md}"
+    );
+    assert_eq!(check_errors(&out), Vec::<String>::new());
+    let build = run_in(&out, &["build"]);
+    assert_eq!(build.code, 0, "{build:?}");
+    let page = std::fs::read_to_string(out.join("book/docs/policies/passwords.html")).unwrap();
+    for class in [
+        "callout callout-tip",
+        "callout callout-warning",
+        "callout callout-danger",
+        "callout callout-note",
+    ] {
+        assert!(page.contains(class), "{class} not in {page}");
+    }
+    assert!(page.contains("Shared accounts"), "{page}");
+    assert!(!page.contains(":::tip"), "{page}");
+    let page = std::fs::read_to_string(out.join("book/docs/policies/backup-plan.html")).unwrap();
+    assert!(page.contains("callout callout-caution"), "{page}");
+    assert!(page.contains("callout callout-note"), "{page}");
+}
+
+#[test]
+fn plain_markdown_ids_are_slugs_of_paths() {
     let (_b, _out, report) = import("import-plain", "out");
     let ids: Vec<&str> = docs(&report)
         .iter()
