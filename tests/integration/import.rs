@@ -63,6 +63,7 @@ fn every_style_imports_to_a_book_check_accepts_and_again_identically() {
         ("import-docusaurus", 3),
         ("import-jekyll", 4),
         ("import-plain", 4),
+        ("import-mdbook", 6),
     ] {
         let (_book, out, report) = import(name, "first");
         assert_eq!(docs(&report).len(), pages, "{name}: {report}");
@@ -211,6 +212,68 @@ fn docusaurus_admonitions_become_callouts() {
     let page = std::fs::read_to_string(out.join("book/docs/policies/backup-plan.html")).unwrap();
     assert!(page.contains("callout callout-caution"), "{page}");
     assert!(page.contains("callout callout-note"), "{page}");
+}
+
+#[test]
+fn an_mdbook_keeps_its_chapters_and_takes_titles_from_h1_or_summary() {
+    let (_b, out, report) = import("import-mdbook", "out");
+    assert_eq!(report["style"], "mdBook");
+    assert_eq!(report["content_folder"], "src");
+    let outputs: Vec<&str> = docs(&report)
+        .iter()
+        .map(|d| d["output"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outputs,
+        [
+            "content/README.md",
+            "content/glossary.md",
+            "content/policies/access-control.md",
+            "content/policies/access/passwords.md",
+            "content/policies/information-security.md",
+            "content/procedures/incident-response.md",
+        ]
+    );
+    let summary = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/SUMMARY.md")
+        .unwrap();
+    assert_eq!(
+        summary["decision"],
+        "skipped: navigation metadata of the site generator, not a page"
+    );
+    assert!(!out.join("content/SUMMARY.md").exists());
+
+    let p = doc(&report, "policies/access/passwords.md");
+    assert_eq!(p["title"], "Password Standard");
+    assert_eq!(p["title_from"], "the first H1 of the body");
+    assert_eq!(p["type"], "standard");
+    assert_eq!(p["id"], "policies-access-passwords");
+    let a = doc(&report, "policies/access-control.md");
+    assert_eq!(a["title"], "Access Control");
+    assert_eq!(a["title_from"], "the site's navigation");
+    assert_eq!(a["type"], "policy");
+    assert_eq!(a["type_from"], "the folder `policies/`");
+    assert_eq!(doc(&report, "src/glossary.md")["title"], "Glossary");
+    let i = doc(&report, "procedures/incident-response.md");
+    assert_eq!(i["type"], "procedure");
+
+    let text =
+        std::fs::read_to_string(out.join("content/policies/information-security.md")).unwrap();
+    assert!(!text.contains("# Information Security Policy"), "{text}");
+    assert!(text.contains("\n---\nFabrikam protects"), "{text}");
+    assert!(
+        text.contains("[access control rules](access-control.md)"),
+        "{text}"
+    );
+    let toml = std::fs::read_to_string(out.join("book.toml")).unwrap();
+    assert!(
+        toml.contains("title = \"Fabrikam Security Handbook\""),
+        "{toml}"
+    );
+    assert_eq!(check_errors(&out), Vec::<String>::new());
 }
 
 #[test]
