@@ -90,6 +90,10 @@ pub struct DocReport {
     pub mapping_notes: Vec<String>,
     pub extra_keys: Vec<String>,
     pub dropped_keys: Vec<String>,
+    /// How a Word or OpenDocument file became Markdown; empty for Markdown sources.
+    pub converted: String,
+    /// Images taken out of a Word or OpenDocument file, as paths in the new book.
+    pub media_extracted: Vec<String>,
     pub shortcodes_converted: BTreeMap<String, usize>,
     pub shortcodes_left: BTreeMap<String, usize>,
     pub templates_left: BTreeMap<String, usize>,
@@ -190,6 +194,8 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
     // Every file of the source, sorted, each with a decision.
     let mut pages: Vec<(String, String, String)> = Vec::new(); // (rel, out, text)
     let mut attachments: Vec<(String, PathBuf)> = Vec::new();
+    // Word and OpenDocument files converted, by path in the content folder.
+    let mut conversions: BTreeMap<String, Converted> = BTreeMap::new();
     let walker = walkdir::WalkDir::new(src)
         .follow_links(false)
         .sort_by_file_name()
@@ -276,9 +282,20 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
                 report.files.push(note("skipped: larger than 10 MiB"));
                 continue;
             }
+            let out = if is_office(&name) {
+                let stem = rel.rsplit_once('.').map_or(rel.as_str(), |x| x.0);
+                format!("{stem}.md")
+            } else {
+                rel.clone()
+            };
             let text = if is_office(&name) {
-                match pandoc(entry.path()) {
-                    Ok(t) => t,
+                let file_stem = name.rsplit_once('.').map_or(name.as_str(), |x| x.0);
+                match pandoc(entry.path(), &format!("{file_stem}-media")) {
+                    Ok(c) => {
+                        let text = c.text.clone();
+                        conversions.insert(rel.clone(), c);
+                        text
+                    }
                     Err(why) => {
                         report.warnings.push(format!("{rel_src}: {why}"));
                         report.files.push(note(&format!("not imported: {why}")));
@@ -301,12 +318,6 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
                         continue;
                     }
                 }
-            };
-            let out = if is_office(&name) {
-                let stem = rel.rsplit_once('.').map_or(rel.as_str(), |x| x.0);
-                format!("{stem}.md")
-            } else {
-                rel.clone()
             };
             pages.push((rel, out, text));
         } else {
@@ -352,8 +363,35 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             urls.entry(key).or_insert(i);
         }
     }
-    let attachment_set: BTreeSet<String> = attachments.iter().map(|a| a.0.clone()).collect();
+    let mut attachment_set: BTreeSet<String> = attachments.iter().map(|a| a.0.clone()).collect();
     let out_set: BTreeSet<String> = sources.iter().map(|s| s.out.clone()).collect();
+
+    // Images extracted from converted files, beside their documents; a file of the source at
+    // the same path wins.
+    let mut extracted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut media_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut media_files: Vec<(String, Vec<u8>)> = Vec::new();
+    for s in &sources {
+        let Some(c) = conversions.get_mut(&s.rel) else {
+            continue;
+        };
+        let dir = s.out.rsplit_once('/').map_or("", |x| x.0);
+        for (media_rel, bytes) in std::mem::take(&mut c.media) {
+            let path = join(dir, &media_rel);
+            if attachment_set.contains(&path) || out_set.contains(&path) {
+                media_notes.entry(s.rel.clone()).or_default().push(format!(
+                    "the image {media_rel} of the converted file is not written: the source already has content/{path}"
+                ));
+                continue;
+            }
+            attachment_set.insert(path.clone());
+            extracted
+                .entry(s.rel.clone())
+                .or_default()
+                .push(format!("content/{path}"));
+            media_files.push((format!("content/{path}"), bytes));
+        }
+    }
 
     // Bodies.
     let mut variables: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
@@ -374,6 +412,7 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             Some(format!("{}{anchor}", relative(&from_dir, &target)))
         };
         let mut conv = body::Conversion::default();
+        body = body::convert_admonitions(&body, &mut conv);
         body = body::convert_shortcodes(&body, &resolve_ref, &mut conv);
         let mut rep = DocReport {
             shortcodes_converted: conv.converted,
@@ -475,6 +514,12 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             }
             None => s.page.format.to_string(),
         };
+        if let Some(c) = conversions.get(&s.rel) {
+            rep.converted = c.note.clone();
+            rep.media_extracted = extracted.remove(&s.rel).unwrap_or_default();
+            rep.warnings
+                .extend(media_notes.remove(&s.rel).unwrap_or_default());
+        }
         s.report = rep;
     }
 
@@ -514,6 +559,8 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             decision: format!("copied to content/{rel}"),
         });
     }
+
+    files.extend(media_files);
 
     // Variables: organisation placeholders become TODO; site-template names keep their text.
     let organisation: Vec<&String> = variables
@@ -688,24 +735,128 @@ pub fn toml_str(s: &str) -> String {
     out
 }
 
-/// Converts a Word or OpenDocument file with pandoc.
-fn pandoc(path: &Path) -> Result<String, String> {
+/// A Word or OpenDocument file converted to Markdown.
+#[derive(Debug)]
+struct Converted {
+    /// GitHub-flavoured Markdown, with the file's metadata (title, author...) as YAML front
+    /// matter.
+    text: String,
+    /// The images it holds, by path relative to the document's folder.
+    media: Vec<(String, Vec<u8>)>,
+    /// The report's line.
+    note: String,
+}
+
+/// Converts a Word or OpenDocument file with pandoc, extracting its images into a private
+/// temporary folder (never beside the source) under `media_dir`, the folder name the links use.
+fn pandoc(path: &Path, media_dir: &str) -> Result<Converted, String> {
+    let abs = path
+        .canonicalize()
+        .map_err(|e| format!("unreadable ({e})"))?;
+    let tmp = tempfile::tempdir()
+        .map_err(|e| format!("no temporary folder for pandoc's images ({e})"))?;
     let out = std::process::Command::new("pandoc")
-        .args(["-t", "gfm", "--wrap=preserve"])
-        .arg(path)
+        .args(["-t", "gfm+yaml_metadata_block", "-s", "--wrap=preserve"])
+        .arg(format!("--extract-media={media_dir}"))
+        .arg(&abs)
+        .current_dir(tmp.path())
         .stdin(std::process::Stdio::null())
         .output();
-    match out {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(
+    let text = match out {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(
             "needs pandoc to convert Word and OpenDocument files: install the Debian package `pandoc` (apt-get install pandoc) and import again".into(),
         ),
-        Err(e) => Err(format!("pandoc could not be run ({e})")),
-        Ok(o) if !o.status.success() => Err(format!(
+        Err(e) => return Err(format!("pandoc could not be run ({e})")),
+        Ok(o) if !o.status.success() => return Err(format!(
             "pandoc could not convert it: {}",
             String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").trim()
         )),
-        Ok(o) => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+    };
+    let text = markdown_images(&text, media_dir);
+    let mut media = Vec::new();
+    let root = tmp.path().join(media_dir);
+    if root.is_dir() {
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.map_err(|e| format!("pandoc's images cannot be read ({e})"))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = slash(
+                entry
+                    .path()
+                    .strip_prefix(tmp.path())
+                    .unwrap_or(entry.path()),
+            );
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("pandoc's image {rel} cannot be read ({e})"))?;
+            media.push((rel, bytes));
+        }
     }
+    let kind = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("odt"))
+    {
+        "an OpenDocument text"
+    } else {
+        "a Word document"
+    };
+    let images = match media.len() {
+        0 => String::new(),
+        1 => format!("; 1 image extracted into `{media_dir}/`"),
+        n => format!("; {n} images extracted into `{media_dir}/`"),
+    };
+    Ok(Converted {
+        text,
+        media,
+        note: format!("from {kind} with `pandoc -t gfm`{images}"),
+    })
+}
+
+/// pandoc writes an image with a size as an HTML `<img>`, which policybook shows as text:
+/// those pointing into `media_dir/` become Markdown images (the size is dropped).
+fn markdown_images(text: &str, media_dir: &str) -> String {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = tag[at..].find('"')? + at;
+        Some(
+            tag[at..end]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<img ") {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + len + 1];
+        out.push_str(&rest[..start]);
+        match attr(tag, "src").filter(|s| s.starts_with(&format!("{media_dir}/"))) {
+            Some(src) if !src.contains([' ', '(', ')', '<', '>']) => {
+                let alt: String = attr(tag, "alt")
+                    .unwrap_or_default()
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '[' | ']' | '\n') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                out.push_str(&format!("![{alt}]({src})"));
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Writes a plan into `dest`, which must be empty or missing and outside `src`.
@@ -793,6 +944,17 @@ mod tests {
         assert_eq!(relative("", "x.md"), "x.md");
         assert_eq!(relative("a", "a/x.md"), "x.md");
         assert_eq!(relative("a/b", "x.md"), "../../x.md");
+    }
+
+    #[test]
+    fn pandoc_images_become_markdown() {
+        assert_eq!(
+            markdown_images(
+                "a <img src=\"p-media/media/i.png\" style=\"width:1in\" alt=\"A &amp; [b]\" /> <img src=\"x.png\" />",
+                "p-media"
+            ),
+            "a ![A &  b ](p-media/media/i.png) <img src=\"x.png\" />"
+        );
     }
 
     #[test]

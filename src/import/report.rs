@@ -47,6 +47,10 @@ pub fn markdown(r: &Report) -> String {
     o.push_str("\n## Documents\n");
     for d in &r.documents {
         o.push_str(&format!("\n### `{}` -> `{}`\n\n", d.source, d.output));
+        if !d.converted.is_empty() {
+            o.push_str(&format!("- converted: {}\n", d.converted));
+        }
+        list(&mut o, "images extracted", &d.media_extracted);
         o.push_str(&format!("- front matter: {}\n", d.front_matter));
         o.push_str(&format!("- id: `{}` (from {})\n", d.id, d.id_from));
         o.push_str(&format!("- title: {} (from {})\n", d.title, d.title_from));
