@@ -629,6 +629,23 @@ pub fn is_site_template_name(name: &str) -> bool {
             ))
 }
 
+/// A Jekyll page links to its site as `[x]({{ site.baseurl }}/policies/a.html)`: with the
+/// tag (whose spaces would keep Markdown from reading a link at all) taken out, the link is a
+/// site path like any other, which the import then rewrites to the page's file.
+pub fn without_base_url(body: &str) -> String {
+    let mut out = body.to_string();
+    for tag in [
+        "{{ site.url }}{{ site.baseurl }}",
+        "{{site.url}}{{site.baseurl}}",
+        "{{ site.baseurl }}",
+        "{{site.baseurl}}",
+    ] {
+        out = out.replace(&format!("]({tag}/"), "](/");
+        out = out.replace(&format!("]: {tag}/"), "]: /");
+    }
+    out
+}
+
 /// Every inline link and image destination outside code: `(range of the destination, url)`.
 pub fn link_destinations(body: &str) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
@@ -770,6 +787,14 @@ mod tests {
         assert!(!is_site_template_name("company"));
         let t = template_tags(b);
         assert_eq!(t.get("liquid/jinja `include`"), Some(&1));
+    }
+
+    #[test]
+    fn jekyll_base_url_tags_leave_site_paths() {
+        assert_eq!(
+            without_base_url("[a]({{ site.baseurl }}/p/a.html) [b]({{site.baseurl}}/b.html)\n[c]: {{ site.baseurl }}/c.html\n{{ site.baseurl }} stays"),
+            "[a](/p/a.html) [b](/b.html)\n[c]: /c.html\n{{ site.baseurl }} stays"
+        );
     }
 
     #[test]

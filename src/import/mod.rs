@@ -414,6 +414,9 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
         let mut conv = body::Conversion::default();
         body = body::convert_admonitions(&body, &mut conv);
         body = body::convert_shortcodes(&body, &resolve_ref, &mut conv);
+        if site.style == source::Style::Jekyll {
+            body = body::without_base_url(&body);
+        }
         let mut rep = DocReport {
             shortcodes_converted: conv.converted,
             shortcodes_left: conv.left,
@@ -562,17 +565,21 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
 
     files.extend(media_files);
 
-    // Variables: organisation placeholders become TODO; site-template names keep their text.
+    // Variables: the site's configuration gives a value where it has one (Jekyll's
+    // `_config.yml`); other organisation placeholders become TODO; other site-template names
+    // keep their text.
     let organisation: Vec<&String> = variables
         .keys()
-        .filter(|n| !body::is_site_template_name(n))
+        .filter(|n| site.values.contains_key(*n) || !body::is_site_template_name(n))
         .collect();
     let mut toml_vars = String::new();
     if !organisation.is_empty() {
         toml_vars
             .push_str("\n# Placeholders found in the bodies: fill in each value.\n[variables]\n");
         for (name, (tag, docs)) in &variables {
-            let value = if body::is_site_template_name(name) {
+            let value = if let Some(configured) = site.values.get(name) {
+                configured.clone()
+            } else if body::is_site_template_name(name) {
                 tag.clone()
             } else {
                 "TODO".into()

@@ -238,6 +238,9 @@ pub struct Site {
     pub nav_order: BTreeMap<String, usize>,
     /// Files that configure the site and are not content (relative to the source root).
     pub config_files: Vec<String>,
+    /// Values the site's configuration gives its templates, by the name a page writes
+    /// (`site.company` for Jekyll's `company:` in `_config.yml`).
+    pub values: BTreeMap<String, String>,
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -281,6 +284,7 @@ pub fn detect(root: &Path) -> Site {
         nav_titles: BTreeMap::new(),
         nav_order: BTreeMap::new(),
         config_files: Vec::new(),
+        values: BTreeMap::new(),
     };
     let exists = |p: &str| root.join(p).exists();
     if let Some(name) = ["mkdocs.yml", "mkdocs.yaml"]
@@ -372,6 +376,17 @@ pub fn detect(root: &Path) -> Site {
         site.config_files.push("_config.yml".into());
         if let Some(map) = read(&root.join("_config.yml")).and_then(|t| yaml_map(&t)) {
             site.title = get(&map, "title").and_then(Val::text);
+            // `{{ site.company }}` in a page reads `company:` of _config.yml.
+            for (key, value) in &map {
+                let text = match value {
+                    Val::Str(t) | Val::Num(t) | Val::Date(t) => Some(t.clone()),
+                    Val::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    site.values.insert(format!("site.{key}"), text);
+                }
+            }
             if let Some(b) = get(&map, "baseurl")
                 .and_then(Val::text)
                 .and_then(|u| url_path(&u))

@@ -475,3 +475,36 @@ fn word_files_need_pandoc() {
         );
     }
 }
+
+#[test]
+fn jekyll_config_values_and_base_url_links() {
+    let (_book, out, report) = import("import-jekyll", "out");
+    let book_toml = std::fs::read_to_string(out.join("book.toml")).unwrap();
+    assert!(
+        book_toml.contains("\"site.company\" = \"Initech Corp\""),
+        "{book_toml}"
+    );
+    let index = std::fs::read_to_string(out.join("content/index.md")).unwrap();
+    assert!(
+        index.contains("[encryption policy](policies/encryption.md)"),
+        "{index}"
+    );
+    let d = doc(&report, "index.md");
+    assert!(
+        d["links_rewritten"]
+            .to_string()
+            .contains("policies/encryption.md"),
+        "{d}"
+    );
+    let run = run_in(&out, &["build", "--as-of", "2026-11-22"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = std::fs::read_to_string(out.join("book/docs/index.html")).unwrap();
+    assert!(
+        page.contains("Initech Corp keeps its data encrypted."),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"../docs/policies/encryption.html\""),
+        "{page}"
+    );
+}
