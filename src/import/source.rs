@@ -163,7 +163,10 @@ pub fn read_page(text: &str) -> Page {
         return match toml::from_str::<toml::Table>(raw) {
             Ok(t) => Page {
                 format: "toml",
-                fields: t.into_iter().map(|(k, v)| (k, Val::from_toml(v))).collect(),
+                fields: as_written(
+                    raw,
+                    t.into_iter().map(|(k, v)| (k, Val::from_toml(v))).collect(),
+                ),
                 body,
                 error: None,
             },
@@ -189,10 +192,12 @@ pub fn read_page(text: &str) -> Page {
     match serde_yaml::from_str::<serde_yaml::Value>(raw) {
         Ok(serde_yaml::Value::Mapping(m)) => Page {
             format: "yaml",
-            fields: m
-                .into_iter()
-                .map(|(k, v)| (yaml_key(k), Val::from_yaml(v)))
-                .collect(),
+            fields: as_written(
+                raw,
+                m.into_iter()
+                    .map(|(k, v)| (yaml_key(k), Val::from_yaml(v)))
+                    .collect(),
+            ),
             body,
             error: None,
         },
@@ -241,6 +246,28 @@ pub struct Site {
     /// Values the site's configuration gives its templates, by the name a page writes
     /// (`site.company` for Jekyll's `company:` in `_config.yml`).
     pub values: BTreeMap<String, String>,
+}
+
+/// Top-level numbers as the source wrote them: a parser reads `version: 1.10` as 1.1, and a
+/// version must never change on the way in.
+fn as_written(raw: &str, mut fields: Vec<(String, Val)>) -> Vec<(String, Val)> {
+    for (key, value) in &mut fields {
+        let Val::Num(parsed) = value else { continue };
+        let written = raw.lines().find_map(|line| {
+            let rest = line.strip_prefix(key.as_str())?.trim_start();
+            let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('='))?;
+            let literal = rest.split('#').next()?.trim();
+            let numeric = !literal.is_empty()
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_' | 'e' | 'E'));
+            numeric.then(|| literal.to_string())
+        });
+        if let Some(written) = written {
+            *parsed = written;
+        }
+    }
+    fields
 }
 
 fn read(path: &Path) -> Option<String> {
@@ -474,6 +501,24 @@ fn summary(text: &str, site: &mut Site) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_keep_the_text_they_were_written_in() {
+        let fields = vec![
+            ("version".to_string(), Val::Num("1.1".into())),
+            ("weight".to_string(), Val::Num("3".into())),
+        ];
+        let kept = as_written(
+            "title: x\nversion: 1.10  # major.minor\nweight: 3\n",
+            fields,
+        );
+        assert_eq!(kept[0].1, Val::Num("1.10".into()));
+        let toml = as_written(
+            "version = 2.50\n",
+            vec![("version".into(), Val::Num("2.5".into()))],
+        );
+        assert_eq!(toml[0].1, Val::Num("2.50".into()));
+    }
 
     #[test]
     fn reads_yaml_toml_and_none() {

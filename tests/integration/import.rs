@@ -104,7 +104,10 @@ fn hugo_front_matter_shortcodes_and_links() {
         text.starts_with("---\nid: \"handbook-security-policies-access-control\"\n"),
         "{text}"
     );
-    assert!(text.contains("version: \"1.1\""), "{text}");
+    assert!(
+        text.contains("version: \"1.10\""),
+        "the version as written: {text}"
+    );
     assert!(
         text.contains("> [!WARNING]\n> Shared accounts are forbidden."),
         "{text}"
