@@ -490,16 +490,16 @@ pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings,
     }
     let text =
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let (text, utf8_error) = match String::from_utf8(text) {
-        Ok(t) => (t, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
-    };
+    let (text, bad_utf8) = crate::text::decode(text);
     let file = sources.add(PathBuf::from(CONFIG_FILE), text);
     let mut diagnostics = Vec::new();
-    if utf8_error {
+    if let Some(at) = bad_utf8 {
         diagnostics.push(
             Diagnostic::error(Code::InvalidUtf8, "book.toml is not valid UTF-8")
-                .at(Span { file, range: 0..0 })
+                .at(Span {
+                    file,
+                    range: at..at,
+                })
                 .hint("save the file as UTF-8"),
         );
     }
@@ -1032,6 +1032,13 @@ mod tests {
             (Code::ConfigUnused, crate::diagnostic::Severity::Note)
         );
         assert_eq!(s.config.output.html.theme, None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_problem() {
+        let (s, d, _) = parse("\u{feff}[book]\ntitle = \"Notepad ISMS\"\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.config.book.title, "Notepad ISMS");
     }
 
     #[test]

@@ -2,22 +2,33 @@
 //! which every document, ISO/IEC 27001:2022 clause and Annex A control has a page, linked both
 //! ways, with traceability matrices.
 //!
-//! The pipeline, one module per arrow ([`pipeline`] drives it):
+//! The pipeline, one module per arrow ([`pipeline`] drives it; [`engine`] runs it again for
+//! `serve` and `watch`, keeping what did not change):
 //!
 //! ```text
-//! book.toml --config-----> BookSettings
-//! content/  --load-------> Vec<SourceFile> + assets        (text kept in diagnostic::Sources)
+//! book.toml --config-----> BookSettings                    (mdBook's keys understood; [variables])
+//! content/  --load-------> Vec<SourceFile> + files         (text::decode; text kept in
+//!                                                           diagnostic::Sources)
 //!           --document---> Vec<Document>                   (front matter parsed strictly)
+//! soa.yaml  --model::soa-> Soa                             (or derived from the documents)
+//! git       --history----> History                         (on its own thread, beside the above)
 //! catalog   --catalog----> Catalog                         (built-in ISO/IEC 27001:2022)
-//!           --model------> Model                           (references resolved, bodies rendered
-//!                                                           by markdown + highlight, indices
-//!                                                           built once, both directions)
-//!           --check------> Vec<Diagnostic>                 (all problems, sorted; errors stop here)
-//!           --render-----> Vec<OutputFile> in memory       (tera templates from theme, in parallel)
+//!           --model------> Model                           (references resolved, bodies filled in
+//!                                                           by variables, rendered by markdown +
+//!                                                           highlight, indices built both ways)
+//!           --check------> Vec<Diagnostic>                 (all problems; errors stop build, not
+//!                                                           serve's preview)
+//!           --render-----> pages, statics, linked files    (tera templates from theme, in parallel,
+//!                                                           streamed to a site::Sink)
+//!   pipeline::extras ----> search index, exports           (beside the pages, on the other core)
 //!           --output-----> book/                           (staging folder swapped in atomically)
 //! ```
 //!
-//! Only `config`, `load`, `theme` and `output` touch the filesystem.
+//! `site` (the files of a site), `paths`, `progress`, `diagnostic`, `text`, `yaml` and
+//! `highlight` are leaves; a test (`tests/integration/architecture.rs`) keeps the modules free
+//! of import cycles. The filesystem is read by `config`, `load`, `model::soa`, `history`,
+//! `theme` and `import`, and written by `output`, `bundle`, `import` and the `init` and
+//! `export` commands.
 
 pub mod admonition;
 pub mod bundle;
@@ -46,6 +57,7 @@ pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod text;
 pub mod theme;
 pub mod variables;
 pub mod watch;

@@ -161,28 +161,8 @@ fn check_inner(
     let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
     let catalog = Catalog::iso27001_2022();
-    let soa_path = root.join(soa::SOA_FILE);
-    let soa = if soa_path.is_file() {
-        let bytes = std::fs::read(&soa_path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", soa_path.display()))?;
-        let (text, bad_utf8) = load::decode(bytes);
-        let file = sources.add(PathBuf::from(soa::SOA_FILE), text);
-        if let Some(at) = bad_utf8 {
-            diagnostics.push(
-                Diagnostic::error(Code::InvalidUtf8, "soa.yaml is not valid UTF-8")
-                    .at(crate::diagnostic::Span {
-                        file,
-                        range: at..at,
-                    })
-                    .hint("save the file as UTF-8"),
-            );
-        }
-        let (soa, found) = soa::parse(sources.text(file), file, &catalog);
-        diagnostics.extend(found);
-        soa
-    } else {
-        soa::derived(&catalog)
-    };
+    let (soa, found) = soa::read(root, &catalog, &mut sources)?;
+    diagnostics.extend(found);
     let inputs = Inputs {
         settings,
         catalog,

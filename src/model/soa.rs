@@ -16,6 +16,37 @@ use crate::yaml::{self, Text};
 
 pub const SOA_FILE: &str = "soa.yaml";
 
+/// Reads `soa.yaml` from the book's `root` into `sources` and parses it; without the file,
+/// the SoA derived from the documents. `Err` when the file exists but cannot be read.
+pub fn read(
+    root: &std::path::Path,
+    catalog: &Catalog,
+    sources: &mut crate::diagnostic::Sources,
+) -> anyhow::Result<(Soa, Vec<Diagnostic>)> {
+    let path = root.join(SOA_FILE);
+    if !path.is_file() {
+        return Ok((derived(catalog), Vec::new()));
+    }
+    let bytes =
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let (text, bad_utf8) = crate::text::decode(bytes);
+    let file = sources.add(SOA_FILE.into(), text);
+    let mut diagnostics = Vec::new();
+    if let Some(at) = bad_utf8 {
+        diagnostics.push(
+            Diagnostic::error(Code::InvalidUtf8, "soa.yaml is not valid UTF-8")
+                .at(Span {
+                    file,
+                    range: at..at,
+                })
+                .hint("save the file as UTF-8"),
+        );
+    }
+    let (soa, found) = parse(sources.text(file), file, catalog);
+    diagnostics.extend(found);
+    Ok((soa, diagnostics))
+}
+
 /// How far a control is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
