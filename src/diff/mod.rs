@@ -3,6 +3,8 @@
 //! whose coverage changed, and the SoA decisions that changed. Built from two models, so it
 //! speaks of the ISMS, not of lines of text.
 
+pub mod report;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
