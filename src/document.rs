@@ -414,6 +414,16 @@ fn sniff_id(text: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The first five characters of `id` outside ASCII, each with its code point: what a reader
+/// cannot tell apart by eye.
+pub fn unusual_characters(id: &str) -> Vec<String> {
+    id.chars()
+        .filter(|c| !c.is_ascii())
+        .take(5)
+        .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
+        .collect()
+}
+
 /// True for the characters a document id may hold: they must survive `[[id]]` and file names.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -526,12 +536,7 @@ impl Resolver<'_> {
             );
         } else if let Some(scripts) = mixed_scripts(id) {
             let span = self.value_span("id");
-            let odd: Vec<String> = id
-                .chars()
-                .filter(|c| !c.is_ascii())
-                .take(5)
-                .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
-                .collect();
+            let odd = unusual_characters(id);
             self.diagnostics.push(
                 Diagnostic::warning(
                     Code::MixedScriptId,

@@ -904,24 +904,9 @@ fn sorted_ids(ids: &[String]) -> Vec<String> {
     v
 }
 
-/// A YAML double-quoted string.
+/// A YAML double-quoted string: the escapes of TOML's basic strings, which YAML reads the same.
 pub fn yq(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{feff}' => {
-                out.push_str(&format!("\\x{:02X}", c as u32 & 0xff))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::toml_str(s)
 }
 
 fn scalar(v: &Val) -> Option<String> {

@@ -722,7 +722,8 @@ fn resolve_ref(path: &str, rel_dir: &str, _outs: &[String], all: &[String]) -> O
     (found.len() == 1).then(|| found[0].clone())
 }
 
-/// A TOML basic string.
+/// A TOML basic string, which is also a YAML double-quoted string (the same escapes; a byte
+/// order mark escaped too, so no editor takes it for one).
 pub fn toml_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -732,7 +733,7 @@ pub fn toml_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{feff}' => {
                 out.push_str(&format!("\\u{:04X}", c as u32))
             }
             c => out.push(c),

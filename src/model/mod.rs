@@ -520,12 +520,7 @@ fn confusable_ids(
                 .iter()
                 .filter_map(|&j| {
                     let id = &documents[j].id;
-                    let odd: Vec<String> = id
-                        .chars()
-                        .filter(|c| !c.is_ascii())
-                        .take(5)
-                        .map(|c| format!("`{c}` (U+{:04X})", u32::from(c)))
-                        .collect();
+                    let odd = crate::document::unusual_characters(id);
                     (!odd.is_empty()).then(|| format!("`{id}` holds {}", odd.join(", ")))
                 })
                 .collect();
