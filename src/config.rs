@@ -518,9 +518,7 @@ pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings,
         .chain(book.description.as_mut())
         .chain(book.authors.iter_mut())
     {
-        if text.contains('\0') {
-            *text = text.replace('\0', "\u{FFFD}");
-        }
+        crate::text::replace_nul(text);
     }
     let mut settings = BookSettings {
         root: root.to_path_buf(),

@@ -18,10 +18,10 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::admonition::{self, Admonition};
 use crate::highlight::{code_block, escape_html};
+use crate::paths::nfc;
 
 /// Something a body can link to by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,15 +145,6 @@ fn parser_options() -> Options {
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
-}
-
-/// `text` in Unicode NFC, the form anchors are compared in (borrowed when already ASCII).
-pub fn nfc(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfc().collect())
-    }
 }
 
 /// A heading waiting for its id until every explicit `{#id}` of the body is known.
@@ -485,15 +476,9 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
         html
     };
     // CommonMark: U+0000 is replaced by U+FFFD (pulldown-cmark passes it through).
-    for text in [&mut out.html, &mut out.text] {
-        if text.contains('\0') {
-            *text = text.replace('\0', "\u{FFFD}");
-        }
-    }
-    for h in &mut out.headings {
-        if h.text.contains('\0') {
-            h.text = h.text.replace('\0', "\u{FFFD}");
-        }
+    let headings = out.headings.iter_mut().map(|h| &mut h.text);
+    for text in [&mut out.html, &mut out.text].into_iter().chain(headings) {
+        crate::text::replace_nul(text);
     }
     // Every body is kept until its pages are written: no spare capacity.
     out.html.shrink_to_fit();

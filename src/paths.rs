@@ -239,7 +239,8 @@ pub fn is_generated(path: &str) -> bool {
         || (!lower.contains('/') && lower.starts_with("print"))
 }
 
-fn slash(p: &Path) -> String {
+/// The `/`-separated form of a relative path, on every platform.
+pub fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -21,6 +21,14 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
     }
 }
 
+/// Replaces every U+0000 in `text` with U+FFFD, as CommonMark asks: no page, title or value
+/// carries a NUL (YAML's `"\0"`, TOML's `"\u0000"` and a raw byte all write one).
+pub fn replace_nul(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +42,12 @@ mod tests {
         let (text, at) = decode(b"ab\ncd\xFFe".to_vec());
         assert_eq!(at, Some(5));
         assert!(text.starts_with("ab\ncd"));
+    }
+
+    #[test]
+    fn nul_becomes_the_replacement_character() {
+        let mut text = String::from("a\0b");
+        replace_nul(&mut text);
+        assert_eq!(text, "a\u{FFFD}b");
     }
 }

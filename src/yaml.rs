@@ -40,12 +40,9 @@ fn clean_message(message: &str) -> String {
 }
 
 /// `text` with U+0000 (which YAML's `"\0"` writes) as U+FFFD, so no page carries it.
-fn valid_text(text: String) -> String {
-    if text.contains('\0') {
-        text.replace('\0', "\u{FFFD}")
-    } else {
-        text
-    }
+fn valid_text(mut text: String) -> String {
+    crate::text::replace_nul(&mut text);
+    text
 }
 
 /// A scalar that must be a string in the YAML, never a number, boolean or null.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crate::diagnostic::Code;
 use crate::diagnostic::{display_path, Diagnostic, Sources, Span};
 use crate::document::{DocKind, Status};
+use crate::model::redirects::Origin;
 use crate::model::Model;
 
 /// Runs every rule. The book-wide gaps (uncovered clauses and controls, missing documented
@@ -325,58 +326,26 @@ fn colliding_pages(model: &Model, out: &mut Vec<Diagnostic>) {
 /// A redirect (an alias in front matter, or `[output.html.redirect]`) at a path that a page, a
 /// file or another redirect of the site already takes: it would replace what is there.
 fn colliding_redirects(model: &Model, sources: &Sources, out: &mut Vec<Diagnostic>) {
-    let mut taken: HashMap<String, String> = model
-        .documents
-        .iter()
-        .map(|n| (n.page.to_lowercase(), format!("the page of `{}`", n.doc.id)))
-        .chain(model.assets.iter().map(|a| {
-            let path = crate::paths::asset_file(&a.rel);
-            (path.to_lowercase(), format!("the file {path}"))
-        }))
-        .collect();
     let settings = &model.settings;
-    let configured = settings
-        .config
-        .output
-        .html
-        .redirect
-        .keys()
-        .map(|from| (from.as_str(), None, "a redirect of book.toml".to_string()));
-    let aliases = model.documents.iter().flat_map(|n| {
-        n.doc.aliases.iter().map(move |a| {
-            (
-                a.target.as_str(),
-                Some(a.span.clone()),
-                format!("an alias of `{}`", n.doc.id),
-            )
-        })
-    });
-    for (from, span, what) in configured.chain(aliases) {
-        let Some(path) = crate::paths::redirect_file(from) else {
-            continue;
-        };
-        let first = if crate::paths::is_generated(&path) {
-            Some(format!("policybook's own {path}"))
-        } else {
-            taken.get(&path.to_lowercase()).cloned()
-        };
-        match first {
-            Some(first) => out.push(
-                Diagnostic::error(
-                    Code::PageCollision,
-                    format!("{what} would be written to {path}, which is {first}"),
-                )
-                .at_opt(span.or_else(|| {
-                    settings.table_key_span(sources, Some("output.html.redirect"), from)
-                }))
-                .hint(
-                    "remove the redirect, or give it the old path of a page that no longer exists",
-                ),
-            ),
-            None => {
-                taken.insert(path.to_lowercase(), what);
+    for r in model.redirects() {
+        let Some(first) = &r.taken_by else { continue };
+        let span = match r.origin {
+            Origin::Alias { span } => Some(span.clone()),
+            Origin::Config(from) => {
+                settings.table_key_span(sources, Some("output.html.redirect"), from)
             }
-        }
+        };
+        out.push(
+            Diagnostic::error(
+                Code::PageCollision,
+                format!(
+                    "{} would be written to {}, which is {first}",
+                    r.what, r.path
+                ),
+            )
+            .at_opt(span)
+            .hint("remove the redirect, or give it the old path of a page that no longer exists"),
+        );
     }
 }
 

@@ -18,6 +18,8 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::load::is_markdown;
+use crate::paths::slash;
 use source::{Site, Style};
 
 /// Largest source file read.
@@ -111,19 +113,6 @@ struct Source {
     page: source::Page,
     fields: fields::Derived,
     report: DocReport,
-}
-
-/// The `/`-separated path of `p`.
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-fn is_markdown(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    l.ends_with(".md") || l.ends_with(".markdown")
 }
 
 fn is_office(name: &str) -> bool {
@@ -277,7 +266,7 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if is_markdown(&name) || is_office(&name) {
+        if is_markdown(Path::new(&name)) || is_office(&name) {
             if size > MAX_FILE {
                 report.files.push(note("skipped: larger than 10 MiB"));
                 continue;
@@ -710,7 +699,7 @@ fn resolve_ref(path: &str, rel_dir: &str, _outs: &[String], all: &[String]) -> O
         }
     }
     let name = path.rsplit('/').next().unwrap_or(path);
-    let name_md = if is_markdown(name) {
+    let name_md = if is_markdown(Path::new(name)) {
         name.to_string()
     } else {
         format!("{name}.md")

@@ -6,6 +6,7 @@
 //! as diagnostics with a did-you-mean.
 
 pub mod gaps;
+pub mod redirects;
 pub mod reviews;
 pub mod soa;
 

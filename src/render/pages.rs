@@ -4,37 +4,16 @@
 use super::*;
 
 /// Every redirect page of the site: site path -> where it sends the reader (relative to it,
-/// or a web address). From `[output.html.redirect]` and documents' `aliases`; a path that
-/// another page or file takes is left out (`check` reports it).
+/// or a web address), sorted by path. A redirect whose path another page or file takes is
+/// left out (`check` reports it).
 pub fn redirects(model: &Model) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (from, to) in &model.settings.config.output.html.redirect {
-        if let Some(path) = paths::redirect_file(from).filter(|_| paths::is_safe_redirect(to)) {
-            out.push((path, to.clone()));
-        }
-    }
-    for n in &model.documents {
-        for alias in &n.doc.aliases {
-            if let Some(path) = paths::redirect_file(&alias.target) {
-                let to = paths::href(&path, &n.page);
-                out.push((path, to));
-            }
-        }
-    }
-    let taken: std::collections::HashSet<String> = model
-        .documents
-        .iter()
-        .map(|n| n.page.to_lowercase())
-        .chain(
-            model
-                .assets
-                .iter()
-                .map(|a| paths::asset_file(&a.rel).to_lowercase()),
-        )
+    let mut out: Vec<(String, String)> = model
+        .redirects()
+        .into_iter()
+        .filter(|r| r.taken_by.is_none())
+        .filter_map(|r| Some((r.path, r.to?)))
         .collect();
-    out.retain(|(path, _)| !paths::is_generated(path) && !taken.contains(&path.to_lowercase()));
     out.sort();
-    out.dedup_by(|a, b| a.0.to_lowercase() == b.0.to_lowercase());
     out
 }
 
