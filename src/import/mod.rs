@@ -582,8 +582,19 @@ pub fn plan(options: &Options) -> anyhow::Result<Plan> {
         }
     }
     let title = site.title.clone().unwrap_or_else(|| report.source.clone());
+    // A language tag only (`ja`, `en-GB`): it becomes every page's `lang`.
+    let language = site
+        .language
+        .as_deref()
+        .filter(|l| {
+            !l.is_empty()
+                && l.len() <= 35
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .map(|l| format!("language = {}\n", toml_str(l)))
+        .unwrap_or_default();
     let book_toml = format!(
-        "[book]\ntitle = {}\ndescription = {}\n\n[build]\ncontent-dir = \"content\"\noutput-dir = \"book\"\n{toml_vars}",
+        "[book]\ntitle = {}\ndescription = {}\n{language}\n[build]\ncontent-dir = \"content\"\noutput-dir = \"book\"\n{toml_vars}",
         toml_str(&title),
         toml_str(&format!("Imported from {} ({}) by policybook import; see IMPORT-REPORT.md.", report.source, site.style.as_str())),
     );

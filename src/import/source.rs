@@ -237,6 +237,8 @@ pub struct Site {
     /// Relative to the source root; empty for the root itself.
     pub content: String,
     pub title: Option<String>,
+    /// The language the site says its pages are in (`ja`, `en-GB`), for the book's `lang`.
+    pub language: Option<String>,
     /// URL path prefixes the site is published under (`/handbook`), stripped from links.
     pub bases: Vec<String>,
     pub nav_titles: BTreeMap<String, String>,
@@ -310,6 +312,7 @@ pub fn detect(root: &Path) -> Site {
         bases: Vec::new(),
         nav_titles: BTreeMap::new(),
         nav_order: BTreeMap::new(),
+        language: None,
         config_files: Vec::new(),
         values: BTreeMap::new(),
     };
@@ -327,6 +330,10 @@ pub fn detect(root: &Path) -> Site {
                 site.content = d.trim_matches('/').to_string();
             }
             site.title = get(&map, "site_name").and_then(Val::text);
+            site.language = match get(&map, "theme") {
+                Some(Val::Map(theme)) => get(theme, "language").and_then(Val::text),
+                _ => None,
+            };
             if let Some(b) = get(&map, "site_url")
                 .and_then(Val::text)
                 .and_then(|u| url_path(&u))
@@ -388,6 +395,9 @@ pub fn detect(root: &Path) -> Site {
             };
             if let Some(map) = map {
                 site.title = get(&map, "title").and_then(Val::text);
+                site.language = get(&map, "languageCode")
+                    .or_else(|| get(&map, "defaultContentLanguage"))
+                    .and_then(Val::text);
                 if let Some(b) = get(&map, "baseURL")
                     .and_then(Val::text)
                     .and_then(|u| url_path(&u))
@@ -403,6 +413,7 @@ pub fn detect(root: &Path) -> Site {
         site.config_files.push("_config.yml".into());
         if let Some(map) = read(&root.join("_config.yml")).and_then(|t| yaml_map(&t)) {
             site.title = get(&map, "title").and_then(Val::text);
+            site.language = get(&map, "lang").and_then(Val::text);
             // `{{ site.company }}` in a page reads `company:` of _config.yml.
             for (key, value) in &map {
                 let text = match value {
@@ -430,11 +441,14 @@ pub fn detect(root: &Path) -> Site {
         if let Some(t) =
             read(&root.join("book.toml")).and_then(|t| toml::from_str::<toml::Table>(&t).ok())
         {
-            site.title = t
-                .get("book")
-                .and_then(|b| b.get("title"))
-                .and_then(|t| t.as_str())
-                .map(str::to_string);
+            let book = |key: &str| {
+                t.get("book")
+                    .and_then(|b| b.get(key))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            site.title = book("title");
+            site.language = book("language");
         }
         summary(
             &read(&root.join("src/SUMMARY.md")).unwrap_or_default(),

@@ -276,7 +276,18 @@ fn an_mdbook_keeps_its_chapters_and_takes_titles_from_h1_or_summary() {
         toml.contains("title = \"Fabrikam Security Handbook\""),
         "{toml}"
     );
+    assert!(
+        toml.contains("language = \"en-GB\"\n"),
+        "the source's language: {toml}"
+    );
     assert_eq!(check_errors(&out), Vec::<String>::new());
+    let run = run_in(&out, &["build", "--as-of", "2026-11-22"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let index = std::fs::read_to_string(out.join("book/index.html")).unwrap();
+    assert!(
+        index.contains("<html lang=\"en-GB\""),
+        "pages carry the language"
+    );
 }
 
 #[test]
