@@ -205,14 +205,6 @@ pub struct Broken {
     pub rel: PathBuf,
 }
 
-/// Parses every source's front matter, in parallel, keeping the sources' order.
-pub fn parse_all(
-    files: &[SourceFile],
-    sources: &Sources,
-) -> (Vec<Arc<Document>>, Vec<Broken>, Vec<Diagnostic>) {
-    parse_all_cached(files, sources, &mut ParseCache::default())
-}
-
 /// One file's parse: the document (when usable; shared, so reusing it costs no copy) and
 /// what was wrong with it.
 pub type Parse = (Option<Arc<Document>>, Vec<Diagnostic>);
@@ -223,12 +215,12 @@ pub type ParseCache = std::collections::HashMap<(FileId, u64), Parse>;
 /// A hash of a file's text.
 pub fn text_hash(text: &str) -> u64 {
     // Every file is hashed on every rebuild under `serve`: xxh3 reads 38 MB in a few ms.
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    crate::key::of_bytes(text.as_bytes())
 }
 
-/// [`parse_all`], reusing results for files whose text is unchanged; `cache` is replaced by the
-/// results of this round.
-pub fn parse_all_cached(
+/// Parses every source's front matter, in parallel, keeping the sources' order, reusing results
+/// for files whose text is unchanged; `cache` is replaced by the results of this round.
+pub fn parse_all(
     files: &[SourceFile],
     sources: &Sources,
     cache: &mut ParseCache,

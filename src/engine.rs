@@ -9,7 +9,6 @@
 //! still: [`Engine::rebuild_after`] reads only that file and renders only the pages showing the
 //! body, without reading the book again.
 
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -51,19 +50,24 @@ struct Last {
     warnings: usize,
 }
 
-/// What a rebuild produced.
-pub enum Outcome {
-    Built {
-        files: Vec<OutputFile>,
-        stats: Stats,
-        /// Diagnostics rendered for the terminal: a preview's errors and warnings, the first
-        /// build's warnings, else nothing.
-        report: String,
-        /// The book's errors: more than none only for a preview ([`Engine::previewing`]).
-        errors: usize,
-    },
-    /// The book has errors: rendered diagnostics for the terminal and the browser overlay.
-    Failed { report: String, errors: usize },
+/// What a rebuild produced: the site, or the book's problems.
+pub type Outcome = crate::outcome::Outcome<Rebuilt, Failed>;
+
+/// A site built again.
+pub struct Rebuilt {
+    pub files: Vec<OutputFile>,
+    pub stats: Stats,
+    /// Diagnostics rendered for the terminal: a preview's errors and warnings, the first
+    /// build's warnings, else nothing.
+    pub report: String,
+    /// The book's errors: more than none only for a preview ([`Engine::previewing`]).
+    pub errors: usize,
+}
+
+/// The book has errors: rendered diagnostics for the terminal and the browser overlay.
+pub struct Failed {
+    pub report: String,
+    pub errors: usize,
 }
 
 /// Figures of one rebuild.
@@ -111,7 +115,7 @@ impl Engine {
         match self.patch(changes) {
             Some(rendered) => {
                 let last = self.last.as_ref().expect("a patch follows a good build");
-                Ok(Outcome::Built {
+                Ok(Outcome::Done(Rebuilt {
                     stats: Stats {
                         documents: last.model.documents.len(),
                         pages: self.pages.len(),
@@ -123,13 +127,15 @@ impl Engine {
                     files: last.files.clone(),
                     report: String::new(),
                     errors: 0,
-                })
+                }))
             }
             None => {
                 // Only the changed files need a look, unless the set of files may have changed.
                 let paths = changes.iter().all(|(kind, _)| *kind == ChangeKind::Content);
-                self.caches.reads.changed =
-                    paths.then(|| changes.iter().map(|(_, p)| p.clone()).collect());
+                if paths {
+                    self.caches
+                        .only_changed(changes.iter().map(|(_, p)| p.clone()).collect());
+                }
                 self.rebuild()
             }
         }
@@ -159,7 +165,7 @@ impl Engine {
                 continue;
             }
             let node = &last.model.documents[i];
-            let text = load::read_document(path, &self.caches.reads)?;
+            let text = self.caches.read_document(path)?;
             let front = &last.sources.text(node.doc.file)[..node.doc.body_start];
             if !text.starts_with(front) {
                 return None;
@@ -209,18 +215,15 @@ impl Engine {
         for (i, text, body) in edits {
             model.set_body(i, &text, body);
             let node = &model.documents[i];
-            self.caches.bodies.insert(
-                node.body_key,
-                (
-                    node.body.clone(),
-                    node.variable_warnings.clone(),
-                    node.assets.clone(),
-                ),
-            );
+            self.caches.keep_body(node);
             texts.push((node.doc.file, text));
         }
         // A template that fails is reported by the whole build.
-        let files = render::render_bodies(model, &last.theme, &mut self.pages, &docs).ok()??;
+        let crate::outcome::Outcome::Done(Some(files)) =
+            render::render_bodies(model, &last.theme, &mut self.pages, &docs)
+        else {
+            return None;
+        };
         timings.lap("render");
         for (file, text) in texts {
             last.sources.replace(file, text);
@@ -240,23 +243,25 @@ impl Engine {
     pub fn rebuild(&mut self) -> anyhow::Result<Outcome> {
         let started = Instant::now();
         self.current = false;
-        let checked = pipeline::check_cached(&self.root, self.as_of, &mut self.caches);
-        // A hint is for the load it was given to; a build stopped before loading leaves it.
-        self.caches.reads.changed = None;
-        let mut checked = checked?;
+        let mut checked = pipeline::check(
+            &self.root,
+            self.as_of,
+            &mut self.caches,
+            pipeline::Purpose::Render,
+        )?;
         let errors = checked.errors();
         if errors > 0 && (!self.preview || checked.model.is_none()) {
-            return Ok(Outcome::Failed {
+            return Ok(Outcome::BookErrors(Failed {
                 report: plain(&checked.sources, &checked.diagnostics),
                 errors,
-            });
+            }));
         }
         let model = checked
             .model
             .as_ref()
             .expect("a book without errors has a model");
         let mut timings = crate::progress::Timings::start();
-        self.caches.bodies = model.body_cache();
+        self.caches.keep_bodies(model);
         let theme = theme::load(model.settings.theme_dir().as_deref())?;
         let theme_hash = hash_theme(&theme);
         if theme_hash != self.theme_hash {
@@ -269,12 +274,12 @@ impl Engine {
             Some(&self.pages),
             &crate::progress::Progress::none(),
         ) {
-            Ok(rendered) => rendered,
-            Err(problems) => {
-                return Ok(Outcome::Failed {
+            crate::outcome::Outcome::Done(rendered) => rendered,
+            crate::outcome::Outcome::BookErrors(problems) => {
+                return Ok(Outcome::BookErrors(Failed {
                     report: plain(&checked.sources, &problems),
                     errors: problems.len(),
-                })
+                }))
             }
         };
         timings.lap("render");
@@ -325,12 +330,12 @@ impl Engine {
         });
         // A preview is not the book as it should be: the next edit builds it all again.
         self.current = errors == 0;
-        Ok(Outcome::Built {
+        Ok(Outcome::Done(Rebuilt {
             files,
             stats,
             report,
             errors,
-        })
+        }))
     }
 
     /// The search index and exports of the last good build: computed after its pages, so an
@@ -459,9 +464,7 @@ pub fn plain(sources: &Sources, diagnostics: &[crate::diagnostic::Diagnostic]) -
 }
 
 fn hash_theme(theme: &theme::Theme) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    theme.templates.hash(&mut h);
-    h.finish()
+    crate::key::of(&theme.templates)
 }
 
 #[cfg(test)]
@@ -470,8 +473,8 @@ mod tests {
 
     fn stats(outcome: Outcome) -> Stats {
         match outcome {
-            Outcome::Built { stats, .. } => stats,
-            Outcome::Failed { report, .. } => panic!("{report}"),
+            Outcome::Done(Rebuilt { stats, .. }) => stats,
+            Outcome::BookErrors(Failed { report, .. }) => panic!("{report}"),
         }
     }
 
@@ -479,13 +482,21 @@ mod tests {
     fn pages_rendered_for_the_cache_are_those_of_a_build() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let Outcome::Built { files, .. } = Engine::new(root.clone(), as_of).rebuild().unwrap()
+        let Outcome::Done(Rebuilt { files, .. }) =
+            Engine::new(root.clone(), as_of).rebuild().unwrap()
         else {
             panic!("the sample book builds")
         };
-        let checked = pipeline::check(&root, as_of).unwrap();
+        let checked = pipeline::check(
+            &root,
+            as_of,
+            &mut Default::default(),
+            pipeline::Purpose::Render,
+        )
+        .unwrap();
         let built = pipeline::site_files(&checked, &crate::progress::Progress::none())
             .unwrap()
+            .done()
             .unwrap();
         let bytes = |f: &OutputFile| match &f.contents {
             Contents::Bytes(b) => b.to_vec(),
@@ -596,7 +607,7 @@ mod tests {
     /// Every file of an outcome, as bytes by path.
     fn site(outcome: Outcome) -> (Stats, std::collections::BTreeMap<String, Vec<u8>>) {
         match outcome {
-            Outcome::Built { files, stats, .. } => (
+            Outcome::Done(Rebuilt { files, stats, .. }) => (
                 stats,
                 files
                     .into_iter()
@@ -609,7 +620,7 @@ mod tests {
                     })
                     .collect(),
             ),
-            Outcome::Failed { report, .. } => panic!("{report}"),
+            Outcome::BookErrors(Failed { report, .. }) => panic!("{report}"),
         }
     }
 
@@ -654,8 +665,10 @@ mod tests {
         assert!(patched == whole());
         std::fs::write(path("b.md"), doc("B", "# Purpose\n\n## Duties\n\nText.")).unwrap();
         match engine.rebuild_after(&content("b.md")).unwrap() {
-            Outcome::Failed { report, .. } => assert!(report.contains("broken-anchor"), "{report}"),
-            Outcome::Built { .. } => panic!("C's link to B#scope is broken now"),
+            Outcome::BookErrors(Failed { report, .. }) => {
+                assert!(report.contains("broken-anchor"), "{report}")
+            }
+            Outcome::Done(Rebuilt { .. }) => panic!("C's link to B#scope is broken now"),
         }
         // After a failed build, the next one reads the whole book: other files may have
         // changed while it was broken.

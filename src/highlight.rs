@@ -7,7 +7,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -219,9 +218,10 @@ impl Lines {
             .clone();
         let mut html = String::with_capacity(code.len() * 2);
         for text in LinesWithEndings::from(code) {
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            (&syntax.name, text).hash(&mut h);
-            let same = self.seen.entry(h.finish()).or_default();
+            let same = self
+                .seen
+                .entry(crate::key::of(&(&syntax.name, text)))
+                .or_default();
             if let Some(line) = same.iter().find(|l| &*l.text == text && l.before == state) {
                 html.push_str(&line.html);
                 state = line.after.clone();

@@ -54,7 +54,7 @@ impl History {
 }
 
 /// One approved version of a document, for the version table of its document-control block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ApprovedVersion {
     pub version: String,
     pub approved_on: Option<String>,

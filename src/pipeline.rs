@@ -13,6 +13,7 @@ use crate::config::{self, BookSettings};
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
+use crate::outcome::Outcome;
 use crate::progress::{Progress, Timings};
 use crate::site::{Contents, OutputFile};
 use crate::{check, document, history, load, output, render, theme};
@@ -66,42 +67,70 @@ pub fn as_of_or(explicit: Option<NaiveDate>, otherwise: NaiveDate) -> anyhow::Re
 }
 
 /// What `serve` and `watch` keep from one build to the next: file contents, parsed front
-/// matter and rendered bodies, each reused only while its input is unchanged.
+/// matter and rendered bodies, each reused only while its input is unchanged. A one-off build
+/// starts from empty caches.
 #[derive(Default)]
 pub struct Caches {
-    pub reads: load::ReadCache,
-    pub parsed: document::ParseCache,
-    pub bodies: BodyCache,
-    pub history: Option<std::sync::Arc<crate::history::History>>,
+    reads: load::ReadCache,
+    parsed: document::ParseCache,
+    bodies: BodyCache,
+    history: Option<std::sync::Arc<crate::history::History>>,
+    /// The files the watcher saw change since the last check, when that is all that changed:
+    /// for the next check only (see [`load::load`]).
+    changed: Option<Vec<PathBuf>>,
 }
 
-/// Reads and validates the book at `root`; reviews are overdue relative to `as_of`.
-pub fn check(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
-    check_inner(root, as_of, None, true)
+impl Caches {
+    /// Tells the next [`check()`] that only `files` changed since the last one.
+    pub fn only_changed(&mut self, files: Vec<PathBuf>) {
+        self.changed = Some(files);
+    }
+
+    /// Keeps the bodies `model` rendered for the next check.
+    pub fn keep_bodies(&mut self, model: &Model) {
+        self.bodies = model.body_cache();
+    }
+
+    /// Keeps a body rendered again after an edit (see [`Model::set_body`]).
+    pub fn keep_body(&mut self, node: &crate::model::Node) {
+        self.bodies.insert(
+            node.body_key,
+            (
+                node.body.clone(),
+                node.variable_warnings.clone(),
+                node.assets.clone(),
+            ),
+        );
+    }
+
+    /// A document's text as the next check would read it (see [`load::read_document`]).
+    pub fn read_document(&self, path: &Path) -> Option<std::sync::Arc<str>> {
+        load::read_document(path, &self.reads)
+    }
 }
 
-/// [`check()`] for validation alone: the same diagnostics, without the work only pages need
-/// (highlighting code), so the model cannot be rendered.
-pub fn validate(root: &Path, as_of: NaiveDate) -> anyhow::Result<Checked> {
-    check_inner(root, as_of, None, false)
+/// What a check is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Diagnostics alone (`check`, `diff`): without the work only pages need (highlighting
+    /// code, reading the git history), so the model cannot be rendered.
+    Validate,
+    /// A model to render (`build`, `serve`, `bundle`).
+    Render,
 }
 
-/// [`check()`], reusing what an earlier build of the same book left in `caches` (and leaving
-/// this build's there; the rendered bodies are the caller's to put back, from the model).
-pub fn check_cached(root: &Path, as_of: NaiveDate, caches: &mut Caches) -> anyhow::Result<Checked> {
-    check_inner(root, as_of, Some(caches), true)
-}
-
-fn check_inner(
+/// Reads and validates the book at `root`; reviews are overdue relative to `as_of`. Reuses
+/// what an earlier check of the same book left in `caches`, and leaves this one's there (the
+/// rendered bodies are the caller's to keep, with [`Caches::keep_bodies`]).
+pub fn check(
     root: &Path,
     as_of: NaiveDate,
-    mut caches: Option<&mut Caches>,
-    highlight: bool,
+    caches: &mut Caches,
+    purpose: Purpose,
 ) -> anyhow::Result<Checked> {
-    let bodies = caches
-        .as_mut()
-        .map(|c| std::mem::take(&mut c.bodies))
-        .unwrap_or_default();
+    let highlight = purpose == Purpose::Render;
+    let bodies = std::mem::take(&mut caches.bodies);
+    let changed = caches.changed.take();
     let mut timings = Timings::start();
     let mut sources = Sources::default();
     let (settings, mut diagnostics) = config::load(root, &mut sources)?;
@@ -134,7 +163,7 @@ fn check_inner(
     }
     // The git history is read beside loading and parsing, which need nothing from it.
     let history_job = (highlight && settings.config.output.html.git_history).then(|| {
-        let previous = caches.as_mut().and_then(|c| c.history.take());
+        let previous = caches.history.take();
         let dir = content_dir.clone();
         std::thread::Builder::new()
             .name("git-history".into())
@@ -147,16 +176,17 @@ fn check_inner(
             .expect("a thread can be started")
     });
     let shown_as = &settings.config.build.content_dir;
-    let (content, found) = match caches.as_deref_mut() {
-        Some(c) => load::load_cached(&content_dir, shown_as, &mut sources, &mut c.reads)?,
-        None => load::load(&content_dir, shown_as, &mut sources)?,
-    };
+    let (content, found) = load::load(
+        &content_dir,
+        shown_as,
+        &mut sources,
+        &mut caches.reads,
+        changed,
+    )?;
     diagnostics.extend(found);
     timings.lap("load");
-    let (documents, broken, found) = match caches.as_mut() {
-        Some(c) => document::parse_all_cached(&content.documents, &sources, &mut c.parsed),
-        None => document::parse_all(&content.documents, &sources),
-    };
+    let (documents, broken, found) =
+        document::parse_all(&content.documents, &sources, &mut caches.parsed);
     diagnostics.extend(found);
     let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
@@ -181,9 +211,7 @@ fn check_inner(
         let (history, found) = job
             .join()
             .map_err(|_| anyhow::anyhow!("reading the git history failed"))??;
-        if let Some(c) = caches.as_mut() {
-            c.history = Some(history.clone());
-        }
+        caches.history = Some(history.clone());
         model.history = history;
         diagnostics.extend(found);
         timings.lap("git wait");
@@ -212,24 +240,24 @@ pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
     dest.map_or_else(|| settings.output_dir(), Path::to_path_buf)
 }
 
-/// Every file of the site, in memory: pages, static files, assets and exports. Returns
-/// `Ok(Err(diagnostics))` when a template fails (a book problem), `Err` on I/O failures.
+/// Every file of the site, in memory: pages, static files, assets and exports. The book's
+/// errors are a template's problems; `Err` is an I/O failure.
 pub fn site_files(
     checked: &Checked,
     progress: &Progress,
-) -> anyhow::Result<Result<Vec<OutputFile>, Vec<Diagnostic>>> {
+) -> anyhow::Result<Outcome<Vec<OutputFile>>> {
     let model = checked
         .model
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
     let theme = theme::load(model.settings.theme_dir().as_deref())?;
     let mut files = match render::render_cached(model, &theme, None, progress) {
-        Ok((files, _)) => files,
-        Err(diagnostics) => return Ok(Err(diagnostics)),
+        Outcome::Done((files, _)) => files,
+        Outcome::BookErrors(problems) => return Ok(Outcome::BookErrors(problems)),
     };
     files.extend(extras(model, None)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Ok(files))
+    Ok(Outcome::Done(files))
 }
 
 /// Renders a checked book and swaps the site in at `dest` (default: the book's output folder).
@@ -238,7 +266,7 @@ pub fn build(
     checked: &Checked,
     dest: Option<&Path>,
     progress: &Progress,
-) -> anyhow::Result<Result<Built, Vec<Diagnostic>>> {
+) -> anyhow::Result<Outcome<Built>> {
     let model = checked
         .model
         .as_ref()
@@ -268,15 +296,15 @@ pub fn build(
         || render::render_to(model, &theme, None, progress, &sink),
         || extras_to(model, None, &mut |f| sink(f)),
     );
-    if let Err(diagnostics) = rendered? {
-        return Ok(Err(diagnostics));
+    if let Outcome::BookErrors(problems) = rendered? {
+        return Ok(Outcome::BookErrors(problems));
     }
     extras?;
     timings.lap("render");
     staging.commit()?;
     timings.lap("commit");
     progress.finish();
-    Ok(Ok(Built {
+    Ok(Outcome::Done(Built {
         dest,
         files: files.into_inner(),
         pages: pages.into_inner(),

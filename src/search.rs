@@ -6,7 +6,7 @@
 //! term, the items that contain it with a field weight, delta-encoded in base 36.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -183,9 +183,7 @@ fn document_texts(n: &Node) -> Vec<(&str, u8)> {
 
 /// Everything a document's item and terms come from.
 fn document_key(n: &Node) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (n.body_key, &n.page, &n.doc.id, &n.doc.title, n.doc.kind).hash(&mut h);
-    h.finish()
+    crate::key::of(&(n.body_key, &n.page, &n.doc.id, &n.doc.title, n.doc.kind))
 }
 
 /// Indexed documents, kept by `serve` from one rebuild to the next: splitting bodies into
@@ -436,7 +434,17 @@ mod tests {
             format!("---\nid: {id}\ntitle: {id} policy\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n# Scope\n\n{body}\n")
         };
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let model = || crate::pipeline::check(root, as_of).unwrap().model.unwrap();
+        let model = || {
+            crate::pipeline::check(
+                root,
+                as_of,
+                &mut Default::default(),
+                crate::pipeline::Purpose::Render,
+            )
+            .unwrap()
+            .model
+            .unwrap()
+        };
         std::fs::write(root.join("content/a.md"), doc("A", "Backups are kept.")).unwrap();
         std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
         let mut cache = Cache::default();
@@ -461,7 +469,15 @@ mod tests {
         )
         .unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let model = crate::pipeline::check(root, as_of).unwrap().model.unwrap();
+        let model = crate::pipeline::check(
+            root,
+            as_of,
+            &mut Default::default(),
+            crate::pipeline::Purpose::Render,
+        )
+        .unwrap()
+        .model
+        .unwrap();
         let text = String::from_utf8(index(&model, None)).unwrap();
         assert!(text.starts_with("window.POLICYBOOK_SEARCH={") && text.ends_with("};\n"));
         assert!(!text.contains('<'), "{text}");

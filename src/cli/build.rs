@@ -1,5 +1,6 @@
 //! `policybook build`: validate, render, and swap the new site in.
 
+use crate::outcome::Outcome;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -49,7 +50,12 @@ fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
         );
     }
     let as_of = pipeline::as_of_or(args.book.as_of, snapshot.date)?;
-    let mut checked = pipeline::check(&snapshot.root, as_of)?;
+    let mut checked = pipeline::check(
+        &snapshot.root,
+        as_of,
+        &mut pipeline::Caches::default(),
+        pipeline::Purpose::Render,
+    )?;
     // Paths as in the working tree; the line below says which revision they were read at.
     checked.sources.show_paths_from(root);
     eprintln!(
@@ -95,7 +101,7 @@ fn finish(
     checked.diagnostics = Vec::new();
     let progress = crate::progress::Progress::for_terminal(checked.documents());
     match pipeline::build(&checked, dest, &progress)? {
-        Err(problems) => {
+        Outcome::BookErrors(problems) => {
             print_diagnostics(&checked.sources, &problems, color)?;
             eprintln!(
                 "build failed: {}; the previous site was left untouched",
@@ -103,7 +109,7 @@ fn finish(
             );
             Ok(EXIT_BOOK_ERRORS)
         }
-        Ok(built) => {
+        Outcome::Done(built) => {
             let warnings = if warnings > 0 {
                 format!(", {}", counts(0, warnings).trim_start_matches("0 errors, "))
             } else {

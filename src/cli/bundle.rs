@@ -1,5 +1,6 @@
 //! `policybook bundle` and `policybook verify`: the auditor's offline copy and its check.
 
+use crate::outcome::Outcome;
 use std::path::PathBuf;
 
 use super::{valid_model, Color, DatedBookArg, EXIT_BOOK_ERRORS};
@@ -51,8 +52,8 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
         }
     }
     let files = match pipeline::site_files(&checked, &crate::progress::Progress::none())? {
-        Ok(files) => files,
-        Err(problems) => {
+        Outcome::Done(files) => files,
+        Outcome::BookErrors(problems) => {
             super::print_diagnostics(&checked.sources, &problems, color)?;
             return Ok(EXIT_BOOK_ERRORS);
         }

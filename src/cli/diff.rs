@@ -66,7 +66,12 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
             args.to.clone().unwrap_or_else(|| "working tree".into()),
         ),
     ] {
-        let mut checked = pipeline::validate(root, as_of)?;
+        let mut checked = pipeline::check(
+            root,
+            as_of,
+            &mut pipeline::Caches::default(),
+            pipeline::Purpose::Validate,
+        )?;
         checked.sources.show_paths_from(&args.book);
         if checked.model.is_none() {
             print_diagnostics(&checked.sources, &checked.diagnostics, color)?;

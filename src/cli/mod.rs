@@ -86,21 +86,19 @@ pub struct DatedBookArg {
 impl DatedBookArg {
     /// Reads and validates the book; diagnostics show paths as typed from the current folder.
     fn check(&self) -> anyhow::Result<crate::pipeline::Checked> {
-        self.read(crate::pipeline::check)
+        self.read(crate::pipeline::Purpose::Render)
     }
 
     /// [`Self::check`] for `policybook check`, which renders nothing.
     fn validate(&self) -> anyhow::Result<crate::pipeline::Checked> {
-        self.read(crate::pipeline::validate)
+        self.read(crate::pipeline::Purpose::Validate)
     }
 
-    fn read(
-        &self,
-        how: fn(&std::path::Path, chrono::NaiveDate) -> anyhow::Result<crate::pipeline::Checked>,
-    ) -> anyhow::Result<crate::pipeline::Checked> {
+    fn read(&self, purpose: crate::pipeline::Purpose) -> anyhow::Result<crate::pipeline::Checked> {
         existing_root(&self.book.dir)?;
         let as_of = crate::pipeline::as_of(self.as_of)?;
-        let mut checked = how(&self.book.dir, as_of)?;
+        let mut caches = crate::pipeline::Caches::default();
+        let mut checked = crate::pipeline::check(&self.book.dir, as_of, &mut caches, purpose)?;
         if self.book.dir != std::path::Path::new(".") {
             checked.sources.show_paths_from(&self.book.dir);
         }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::{DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::diagnostic::display_path;
-use crate::engine::{Engine, Outcome};
+use crate::engine::{Engine, Failed, Outcome, Rebuilt};
 use crate::pipeline;
 use crate::serve::{self, Site};
 use crate::watch::{self, ChangeKind, Layout, WatcherKind};
@@ -75,7 +75,7 @@ fn prepare(
 /// One line per rebuild, like `build`'s summary.
 fn summary(outcome: &Outcome, started: Instant) -> String {
     match outcome {
-        Outcome::Built { stats, errors, .. } => format!(
+        Outcome::Done(Rebuilt { stats, errors, .. }) => format!(
             "built {} documents ({} pages, {} rendered again) in {} ms{}{}",
             stats.documents,
             stats.pages,
@@ -92,7 +92,7 @@ fn summary(outcome: &Outcome, started: Instant) -> String {
                 String::new()
             }
         ),
-        Outcome::Failed { errors, .. } => format!(
+        Outcome::BookErrors(Failed { errors, .. }) => format!(
             "the book has {errors} error(s); still serving the last good version ({} ms)",
             started.elapsed().as_millis()
         ),
@@ -154,12 +154,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
 fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant) {
     let line = summary(&outcome, started);
     match outcome {
-        Outcome::Built {
+        Outcome::Done(Rebuilt {
             files,
             report,
             stats,
             errors,
-        } => {
+        }) => {
             eprint!("{report}");
             let version = if errors > 0 {
                 site.preview(files, report)
@@ -176,7 +176,7 @@ fn report(site: &Site, engine: &Engine, outcome: Outcome, started: Instant) {
                 Err(e) => eprintln!("error: {e:#}"),
             });
         }
-        Outcome::Failed { report, .. } => {
+        Outcome::BookErrors(Failed { report, .. }) => {
             eprint!("{report}");
             site.fail(report);
             eprintln!("{line}");
@@ -229,13 +229,13 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
         };
         let line = summary(&outcome, started);
         match outcome {
-            Outcome::Built { mut files, .. } => {
+            Outcome::Done(Rebuilt { mut files, .. }) => {
                 files.extend(engine.extras()?);
                 crate::output::write(&dest, &files)?;
                 eprintln!("{line}; wrote {}", display_path(&dest));
                 Ok(true)
             }
-            Outcome::Failed { report, .. } => {
+            Outcome::BookErrors(Failed { report, .. }) => {
                 eprint!("{report}");
                 eprintln!(
                     "the book has errors; {} was left as it was",

@@ -45,10 +45,6 @@ pub struct ReadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Seen>>,
     /// What the last walk found.
     walked: Option<Walk>,
-    /// The files the watcher saw change since the last load, when that is all that changed
-    /// (set by `serve` and `watch`, used once): the walk is skipped when each is a file the
-    /// last walk found, and only they are looked at again.
-    pub changed: Option<Vec<PathBuf>>,
 }
 
 /// What a walk of the content folder found: Markdown files and assets (relative), and its
@@ -106,24 +102,18 @@ pub fn is_editor_leftover(name: &str) -> bool {
 }
 
 /// Reads every file under `content_dir`; `shown_as` is how its paths appear in diagnostics.
+/// Files that have not changed since `cache` last saw them are not read again; `changed`, when
+/// the watcher knows it, lists every file that changed since, so the folder need not be
+/// walked (unless one of them is new).
 ///
 /// `Err` only when the folder itself cannot be read; a bad file is a diagnostic.
 pub fn load(
     content_dir: &Path,
     shown_as: &Path,
     sources: &mut Sources,
-) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
-    load_at_most(content_dir, shown_as, sources, MAX_DOCUMENTS, None)
-}
-
-/// [`load`], reading only files that changed since `cache` last saw them.
-pub fn load_cached(
-    content_dir: &Path,
-    shown_as: &Path,
-    sources: &mut Sources,
     cache: &mut ReadCache,
+    changed: Option<Vec<PathBuf>>,
 ) -> anyhow::Result<(Content, Vec<Diagnostic>)> {
-    let changed = cache.changed.take();
     let known = |p: &PathBuf, walked: &Walk| {
         p.is_file()
             && p.strip_prefix(content_dir).is_ok_and(|rel| {
@@ -384,7 +374,7 @@ fn read_text(path: &Path, cache: Option<&ReadCache>) -> Result<Text, String> {
     Ok((text, bad_utf8_at))
 }
 
-/// A document's text as [`load_cached`] would read it (and `cache` remembers it), or `None`
+/// A document's text as [`load`] would read it (and `cache` remembers it), or `None`
 /// when it cannot be read that way (missing, too large, not UTF-8): the whole book is then
 /// read again to report it.
 pub fn read_document(path: &Path, cache: &ReadCache) -> Option<Arc<str>> {
@@ -468,7 +458,14 @@ mod tests {
         }
         std::fs::write(c.join("a.md"), "a").unwrap();
         let mut sources = Sources::default();
-        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        let (content, d) = load(
+            c,
+            Path::new("content"),
+            &mut sources,
+            &mut ReadCache::default(),
+            None,
+        )
+        .unwrap();
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(content.documents.len(), 1);
         assert!(content.assets.is_empty(), "{:?}", content.assets);
@@ -486,7 +483,14 @@ mod tests {
             return; // no mkfifo here
         }
         let mut sources = Sources::default();
-        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        let (content, d) = load(
+            c,
+            Path::new("content"),
+            &mut sources,
+            &mut ReadCache::default(),
+            None,
+        )
+        .unwrap();
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].code, "not-a-file");
         assert_eq!(
@@ -509,7 +513,14 @@ mod tests {
         std::fs::write(c.join(".git/x.md"), "x").unwrap();
         std::fs::write(c.join("b/logo.png"), "png").unwrap();
         let mut sources = Sources::default();
-        let (content, d) = load(c, Path::new("content"), &mut sources).unwrap();
+        let (content, d) = load(
+            c,
+            Path::new("content"),
+            &mut sources,
+            &mut ReadCache::default(),
+            None,
+        )
+        .unwrap();
         assert!(d.is_empty(), "{d:?}");
         let rels: Vec<_> = content.documents.iter().map(|s| s.rel.clone()).collect();
         assert_eq!(rels, vec![PathBuf::from("a.md"), PathBuf::from("b/z.md")]);

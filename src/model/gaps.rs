@@ -49,7 +49,7 @@ pub struct Applicability<'a> {
 }
 
 /// Everything missing or pending in the book, as indices into the model.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Gaps {
     /// Applicable controls that no approved document lists.
     pub uncovered_controls: Vec<usize>,

@@ -62,7 +62,7 @@ impl Node {
     pub fn shown_key(&self) -> u64 {
         match &self.unmarked {
             None => self.body_key,
-            Some(_) => xxhash_rust::xxh3::xxh3_64(self.body.html.as_bytes()) ^ self.body_key,
+            Some(_) => crate::key::of_bytes(self.body.html.as_bytes()) ^ self.body_key,
         }
     }
 }
@@ -194,7 +194,7 @@ impl Model {
             .map(|d| paths::document_file(&d.rel))
             .collect();
         // Everything a body's links resolve against; any change re-renders every body.
-        let mut signature = xxhash_rust::xxh3::Xxh3::new();
+        let mut signature = crate::key::hasher();
         for d in &documents {
             (&d.id, &d.rel).hash(&mut signature);
         }
@@ -926,9 +926,7 @@ fn relative_path(from: &Path, to: &Path) -> String {
 
 /// Identifies a body's rendering: its text and everything its links resolve against.
 fn body_key(signature: u64, d: &Document) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (signature, &d.rel, d.body_hash).hash(&mut h);
-    h.finish()
+    crate::key::of(&(signature, &d.rel, d.body_hash))
 }
 
 impl Model {

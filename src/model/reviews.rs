@@ -10,7 +10,7 @@ use crate::document::Status;
 pub const DUE_SOON_DAYS: u64 = 30;
 
 /// Documents (indices into the model) by when their review is due, each group in date order.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Schedule {
     pub overdue: Vec<usize>,
     pub soon: Vec<usize>,

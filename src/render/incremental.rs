@@ -49,33 +49,29 @@ impl PageCache {
     }
 }
 
-/// A hash of what the list pages show: every document's listed fields and references, the SoA,
-/// the as-of date and the site's settings (not bodies, and not related documents).
-pub(super) fn book_key(model: &Model, site_key: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (site_key, model.as_of, model.documents.len()).hash(&mut h);
-    for n in &model.documents {
-        let d = &n.doc;
-        (
-            &n.page,
-            &d.id,
-            &d.title,
-            d.kind,
-            d.status,
-            &d.version,
-            &d.owner,
-            d.review_by,
-        )
-            .hash(&mut h);
-        (&n.clauses, &n.controls).hash(&mut h);
-        // Print parts are cut by body size; the print pages are keyed on their own.
-    }
-    format!(
-        "{:?}{:?}{:?}{:?}",
-        model.soa.decisions, model.soa.version, model.soa.owner, model.soa.approver
-    )
-    .hash(&mut h);
-    h.finish()
+/// A hash of what the list pages are made of: every document's row and references, every
+/// clause's and control's row, the SoA, the gaps, the review schedule, the as-of date and the
+/// site's settings (not bodies, and not related documents). Print parts are cut by body size;
+/// the print pages are keyed on their own.
+pub(super) fn book_key(model: &Model, views: &Views, site_key: u64) -> u64 {
+    let references: Vec<(&[usize], &[usize])> = model
+        .documents
+        .iter()
+        .map(|n| (&n.clauses[..], &n.controls[..]))
+        .collect();
+    let s = &model.soa;
+    let soa = (
+        (s.is_derived(), &s.version, &s.owner, &s.approver),
+        (0..model.catalog.controls.len())
+            .map(|c| model.applicability(c))
+            .collect::<Vec<_>>(),
+    );
+    crate::key::of(&(
+        (site_key, model.as_of),
+        (&views.docs, &views.clauses, &views.controls),
+        references,
+        (&model.gaps, model.review_schedule(), soa),
+    ))
 }
 
 /// A print part with some of its bodies replaced: `bodies` holds the new body for each
@@ -102,21 +98,21 @@ pub(super) fn respliced(
 /// After an edit that changed only the bodies of `docs` (their front matter, links and the
 /// headings other documents link to are as before), renders again just the pages that show
 /// those bodies: each document's page and the print parts holding it. `cache` is the one the
-/// last [`render_cached`] left, and is brought up to date. `Ok(None)` when more would change
+/// last [`render_cached`] left, and is brought up to date. `Done(None)` when more would change
 /// (the print view would be cut differently, or there is no earlier render): render it all.
 pub fn render_bodies(
     model: &Model,
     theme: &Theme,
     cache: &mut PageCache,
     docs: &[usize],
-) -> Result<Option<Vec<OutputFile>>, Vec<Diagnostic>> {
+) -> Outcome<Option<Vec<OutputFile>>> {
     let Some(tera) = cache.tera.clone() else {
-        return Ok(None);
+        return Outcome::Done(None);
     };
     // A body edit may move where the print view is cut; then everything renders again.
     let order: Vec<usize> = cache.print.iter().flatten().copied().collect();
     if !cache.print.is_empty() && cut_print(model, order) != cache.print {
-        return Ok(None);
+        return Outcome::Done(None);
     }
     let views = Views::new(model, false);
     let site = site_view(model);
@@ -137,7 +133,7 @@ pub fn render_bodies(
                 Ok(i) => (
                     document_page(model, &views, i),
                     Vec::new(),
-                    document_page_key(model, i, cache_ref.site_key),
+                    document_page_key(model, &views, i, cache_ref.site_key),
                 ),
                 Err(n) => {
                     let part = &cache_ref.print[n];
@@ -151,8 +147,7 @@ pub fn render_bodies(
                             .iter()
                             .map(|&i| {
                                 docs.contains(&i).then(|| {
-                                    let anchor = format!("doc-{}", model.documents[i].doc.id);
-                                    print_body(&model.documents[i].body.html, &anchor)
+                                    print_body(&model.documents[i].body.html, &anchor(model, i))
                                 })
                             })
                             .collect();
@@ -184,53 +179,15 @@ pub fn render_bodies(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Outcome::BookErrors(errors);
     }
-    Ok(Some(files))
+    Outcome::Done(Some(files))
 }
 
-/// What clause `i`'s page shows, cheaply: its row, its parent's and children's, and the
-/// documents addressing and mentioning it.
-pub(super) fn clause_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (site_key, "clause", i, &views.clauses[i]).hash(&mut h);
-    for (j, c) in model.catalog.clauses.iter().enumerate() {
-        if c.parent == Some(i) || model.catalog.clauses[i].parent == Some(j) {
-            views.clauses[j].hash(&mut h);
-        }
-    }
-    for &d in model.clause_docs[i].iter().chain(&model.clause_mentions[i]) {
-        (d, &views.docs[d]).hash(&mut h);
-    }
-    h.finish()
-}
-
-/// What control `i`'s page shows, cheaply: its row and SoA entry, the documents addressing
-/// and mentioning it, and the clauses those documents address.
-pub(super) fn control_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (site_key, "control", i, &views.controls[i]).hash(&mut h);
-    (model.applicability(i), model.soa.is_derived()).hash(&mut h);
-    for &d in model.control_docs[i]
-        .iter()
-        .chain(&model.control_mentions[i])
-    {
-        (d, &views.docs[d]).hash(&mut h);
-        for &c in &model.documents[d].clauses {
-            views.clauses[c].hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
-/// What the documents page shows, cheaply: every document's row and folder.
-pub(super) fn documents_page_key(model: &Model, views: &Views, site_key: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (site_key, "documents", model.documents.len()).hash(&mut h);
-    for (n, row) in model.documents.iter().zip(&views.docs) {
-        (n.doc.rel.parent(), row).hash(&mut h);
-    }
-    h.finish()
+/// The key of a page keyed by what it shows (a `...Shown` value of `pages`, which is also
+/// its data) rather than by the JSON of its data: cheaper, as nothing is serialized.
+pub(super) fn shown_key(site_key: u64, path: &str, shown: &impl Hash) -> u64 {
+    crate::key::of(&(site_key, path, shown))
 }
 
 /// What a part of a matrix or chain shows, cheaply: its documents' rows and the clauses or
@@ -244,8 +201,8 @@ pub(super) fn part_key(
     list: List,
     site_key: u64,
 ) -> Option<u64> {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let row = |h: &mut xxhash_rust::xxh3::Xxh3, d: usize, of: &[usize]| {
+    let mut h = crate::key::hasher();
+    let row = |h: &mut crate::key::Hasher, d: usize, of: &[usize]| {
         views.docs[d].hash(h);
         of.hash(h);
     };
@@ -283,109 +240,125 @@ pub(super) fn part_key(
     Some(h.finish())
 }
 
-/// A hash of everything a document's page shows: its body (by key), its front matter, the
-/// documents it lists (related, referenced by) as they appear there, and the site's settings.
-pub(super) fn document_page_key(model: &Model, i: usize, site_key: u64) -> u64 {
+/// A hash of everything a document's page shows: its body (by key), at its path, and all else
+/// it shows (see [`DocumentShown`]).
+pub(super) fn document_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
     let n = &model.documents[i];
-    let d = &n.doc;
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (
+    crate::key::of(&(
         site_key,
-        n.shown_key(),
         &n.page,
-        &d.id,
-        &d.title,
-        d.kind,
-        &d.owner,
-        &d.approver,
-    )
-        .hash(&mut h);
-    model.settings.config.build.content_dir.hash(&mut h);
-    model
-        .settings
-        .config
-        .output
-        .html
-        .edit_url_template
-        .hash(&mut h);
-    (
-        &d.version,
-        d.status,
-        &d.classification,
-        d.effective,
-        d.review_by,
-        &d.tags,
-        &d.rel,
-        &d.extra,
-    )
-        .hash(&mut h);
-    (
-        d.review_by.is_some_and(|r| r < model.as_of),
-        &n.clauses,
-        &n.controls,
-    )
-        .hash(&mut h);
-    (
-        d.approved_on,
-        d.last_reviewed,
-        d.review_interval,
-        model.history.of(&d.rel),
-        model.history.head.is_some(),
-    )
-        .hash(&mut h);
-    for &j in n.related.iter().chain(&model.referenced_by[i]) {
-        let o = &model.documents[j];
-        (
-            j,
-            &o.doc.id,
-            &o.doc.title,
-            o.doc.status,
-            &o.doc.version,
-            &o.doc.owner,
-            &o.doc.review_by,
-            o.doc.kind,
-            &o.page,
-        )
-            .hash(&mut h);
-    }
-    h.finish()
+        n.shown_key(),
+        document_shown(model, views, i),
+    ))
 }
 
-/// What a part of the print view shows, cheaply: for each of its documents, the body and what
-/// [`doc_view`] is made of; for the first part, the list of all documents.
+/// A hash of everything a part of the print view shows: its bodies (by key) and all else it
+/// shows (see [`PartShown`]).
 pub(super) fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site_key: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    (site_key, n, parts.len(), model.as_of).hash(&mut h);
-    model.settings.config.build.content_dir.hash(&mut h);
-    for &i in &parts[n] {
-        let node = &model.documents[i];
-        let d = &node.doc;
-        (
-            node.shown_key(),
-            &d.id,
-            &d.title,
-            d.kind,
-            &d.owner,
-            &d.approver,
-            &d.version,
-        )
-            .hash(&mut h);
-        (
-            d.status,
-            &d.classification,
-            d.effective,
-            d.review_by,
-            d.approved_on,
-        )
-            .hash(&mut h);
-        (d.last_reviewed, d.review_interval, &d.tags, &d.rel).hash(&mut h);
-    }
-    if n == 0 {
-        for (p, part) in parts.iter().enumerate() {
-            for &i in part {
-                (p, &model.documents[i].doc.id, &model.documents[i].doc.title).hash(&mut h);
-            }
+    let bodies: Vec<u64> = parts[n]
+        .iter()
+        .map(|&i| model.documents[i].shown_key())
+        .collect();
+    crate::key::of(&(site_key, bodies, part_shown(model, parts, n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Engine, Outcome, Rebuilt};
+    use crate::site::{Contents, OutputFile};
+
+    fn bytes(f: &OutputFile) -> Vec<u8> {
+        match &f.contents {
+            Contents::Bytes(b) => b.to_vec(),
+            Contents::Copy(p) => std::fs::read(p).unwrap(),
         }
     }
-    h.finish()
+
+    /// Rebuilds with the engine's caches and asserts every file is what a whole build writes.
+    fn assert_serve_matches_build(engine: &mut Engine, root: &std::path::Path) {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let Outcome::Done(Rebuilt { files, .. }) = engine.rebuild().unwrap() else {
+            panic!("the book builds")
+        };
+        let checked = crate::pipeline::check(
+            root,
+            as_of,
+            &mut Default::default(),
+            crate::pipeline::Purpose::Render,
+        )
+        .unwrap();
+        let built = crate::pipeline::site_files(&checked, &crate::progress::Progress::none())
+            .unwrap()
+            .done()
+            .unwrap();
+        let built: std::collections::HashMap<&str, Vec<u8>> =
+            built.iter().map(|f| (f.path.as_str(), bytes(f))).collect();
+        assert!(files.len() > 100, "the pages of the book");
+        for f in &files {
+            assert!(
+                built.get(f.path.as_str()) == Some(&bytes(f)),
+                "{} differs from a whole build",
+                f.path
+            );
+        }
+    }
+
+    /// Every field a page's template can show is part of its key: a book's own document
+    /// template that shows what the built-in one does not (a clause's document count, a
+    /// front-matter field of the document-control block) still gets the pages a whole build
+    /// writes after each edit.
+    #[test]
+    fn pages_keyed_by_what_they_show_follow_edits_of_fields_only_a_theme_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"corp\"\n",
+        );
+        write(
+            "themes/corp/templates/document.html",
+            "{% extends \"base.html\" %}{% block content %}{{ doc.classification }} {{ doc.effective }}\
+             {% for c in controls %} {{ c.id }}:{{ c.covered }}{% endfor %}\
+             {% for d in related %} {{ d.id }}:{{ d.version }}{% endfor %}{% endblock content %}",
+        );
+        let doc = |id: &str, extra: &str| {
+            format!("---\nid: {id}\ntitle: {id}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\nrelated: [B]\n{extra}---\nText.\n")
+        };
+        // A is a draft: control A.5.3, which only A lists, is not covered yet.
+        let a = |extra: &str| {
+            doc("A", &format!("{extra}controls: [\"A.5.3\"]\n"))
+                .replace("status: approved", "status: draft")
+        };
+        write("content/a.md", &a("classification: internal\n"));
+        write("content/b.md", &doc("B", ""));
+        write("content/c.md", &doc("C", "").replace("5.2", "6.1"));
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        assert_serve_matches_build(&mut engine, root);
+        // Shown only in A's document-control block.
+        write("content/a.md", &a("classification: confidential\n"));
+        assert_serve_matches_build(&mut engine, root);
+        write(
+            "content/a.md",
+            &a("classification: confidential\neffective: 2026-01-05\n"),
+        );
+        assert_serve_matches_build(&mut engine, root);
+        // C, approved, now addresses A.5.3 too: A's page shows it covered.
+        write(
+            "content/c.md",
+            &doc("C", "controls: [\"A.5.3\"]\n").replace("5.2", "6.1"),
+        );
+        assert_serve_matches_build(&mut engine, root);
+        // B's version, shown on A's page among its related documents.
+        write(
+            "content/b.md",
+            &doc("B", "").replace("version: \"1\"", "version: \"2\""),
+        );
+        assert_serve_matches_build(&mut engine, root);
+    }
 }

@@ -33,6 +33,7 @@ use crate::diagnostic::{display_path, Diagnostic};
 use crate::document::{DocKind, Status};
 use crate::highlight::escape_html;
 use crate::model::Model;
+use crate::outcome::Outcome;
 use crate::paths;
 use crate::progress::Progress;
 use crate::site::{Contents, OutputFile, Sink};
@@ -65,6 +66,12 @@ impl Data {
         }
     }
 
+    /// Data that goes straight into the context: each field of `value` is a variable. For pages
+    /// keyed by their inputs (see `incremental`), never by their data.
+    fn of<T: Serialize>(value: &T) -> Data {
+        Data::Context(Context::from_serialize(value).unwrap_or_default())
+    }
+
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         match self {
             Data::Context(ctx) => ctx.insert(key, value),
@@ -74,13 +81,12 @@ impl Data {
         }
     }
 
-    /// A hash of the data (0 when it is not kept as JSON).
+    /// A hash of the data (that of nothing when it is not kept as JSON).
     fn key(&self) -> u64 {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        if let Data::Json(fields) = self {
-            fields.hash(&mut h);
+        match self {
+            Data::Json(fields) => crate::key::of(fields),
+            Data::Context(_) => crate::key::of(&()),
         }
-        h.finish()
     }
 
     fn into_context(self) -> Context {
@@ -99,29 +105,26 @@ impl Data {
     }
 }
 
-/// Renders the whole site. `Err` holds template problems (a book's theme override, usually).
-pub fn render(model: &Model, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_cached(model, theme, None, &Progress::none()).map(|(files, _)| files)
-}
-
-/// Like [`render`], reusing pages of `previous` (rendered with the same theme) whose data has
-/// not changed. With a `previous` cache (even an empty one), also returns the cache for the next
-/// round; without, pages are not hashed at all.
+/// Renders the whole site into memory, reusing pages of `previous` (rendered with the same
+/// theme) whose data has not changed. With a `previous` cache (even an empty one), also returns
+/// the cache for the next round; without, pages are not hashed at all. The book's errors here
+/// are template problems (a book's theme override, usually).
 pub fn render_cached(
     model: &Model,
     theme: &Theme,
     previous: Option<&PageCache>,
     progress: &Progress,
-) -> Result<(Vec<OutputFile>, PageCache), Vec<Diagnostic>> {
+) -> Outcome<(Vec<OutputFile>, PageCache)> {
     let files = std::sync::Mutex::new(Vec::new());
     let sink = |f: OutputFile| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
     };
     let cache = match render_to(model, theme, previous, progress, &sink) {
-        Ok(result) => result?,
+        Ok(Outcome::Done(cache)) => cache,
+        Ok(Outcome::BookErrors(problems)) => return Outcome::BookErrors(problems),
         Err(e) => {
-            return Err(vec![Diagnostic::error(
+            return Outcome::BookErrors(vec![Diagnostic::error(
                 Code::RenderFailed,
                 format!("{e:#}"),
             )])
@@ -129,7 +132,7 @@ pub fn render_cached(
     };
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, cache))
+    Outcome::Done((files, cache))
 }
 
 /// A rendered page kept for the next round: path, data hash, bytes.
@@ -144,19 +147,19 @@ enum Failure {
 /// Renders every page and static file of the site into `sink` (not the whole-book files of
 /// [`crate::pipeline::extras`]), in
 /// parallel, building each page's data only when it is rendered, so the whole site is never in
-/// memory at once. `Err` is a failure of the sink; `Ok(Err)` holds template problems.
+/// memory at once. `Err` is a failure of the sink; the book's errors are template problems.
 pub fn render_to(
     model: &Model,
     theme: &Theme,
     previous: Option<&PageCache>,
     progress: &Progress,
     sink: &Sink,
-) -> anyhow::Result<Result<PageCache, Vec<Diagnostic>>> {
+) -> anyhow::Result<Outcome<PageCache>> {
     let tera = match previous.and_then(|p| p.tera.clone()) {
         Some(t) => t,
         None => match templates(theme) {
             Ok(t) => Arc::new(t),
-            Err(d) => return Ok(Err(d)),
+            Err(d) => return Ok(Outcome::BookErrors(d)),
         },
     };
     let views = Views::new(model, previous.is_some());
@@ -165,11 +168,9 @@ pub fn render_to(
     let print = print_parts(model);
     let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        serde_json::to_vec(&site).unwrap_or_default().hash(&mut h);
-        h.finish()
+        crate::key::of(&serde_json::to_vec(&site).unwrap_or_default())
     });
-    let book = previous.map_or(0, |_| book_key(model, site_key));
+    let book = previous.map_or(0, |_| book_key(model, &views, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
     let reuse_lists = previous.filter(|p| p.book_key == book && !p.lists.is_empty());
     let mut reused: Vec<Cached> = Vec::new();
@@ -201,24 +202,27 @@ pub fn render_to(
             let cheap = match (previous, &spec) {
                 (Some(_), PageSpec::Document(i)) => Some((
                     model.documents[*i].page.clone(),
-                    document_page_key(model, *i, site_key),
+                    document_page_key(model, &views, *i, site_key),
                 )),
                 (Some(_), PageSpec::Print(parts, n)) => Some((
                     part_path("print", n + 1),
                     print_page_key(model, parts, *n, site_key),
                 )),
-                (Some(_), PageSpec::Clause(i)) => Some((
-                    paths::clause_file(&model.catalog.clauses[*i].id),
-                    clause_page_key(model, &views, *i, site_key),
-                )),
-                (Some(_), PageSpec::Control(i)) => Some((
-                    paths::control_file(&model.catalog.controls[*i].id),
-                    control_page_key(model, &views, *i, site_key),
-                )),
-                (Some(_), PageSpec::List(List::Documents)) => Some((
-                    List::Documents.path(),
-                    documents_page_key(model, &views, site_key),
-                )),
+                (Some(_), PageSpec::Clause(i)) => {
+                    let path = paths::clause_file(&model.catalog.clauses[*i].id);
+                    let key = shown_key(site_key, &path, &clause_shown(model, &views, *i));
+                    Some((path, key))
+                }
+                (Some(_), PageSpec::Control(i)) => {
+                    let path = paths::control_file(&model.catalog.controls[*i].id);
+                    let key = shown_key(site_key, &path, &control_shown(model, &views, *i));
+                    Some((path, key))
+                }
+                (Some(_), PageSpec::List(List::Documents)) => {
+                    let path = List::Documents.path();
+                    let key = shown_key(site_key, &path, &documents_shown(model, &views));
+                    Some((path, key))
+                }
                 (Some(_), PageSpec::List(list)) => {
                     part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
                 }
@@ -240,18 +244,13 @@ pub fn render_to(
             let key = match (previous, cheap) {
                 (None, _) => 0,
                 (Some(_), Some((_, key))) => key,
-                (Some(_), None) => {
-                    let mut h = xxhash_rust::xxh3::Xxh3::new();
-                    (
-                        page.template,
-                        page.nav,
-                        &page.title,
-                        site_key,
-                        page.data.key(),
-                    )
-                        .hash(&mut h);
-                    h.finish()
-                }
+                (Some(_), None) => crate::key::of(&(
+                    page.template,
+                    page.nav,
+                    &page.title,
+                    site_key,
+                    page.data.key(),
+                )),
             };
             let reused = previous
                 .and_then(|p| p.get(&page.path))
@@ -320,7 +319,7 @@ pub fn render_to(
         }
     }
     if !errors.is_empty() {
-        return Ok(Err(errors));
+        return Ok(Outcome::BookErrors(errors));
     }
     for (name, bytes) in &theme.statics {
         sink(OutputFile {
@@ -353,7 +352,7 @@ pub fn render_to(
             contents: Contents::Bytes(format!("{cname}\n").into_bytes().into()),
         })?;
     }
-    Ok(Ok(cache))
+    Ok(Outcome::Done(cache))
 }
 
 /// True when the theme's template `name` is the built-in one, not the book's own.
@@ -557,9 +556,16 @@ mod tests {
         std::fs::write(root.join("content/a.md"), doc("A", &sneaky)).unwrap();
         std::fs::write(root.join("content/b.md"), doc("B", "Plain.")).unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let checked = crate::pipeline::check(root, as_of).unwrap();
+        let checked = crate::pipeline::check(
+            root,
+            as_of,
+            &mut Default::default(),
+            crate::pipeline::Purpose::Render,
+        )
+        .unwrap();
         let files = crate::pipeline::site_files(&checked, &Progress::none())
             .unwrap()
+            .done()
             .unwrap();
         let page = |path: &str| {
             let f = files.iter().find(|f| f.path == path).unwrap();

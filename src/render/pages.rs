@@ -148,7 +148,14 @@ pub(super) fn index_page(model: &Model, views: &Views) -> Page {
     }
 }
 
-pub(super) fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
+/// What the documents page shows: its data and, under `serve`, its key.
+#[derive(Serialize, Hash)]
+pub(super) struct DocumentsShown<'a> {
+    sections: Vec<Section<'a>>,
+    total: usize,
+}
+
+pub(super) fn documents_shown<'a>(model: &'a Model, views: &Views<'a>) -> DocumentsShown<'a> {
     let mut sections: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, n) in model.documents.iter().enumerate() {
         let folder = n.doc.rel.parent().map(display_path).unwrap_or_default();
@@ -164,25 +171,63 @@ pub(super) fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
             }
         })
         .collect();
-    let mut data = Data::new(views.keyed);
-    data.insert("sections", &sections);
-    data.insert("total", &model.documents.len());
+    DocumentsShown {
+        sections,
+        total: model.documents.len(),
+    }
+}
+
+pub(super) fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
     Page {
         path: "documents.html".into(),
         template: "documents.html",
         nav: "documents",
         title: "Documents".into(),
-        data,
+        data: Data::of(&documents_shown(model, views)),
+    }
+}
+
+/// What a document's page shows besides its body: its template's data and, under `serve`, its
+/// key (with the body's; see `incremental::document_page_key`) are both made from this one
+/// value, so nothing the page shows can be left out of the key.
+#[derive(Serialize, Hash)]
+pub(super) struct DocumentShown<'a> {
+    doc: DocView<'a>,
+    /// As references, without their document counts: a count changing elsewhere does not
+    /// make every page of a document addressing that clause or control render again.
+    clauses: Vec<ItemRef<'a>>,
+    controls: Vec<ItemRef<'a>>,
+    related: Vec<DocRow<'a>>,
+    referenced_by: Vec<DocRow<'a>>,
+    history: &'a [crate::history::Revision],
+    in_git: bool,
+    versions: Vec<crate::history::ApprovedVersion>,
+}
+
+pub(super) fn document_shown<'a>(
+    model: &'a Model,
+    views: &Views<'a>,
+    i: usize,
+) -> DocumentShown<'a> {
+    let n = &model.documents[i];
+    let history = model.history.of(&n.doc.rel);
+    DocumentShown {
+        doc: doc_view(model, n),
+        clauses: views.clause_refs(&n.clauses),
+        controls: views.control_refs(&n.controls),
+        related: views.docs_of(&n.related),
+        referenced_by: views.docs_of(&model.referenced_by[i]),
+        history,
+        in_git: model.history.head.is_some(),
+        versions: crate::history::approved_versions(&n.doc, history),
     }
 }
 
 pub(super) fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     let n = &model.documents[i];
-    let d = &n.doc;
-    let doc = doc_view(model, n);
-    // Keyed by its inputs (see `document_page_key`), never by its data.
-    let mut data = Data::new(false);
-    data.insert("doc", &doc);
+    let shown = document_shown(model, views, i);
+    let title = format!("{} {}", shown.doc.id, shown.doc.title);
+    let mut data = Data::of(&shown);
     data.insert(
         "body",
         &paths::rebase(&n.body.html, &paths::root_of(&n.page)),
@@ -195,19 +240,11 @@ pub(super) fn document_page(model: &Model, views: &Views, i: usize) -> Page {
             .filter(|h| h.level <= 3)
             .collect::<Vec<_>>(),
     );
-    data.insert("clauses", &views.clauses_of(&n.clauses));
-    data.insert("controls", &views.controls_of(&n.controls));
-    data.insert("related", &views.docs_of(&n.related));
-    data.insert("referenced_by", &views.docs_of(&model.referenced_by[i]));
-    let revisions = model.history.of(&d.rel);
-    data.insert("history", revisions);
-    data.insert("in_git", &model.history.head.is_some());
-    data.insert("versions", &crate::history::approved_versions(d, revisions));
     Page {
         path: n.page.clone(),
         template: "document.html",
         nav: "documents",
-        title: format!("{} {}", d.id, d.title),
+        title,
         data,
     }
 }
@@ -273,26 +310,39 @@ pub(super) fn clauses_page(views: &Views) -> Page {
     }
 }
 
-pub(super) fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
-    let c = &model.catalog.clauses[i];
+/// What a clause's page shows: its data and, under `serve`, its key.
+#[derive(Serialize, Hash)]
+pub(super) struct ClauseShown<'a> {
+    clause: ItemRow<'a>,
+    parent: Option<ItemRow<'a>>,
+    children: Vec<ItemRow<'a>>,
+    documents: Vec<DocRow<'a>>,
+    mentions: Vec<DocRow<'a>>,
+}
+
+pub(super) fn clause_shown<'a>(model: &Model, views: &Views<'a>, i: usize) -> ClauseShown<'a> {
     let children: Vec<usize> = (0..model.catalog.clauses.len())
         .filter(|&j| model.catalog.clauses[j].parent == Some(i))
         .collect();
-    let mut data = Data::new(views.keyed);
-    data.insert("clause", &views.clauses[i]);
-    data.insert("parent", &c.parent.map(|p| &views.clauses[p]));
-    data.insert("children", &views.clauses_of(&children));
-    data.insert("documents", &views.docs_of(&model.clause_docs[i]));
-    data.insert(
-        "mentions",
-        &views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])),
-    );
+    ClauseShown {
+        clause: views.clauses[i].clone(),
+        parent: model.catalog.clauses[i]
+            .parent
+            .map(|p| views.clauses[p].clone()),
+        children: views.clauses_of(&children),
+        documents: views.docs_of(&model.clause_docs[i]),
+        mentions: views.docs_of(&without(&model.clause_mentions[i], &model.clause_docs[i])),
+    }
+}
+
+pub(super) fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.clauses[i];
     Page {
         path: paths::clause_file(&c.id),
         template: "clause.html",
         nav: "clauses",
         title: format!("Clause {} {}", c.id, c.title),
-        data,
+        data: Data::of(&clause_shown(model, views, i)),
     }
 }
 
@@ -338,35 +388,55 @@ pub(super) fn controls_page(model: &Model, views: &Views) -> Page {
     }
 }
 
-pub(super) fn control_page(model: &Model, views: &Views, i: usize) -> Page {
-    let c = &model.catalog.controls[i];
-    let theme = &model.catalog.themes[c.theme];
+/// What a control's page shows: its data and, under `serve`, its key.
+#[derive(Serialize, Hash)]
+pub(super) struct ControlShown<'a> {
+    control: ItemRow<'a>,
+    soa: crate::model::gaps::Applicability<'a>,
+    soa_derived: bool,
+    theme: ThemeRef<'a>,
+    documents: Vec<DocRow<'a>>,
+    clauses: Vec<ItemRow<'a>>,
+    mentions: Vec<DocRow<'a>>,
+}
+
+/// The theme (group) of Annex A a control belongs to.
+#[derive(Serialize, Hash)]
+struct ThemeRef<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+pub(super) fn control_shown<'a>(model: &'a Model, views: &Views<'a>, i: usize) -> ControlShown<'a> {
+    let theme = &model.catalog.themes[model.catalog.controls[i].theme];
     let mut clauses: Vec<usize> = model.control_docs[i]
         .iter()
         .flat_map(|&d| model.documents[d].clauses.iter().copied())
         .collect();
     clauses.sort_unstable();
     clauses.dedup();
-    let mut data = Data::new(views.keyed);
-    data.insert("control", &views.controls[i]);
-    data.insert("soa", &model.applicability(i));
-    data.insert("soa_derived", &model.soa.is_derived());
-    data.insert(
-        "theme",
-        &serde_json::json!({ "id": theme.id, "title": theme.title }),
-    );
-    data.insert("documents", &views.docs_of(&model.control_docs[i]));
-    data.insert("clauses", &views.clauses_of(&clauses));
-    data.insert(
-        "mentions",
-        &views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])),
-    );
+    ControlShown {
+        control: views.controls[i].clone(),
+        soa: model.applicability(i),
+        soa_derived: model.soa.is_derived(),
+        theme: ThemeRef {
+            id: &theme.id,
+            title: &theme.title,
+        },
+        documents: views.docs_of(&model.control_docs[i]),
+        clauses: views.clauses_of(&clauses),
+        mentions: views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])),
+    }
+}
+
+pub(super) fn control_page(model: &Model, views: &Views, i: usize) -> Page {
+    let c = &model.catalog.controls[i];
     Page {
         path: paths::control_file(&c.id),
         template: "control.html",
         nav: "controls",
         title: format!("{} {}", c.id, c.title),
-        data,
+        data: Data::of(&control_shown(model, views, i)),
     }
 }
 

@@ -142,7 +142,7 @@ pub(super) const SOA_DOCS: usize = 12;
 pub(super) const CHAIN_ROWS: usize = 500;
 
 /// Links between the parts of a page split to stay small.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct Pager {
     pub(super) current: usize,
     pub(super) total: usize,

@@ -55,6 +55,72 @@ pub(super) fn cut_print(model: &Model, order: Vec<usize>) -> Vec<Vec<usize>> {
     parts
 }
 
+/// What a part of the print view shows, each body standing as [`BODY_MARKER`]: its template's
+/// data and, under `serve`, its key (with its bodies' keys; see
+/// `incremental::print_page_key`) are both made from this one value.
+#[derive(Serialize, Hash)]
+pub(super) struct PartShown<'a> {
+    docs: Vec<Printed<'a>>,
+    /// Every document of every part, on the first part only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contents: Option<Vec<Entry<'a>>>,
+    parts: usize,
+    pager: Pager,
+}
+
+#[derive(Serialize, Hash)]
+struct Printed<'a> {
+    doc: views::DocView<'a>,
+    anchor: String,
+    body: String,
+}
+
+#[derive(Serialize, Hash)]
+struct Entry<'a> {
+    id: &'a str,
+    title: &'a str,
+    href: String,
+}
+
+/// The id of document `i`'s section of the print view.
+pub(super) fn anchor(model: &Model, i: usize) -> String {
+    format!("doc-{}", model.documents[i].doc.id)
+}
+
+pub(super) fn part_shown<'a>(model: &'a Model, parts: &[Vec<usize>], n: usize) -> PartShown<'a> {
+    let docs = parts[n]
+        .iter()
+        .map(|&i| Printed {
+            doc: doc_view(model, &model.documents[i]),
+            anchor: anchor(model, i),
+            body: BODY_MARKER.into(),
+        })
+        .collect();
+    let contents = (n == 0).then(|| {
+        parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, part)| {
+                part.iter().map(move |&i| Entry {
+                    id: &model.documents[i].doc.id,
+                    title: &model.documents[i].doc.title,
+                    href: format!(
+                        "{}#{}",
+                        paths::encode(&part_path("print", p + 1)),
+                        paths::encode(&anchor(model, i))
+                    ),
+                })
+            })
+            .collect()
+    });
+    PartShown {
+        docs,
+        contents,
+        parts: parts.len(),
+        pager: Pager::new("print", n, parts.len()),
+    }
+}
+
 /// One part of the print view; the first also lists every document of every part.
 ///
 /// With `splice`, the bodies are left out of the template's data, each replaced by
@@ -66,60 +132,17 @@ pub(super) fn print_page(
     n: usize,
     splice: bool,
 ) -> (Page, Vec<String>) {
-    #[derive(Serialize)]
-    struct Printed<'a> {
-        doc: views::DocView<'a>,
-        anchor: String,
-        body: String,
-    }
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        id: &'a str,
-        title: &'a str,
-        href: String,
-    }
-    let anchor = |i: usize| format!("doc-{}", model.documents[i].doc.id);
-    let mut bodies = Vec::new();
-    let docs: Vec<Printed> = parts[n]
+    let mut shown = part_shown(model, parts, n);
+    let mut bodies: Vec<String> = parts[n]
         .iter()
-        .map(|&i| {
-            let node = &model.documents[i];
-            let anchor = anchor(i);
-            let mut body = print_body(&node.body.html, &anchor);
-            if splice {
-                bodies.push(std::mem::replace(&mut body, BODY_MARKER.into()));
-            }
-            Printed {
-                doc: doc_view(model, node),
-                anchor,
-                body,
-            }
-        })
+        .map(|&i| print_body(&model.documents[i].body.html, &anchor(model, i)))
         .collect();
-    // Keyed by its documents' keys (see `print_page_key`), never by its data.
-    let mut data = Data::new(false);
-    if n == 0 {
-        let contents: Vec<Entry> = parts
-            .iter()
-            .enumerate()
-            .flat_map(|(p, part)| {
-                part.iter().map(move |&i| Entry {
-                    id: &model.documents[i].doc.id,
-                    title: &model.documents[i].doc.title,
-                    href: format!(
-                        "{}#{}",
-                        paths::encode(&part_path("print", p + 1)),
-                        paths::encode(&anchor(i))
-                    ),
-                })
-            })
-            .collect();
-        data.insert("contents", &contents);
+    if !splice {
+        for (printed, body) in shown.docs.iter_mut().zip(bodies.drain(..)) {
+            printed.body = body;
+        }
     }
     let total = parts.len();
-    data.insert("docs", &docs);
-    data.insert("parts", &total);
-    data.insert("pager", &Pager::new("print", n, total));
     let page = Page {
         path: part_path("print", n + 1),
         template: "print.html",
@@ -129,7 +152,7 @@ pub(super) fn print_page(
         } else {
             "The whole ISMS".into()
         },
-        data,
+        data: Data::of(&shown),
     };
     (page, bodies)
 }

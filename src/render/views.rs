@@ -61,7 +61,7 @@ pub struct ItemRow<'a> {
 }
 
 /// A document's front matter, for its document-control block.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct DocView<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -207,9 +207,10 @@ impl<'a> Views<'a> {
     }
 }
 
-/// A clause or control as a matrix column or in a chain: what those pages show and no more,
+/// A clause or control as a matrix column, in a chain or in a document's references: what
+/// those pages show and no more,
 /// so that a document count changing elsewhere does not make every part of them render again.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct ItemRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
@@ -272,7 +273,7 @@ pub struct ChainDoc<'a> {
 }
 
 /// A folder of documents on the documents page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Section<'a> {
     pub name: String,
     pub docs: Vec<DocRow<'a>>,
