@@ -57,6 +57,8 @@ pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod theme;
 pub mod variables;
