@@ -60,6 +60,11 @@ impl TestBook {
         self
     }
 
+    /// `soa.yaml`, the Statement of Applicability.
+    pub(crate) fn soa(self, yaml: &str) -> TestBook {
+        self.file(crate::model::soa::SOA_FILE, yaml)
+    }
+
     /// `book.toml`: a `[book]` title, then `extra`.
     pub(crate) fn toml(self, extra: &str) -> TestBook {
         self.file(
