@@ -470,6 +470,7 @@ fn hash_theme(theme: &theme::Theme) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{TestBook, AS_OF};
 
     fn stats(outcome: Outcome) -> Stats {
         match outcome {
@@ -481,15 +482,14 @@ mod tests {
     #[test]
     fn pages_rendered_for_the_cache_are_those_of_a_build() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let Outcome::Done(Rebuilt { files, .. }) =
-            Engine::new(root.clone(), as_of).rebuild().unwrap()
+            Engine::new(root.clone(), AS_OF).rebuild().unwrap()
         else {
             panic!("the sample book builds")
         };
         let checked = pipeline::check(
             &root,
-            as_of,
+            AS_OF,
             &mut Default::default(),
             pipeline::Purpose::Render,
         )
@@ -512,18 +512,8 @@ mod tests {
 
     #[test]
     fn an_edit_re_renders_only_the_pages_it_affects() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let doc = |id: &str, body: &str| {
-            format!("---\nid: {id}\ntitle: {id}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
-        };
-        std::fs::write(root.join("content/a.md"), doc("A", "First.")).unwrap();
-        std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
-        let mut engine = Engine::new(
-            root.to_path_buf(),
-            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        );
+        let book = TestBook::new().doc("A", "First.").doc("B", "See [[A]].");
+        let mut engine = book.engine();
         let first = stats(engine.rebuild().unwrap());
         assert_eq!(
             first.rendered, first.pages,
@@ -535,44 +525,32 @@ mod tests {
             "nothing changed"
         );
         // A body edit: the document's page and the print page.
-        std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
+        book.edit("A", "", "First, edited.");
         assert_eq!(stats(engine.rebuild().unwrap()).rendered, 2);
         // A body link to a control shows on the control's page too.
-        std::fs::write(root.join("content/a.md"), doc("A", "See [[A.5.15]].")).unwrap();
+        book.edit("A", "", "See [[A.5.15]].");
         assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
-        std::fs::write(root.join("content/a.md"), doc("A", "First, edited.")).unwrap();
+        book.edit("A", "", "First, edited.");
         assert_eq!(stats(engine.rebuild().unwrap()).rendered, 3);
         // A title edit shows wherever A is listed, but not on clause 6's pages, say.
-        std::fs::write(
-            root.join("content/a.md"),
-            doc("A", "First, edited.").replace("title: A", "title: Renamed"),
-        )
-        .unwrap();
+        book.edit("A", "title: Renamed", "First, edited.");
         let s = stats(engine.rebuild().unwrap());
         assert!(s.rendered > 2 && s.rendered < s.pages / 2, "{s:?}");
     }
 
     #[test]
     fn a_control_gaining_a_document_re_renders_only_the_matrix_part_that_shows_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let doc = |i: usize, controls: &str| {
-            format!("---\nid: D-{i:03}\ntitle: D {i}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\ncontrols: [{controls}]\n---\nText.\n")
-        };
         // More documents than one part of the matrix holds, so it comes in two parts.
-        for i in 0..250 {
+        let book = (0..250).fold(TestBook::new(), |book, i| {
             let controls = if i == 249 {
                 "\"A.5.1\", \"A.5.2\""
             } else {
                 "\"A.5.1\""
             };
-            std::fs::write(root.join(format!("content/d{i:03}.md")), doc(i, controls)).unwrap();
-        }
-        let mut engine = Engine::new(
-            root.to_path_buf(),
-            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        );
+            let fields = format!("clauses:\ncontrols: [{controls}]");
+            book.doc_with(&format!("D-{i:03}"), &fields, "Text.")
+        });
+        let mut engine = book.engine();
         stats(engine.rebuild().unwrap());
         let keys = |e: &Engine| -> Vec<(String, u64)> {
             let mut k: Vec<(String, u64)> = e
@@ -587,7 +565,11 @@ mod tests {
         let before = keys(&engine);
         assert_eq!(before.len(), 2, "{before:?}");
         // D-000 (first part) now addresses A.5.2 too; A.5.2 was covered already.
-        std::fs::write(root.join("content/d000.md"), doc(0, "\"A.5.1\", \"A.5.2\"")).unwrap();
+        book.edit(
+            "D-000",
+            "clauses:\ncontrols: [\"A.5.1\", \"A.5.2\"]",
+            "Text.",
+        );
         stats(engine.rebuild().unwrap());
         let after = keys(&engine);
         let part = |k: &[(String, u64)], path: &str| k.iter().find(|(p, _)| p == path).unwrap().1;
@@ -626,32 +608,27 @@ mod tests {
 
     #[test]
     fn a_body_edit_renders_two_pages_and_gives_the_site_a_whole_build_gives() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content/policies")).unwrap();
-        let doc = |id: &str, body: &str| {
-            format!("---\nid: {id}\ntitle: Doc {id}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
-        };
-        let path = |name: &str| root.join("content/policies").join(name);
-        std::fs::write(
-            path("a.md"),
-            doc("A", "# Scope\n\nSee [[B]] and [[A.5.15]]."),
-        )
-        .unwrap();
-        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Roles\n\nText.")).unwrap();
-        std::fs::write(path("c.md"), doc("C", "See [B's scope](b.md#scope).")).unwrap();
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let book = TestBook::new()
+            .folder("policies")
+            .doc("A", "# Scope\n\nSee [[B]] and [[A.5.15]].")
+            .doc("B", "# Scope\n\n## Roles\n\nText.")
+            .doc("C", "See [B's scope](b.md#scope).");
+        let mut engine = book.engine();
         site(engine.rebuild().unwrap());
-        let content = |name: &str| vec![(ChangeKind::Content, path(name))];
-        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+        let content = |name: &str| {
+            vec![(
+                ChangeKind::Content,
+                book.path("content/policies").join(name),
+            )]
+        };
+        let whole = || site(book.engine().rebuild().unwrap()).1;
 
         // A new paragraph, same links: A's page and its print part, nothing read but a.md.
-        std::fs::write(
-            path("a.md"),
-            doc("A", "# Scope\n\nSee [[B]] and [[A.5.15]].\n\nMore *text*."),
-        )
-        .unwrap();
+        book.edit(
+            "A",
+            "",
+            "# Scope\n\nSee [[B]] and [[A.5.15]].\n\nMore *text*.",
+        );
         let (stats, patched) = site(engine.rebuild_after(&content("a.md")).unwrap());
         assert!(stats.patched, "{stats:?}");
         assert_eq!(stats.rendered, 2);
@@ -659,11 +636,11 @@ mod tests {
         assert!(String::from_utf8_lossy(&patched["print.html"]).contains("<em>text</em>"));
 
         // A heading no other document links to may change; one that is linked to may not.
-        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Duties\n\nText.")).unwrap();
+        book.edit("B", "", "# Scope\n\n## Duties\n\nText.");
         let (stats, patched) = site(engine.rebuild_after(&content("b.md")).unwrap());
         assert!(stats.patched);
         assert!(patched == whole());
-        std::fs::write(path("b.md"), doc("B", "# Purpose\n\n## Duties\n\nText.")).unwrap();
+        book.edit("B", "", "# Purpose\n\n## Duties\n\nText.");
         match engine.rebuild_after(&content("b.md")).unwrap() {
             Outcome::BookErrors(Failed { report, .. }) => {
                 assert!(report.contains("broken-anchor"), "{report}")
@@ -672,12 +649,8 @@ mod tests {
         }
         // After a failed build, the next one reads the whole book: other files may have
         // changed while it was broken.
-        std::fs::write(path("b.md"), doc("B", "# Scope\n\n## Duties\n\nText.")).unwrap();
-        std::fs::write(
-            path("c.md"),
-            doc("C", "See [B's scope](b.md#scope). Edited while broken."),
-        )
-        .unwrap();
+        book.edit("B", "", "# Scope\n\n## Duties\n\nText.");
+        book.edit("C", "", "See [B's scope](b.md#scope). Edited while broken.");
         let both = [content("b.md"), content("c.md")].concat();
         let (stats, built) = site(engine.rebuild_after(&both).unwrap());
         assert!(!stats.patched);
@@ -686,21 +659,17 @@ mod tests {
         assert!(built == w, "{differ:?}");
 
         // A new link, a front-matter edit, a new file: the whole book is read again.
-        std::fs::write(path("a.md"), doc("A", "See [[B]], [[C]] and [[A.5.15]].")).unwrap();
+        book.edit("A", "", "See [[B]], [[C]] and [[A.5.15]].");
         let (stats, built) = site(engine.rebuild_after(&content("a.md")).unwrap());
         assert!(!stats.patched);
         assert!(built == whole());
-        std::fs::write(
-            path("a.md"),
-            doc("A", "See [[B]], [[C]] and [[A.5.15]].").replace("Doc A", "Doc Ä"),
-        )
-        .unwrap();
+        book.edit("A", "title: Ä", "See [[B]], [[C]] and [[A.5.15]].");
         assert!(
             !site(engine.rebuild_after(&content("a.md")).unwrap())
                 .0
                 .patched
         );
-        std::fs::write(path("d.md"), doc("D", "New.")).unwrap();
+        book.edit("D", "", "New.");
         let (stats, built) = site(engine.rebuild_after(&content("d.md")).unwrap());
         assert!(!stats.patched);
         assert!(
@@ -712,36 +681,30 @@ mod tests {
 
     #[test]
     fn a_file_is_published_while_an_edited_body_links_to_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content/policies")).unwrap();
-        let doc = |body: &str| {
-            format!("---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n{body}\n")
-        };
-        let path = |name: &str| root.join("content/policies").join(name);
-        std::fs::write(path("a.md"), doc("No picture yet.")).unwrap();
-        std::fs::write(path("diagram.png"), b"\x89PNG").unwrap();
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let book = TestBook::new()
+            .folder("policies")
+            .doc_with("A", "status: draft", "No picture yet.")
+            .file("content/policies/diagram.png", b"\x89PNG");
+        let mut engine = book.engine();
         let copy = "docs/policies/diagram.png";
         assert!(!site(engine.rebuild().unwrap()).1.contains_key(copy));
-        let content = vec![(ChangeKind::Content, path("a.md"))];
-        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+        let content = vec![(ChangeKind::Content, book.path("content/policies/a.md"))];
+        let whole = || site(book.engine().rebuild().unwrap()).1;
 
         // The first link to the file publishes it: not a patch, the whole build.
-        std::fs::write(path("a.md"), doc("No picture yet. ![d](diagram.png)")).unwrap();
+        book.edit("A", "status: draft", "No picture yet. ![d](diagram.png)");
         let (stats, built) = site(engine.rebuild_after(&content).unwrap());
         assert!(!stats.patched);
         assert_eq!(built.get(copy).map(Vec::as_slice), Some(&b"\x89PNG"[..]));
         assert!(built == whole());
         // Other text beside the same link is a patch, and the file stays.
-        std::fs::write(path("a.md"), doc("A picture: ![d](diagram.png)")).unwrap();
+        book.edit("A", "status: draft", "A picture: ![d](diagram.png)");
         let (stats, built) = site(engine.rebuild_after(&content).unwrap());
         assert!(stats.patched);
         assert!(built.contains_key(copy));
         assert!(built == whole());
         // The link gone, so is the file.
-        std::fs::write(path("a.md"), doc("A picture: none.")).unwrap();
+        book.edit("A", "status: draft", "A picture: none.");
         let (stats, built) = site(engine.rebuild_after(&content).unwrap());
         assert!(!stats.patched);
         assert!(!built.contains_key(copy));
@@ -750,20 +713,15 @@ mod tests {
 
     #[test]
     fn a_preview_keeps_the_files_a_kept_page_links_to() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let a =
-            "---\nid: A\ntitle: Doc A\nstatus: draft\nclauses: [\"5.2\"]\n---\n![d](diagram.png)\n";
-        std::fs::write(root.join("content/a.md"), a).unwrap();
-        std::fs::write(root.join("content/diagram.png"), b"\x89PNG").unwrap();
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of).previewing();
+        let book = TestBook::new()
+            .doc_with("A", "status: draft", "![d](diagram.png)")
+            .file("content/diagram.png", b"\x89PNG");
+        let mut engine = book.engine().previewing();
         assert!(site(engine.rebuild().unwrap())
             .1
             .contains_key("docs/diagram.png"));
-        std::fs::write(root.join("content/a.md"), a.replace("Doc A", "[")).unwrap();
-        let changed = vec![(ChangeKind::Content, root.join("content/a.md"))];
+        book.edit("A", "title: [\nstatus: draft", "![d](diagram.png)");
+        let changed = vec![(ChangeKind::Content, book.path("content/a.md"))];
         let (_, kept) = site(engine.rebuild_after(&changed).unwrap());
         assert!(kept.contains_key("docs/a.html"), "{:?}", kept.keys());
         assert!(kept.contains_key("docs/diagram.png"), "{:?}", kept.keys());
@@ -771,28 +729,20 @@ mod tests {
 
     #[test]
     fn changed_variables_render_bodies_again_and_their_warnings_are_never_patched_away() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let config =
-            |name: &str| format!("[book]\ntitle = \"T\"\n\n[variables]\nname = \"{name}\"\n");
-        std::fs::write(root.join("book.toml"), config("Acme")).unwrap();
-        let doc = |body: &str| {
-            format!("---\nid: A\ntitle: A\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n{body}\n")
-        };
-        let a = root.join("content/a.md");
-        std::fs::write(&a, doc("Made by {{name}}.")).unwrap();
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of);
+        let book = TestBook::new()
+            .toml("\n[variables]\nname = \"Acme\"\n")
+            .doc("A", "Made by {{name}}.");
+        let mut engine = book.engine();
         let page = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
             String::from_utf8_lossy(&files["docs/a.html"]).into_owned()
         };
         let (first, files) = site(engine.rebuild().unwrap());
         assert!(page(&files).contains("<p>Made by Acme.</p>"));
-        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+        let whole = || site(book.engine().rebuild().unwrap()).1;
 
-        std::fs::write(root.join("book.toml"), config("Brightwater")).unwrap();
-        let changed = [(ChangeKind::Config, root.join("book.toml"))];
+        let config = "[book]\ntitle = \"T\"\n\n[variables]\nname = \"Brightwater\"\n";
+        book.write("book.toml", config);
+        let changed = [(ChangeKind::Config, book.path("book.toml"))];
         let (_, files) = site(engine.rebuild_after(&changed).unwrap());
         assert!(
             page(&files).contains("<p>Made by Brightwater.</p>"),
@@ -800,17 +750,17 @@ mod tests {
         );
         assert!(files == whole());
 
-        let edit = [(ChangeKind::Content, a.clone())];
-        std::fs::write(&a, doc("Made by {{nme}}.")).unwrap();
+        let edit = [(ChangeKind::Content, book.path("content/a.md"))];
+        book.edit("A", "", "Made by {{nme}}.");
         let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
         assert!(!stats.patched, "a new warning needs the whole build");
         assert_eq!(stats.warnings, first.warnings + 1);
         assert!(page(&files).contains("<p>Made by {{nme}}.</p>"));
-        std::fs::write(&a, doc("Made by {{name}}, again.")).unwrap();
+        book.edit("A", "", "Made by {{name}}, again.");
         let (stats, _) = site(engine.rebuild_after(&edit).unwrap());
         assert!(!stats.patched, "so does a warning gone");
         assert_eq!(stats.warnings, first.warnings);
-        std::fs::write(&a, doc("Made by {{name}}, once more.")).unwrap();
+        book.edit("A", "", "Made by {{name}}, once more.");
         let (stats, files) = site(engine.rebuild_after(&edit).unwrap());
         assert!(stats.patched);
         assert!(page(&files).contains("<p>Made by Brightwater, once more.</p>"));
@@ -819,42 +769,35 @@ mod tests {
 
     #[test]
     fn front_matter_edits_give_the_site_a_whole_build_gives() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let doc = |i: usize, title: &str, controls: &str| {
-            format!("---\nid: D-{i:03}\ntitle: {title}\nstatus: approved\napprover: CEO\napproved_on: 2026-01-01\nversion: \"1\"\nclauses: [\"6.1\"]\ncontrols: [{controls}]\n---\nText {i}.\n")
-        };
+        let fields = |controls: &str| format!("clauses: [\"6.1\"]\ncontrols: [{controls}]");
         // Enough documents for two parts of each matrix, and more per control than the SoA shows.
-        for i in 0..450 {
+        let book = (0..450).fold(TestBook::new(), |book, i| {
             let controls = if i % 2 == 0 {
                 "\"A.5.1\""
             } else {
                 "\"A.5.1\", \"A.8.2\""
             };
-            let text = doc(i, &format!("Doc {i}"), controls);
-            std::fs::write(root.join(format!("content/d{i:03}.md")), text).unwrap();
-        }
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of);
+            book.doc_with(
+                &format!("D-{i:03}"),
+                &fields(controls),
+                &format!("Text {i}."),
+            )
+        });
+        let mut engine = book.engine();
         site(engine.rebuild().unwrap());
-        let whole = || site(Engine::new(root.to_path_buf(), as_of).rebuild().unwrap()).1;
+        let whole = || site(book.engine().rebuild().unwrap()).1;
         let change = |i: usize| {
             vec![(
                 ChangeKind::Content,
-                root.join(format!("content/d{i:03}.md")),
+                book.path(format!("content/d-{i:03}.md")),
             )]
         };
-        for (i, title, controls) in [
-            (3, "Doc 3", "\"A.5.1\", \"A.8.34\""),
-            (420, "Doc 420", "\"A.8.33\""),
-            (7, "Renamed", "\"A.5.1\""),
+        for (i, fields) in [
+            (3, fields("\"A.5.1\", \"A.8.34\"")),
+            (420, fields("\"A.8.33\"")),
+            (7, fields("\"A.5.1\"") + "\ntitle: Renamed"),
         ] {
-            std::fs::write(
-                root.join(format!("content/d{i:03}.md")),
-                doc(i, title, controls),
-            )
-            .unwrap();
+            book.edit(&format!("D-{i:03}"), &fields, &format!("Text {i}."));
             let (stats, built) = site(engine.rebuild_after(&change(i)).unwrap());
             assert!(!stats.patched);
             assert!(stats.rendered < stats.pages / 4, "{stats:?}");
@@ -863,16 +806,14 @@ mod tests {
             assert!(built == w, "after editing D-{i:03}: {differ:?}");
         }
         // Status and clauses: the SoA, the control and clause pages, the documents page.
-        let text = doc(9, "Doc 9", "\"A.8.2\"")
-            .replace("status: approved", "status: draft")
-            .replace("[\"6.1\"]", "[\"5.2\"]");
-        std::fs::write(root.join("content/d009.md"), text).unwrap();
+        let fields = "status: draft\nclauses: [\"5.2\"]\ncontrols: [\"A.8.2\"]";
+        book.edit("D-009", fields, "Text 9.");
         let (_, built) = site(engine.rebuild_after(&change(9)).unwrap());
         assert!(built == whole(), "after D-009's status and clauses");
         // A deleted document: the folder is walked again, not just the changed file read.
-        std::fs::remove_file(root.join("content/d100.md")).unwrap();
+        std::fs::remove_file(book.path("content/d-100.md")).unwrap();
         let (_, built) = site(engine.rebuild_after(&change(100)).unwrap());
-        assert!(!built.contains_key("docs/d100.html"));
+        assert!(!built.contains_key("docs/d-100.html"));
         assert!(built == whole());
         let soa = String::from_utf8(whole()["soa.html"].clone()).unwrap();
         let row = soa

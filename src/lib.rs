@@ -59,6 +59,8 @@ pub mod rewrite;
 pub mod search;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod theme;
 pub mod variables;

@@ -410,6 +410,7 @@ fn base36(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::TestBook;
 
     #[test]
     fn ids_stay_whole_and_words_are_lowercased() {
@@ -427,57 +428,25 @@ mod tests {
 
     #[test]
     fn a_cached_index_is_the_index_of_the_book_as_it_is_now() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        let doc = |id: &str, body: &str| {
-            format!("---\nid: {id}\ntitle: {id} policy\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\n---\n# Scope\n\n{body}\n")
-        };
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let model = || {
-            crate::pipeline::check(
-                root,
-                as_of,
-                &mut Default::default(),
-                crate::pipeline::Purpose::Render,
-            )
-            .unwrap()
-            .model
-            .unwrap()
-        };
-        std::fs::write(root.join("content/a.md"), doc("A", "Backups are kept.")).unwrap();
-        std::fs::write(root.join("content/b.md"), doc("B", "See [[A]].")).unwrap();
+        let book = TestBook::new()
+            .doc_with("A", "title: A policy", "# Scope\n\nBackups are kept.")
+            .doc_with("B", "title: B policy", "# Scope\n\nSee [[A]].");
         let mut cache = Cache::default();
-        let first = index(&model(), Some(&mut cache));
-        assert_eq!(first, index(&model(), None));
-        std::fs::write(root.join("content/a.md"), doc("A", "Logs are kept.")).unwrap();
-        let second = index(&model(), Some(&mut cache));
+        let first = index(&book.model(), Some(&mut cache));
+        assert_eq!(first, index(&book.model(), None));
+        book.edit("A", "title: A policy", "# Scope\n\nLogs are kept.");
+        let second = index(&book.model(), Some(&mut cache));
         assert_ne!(first, second);
-        assert_eq!(second, index(&model(), None));
+        assert_eq!(second, index(&book.model(), None));
         let text = String::from_utf8(second).unwrap();
         assert!(text.contains("\"logs\"") && !text.contains("\"backups\""));
     }
 
     #[test]
     fn the_index_is_a_script_with_no_angle_bracket() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(
-            root.join("content/a.md"),
-            "---\nid: A\ntitle: \"</script><b>x\"\nstatus: draft\nversion: \"1\"\n---\nA <i> tag.\n",
-        )
-        .unwrap();
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let model = crate::pipeline::check(
-            root,
-            as_of,
-            &mut Default::default(),
-            crate::pipeline::Purpose::Render,
-        )
-        .unwrap()
-        .model
-        .unwrap();
+        let book =
+            TestBook::new().doc_with("A", "title: \"</script><b>x\"\nstatus: draft", "A <i> tag.");
+        let model = book.model();
         let text = String::from_utf8(index(&model, None)).unwrap();
         assert!(text.starts_with("window.POLICYBOOK_SEARCH={") && text.ends_with("};\n"));
         assert!(!text.contains('<'), "{text}");

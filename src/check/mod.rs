@@ -407,17 +407,4 @@ fn approved_without_control_fields(model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_lists_of_ids_are_cut_and_counted() {
-        let ids: Vec<String> = (1..=12).map(|i| format!("D-{i}")).collect();
-        assert_eq!(first_of(&ids[..2], 10, "see x"), "D-1, D-2");
-        assert_eq!(first_of(&ids[..10], 10, "see x"), ids[..10].join(", "));
-        assert_eq!(
-            first_of(&ids, 10, "see x"),
-            "D-1, D-2, D-3, D-4, D-5, D-6, D-7, D-8, D-9, D-10, and 2 more (see x)"
-        );
-    }
-}
+mod tests;

@@ -524,6 +524,7 @@ impl PageSpec<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::TestBook;
 
     #[test]
     fn print_bodies_are_rebased_and_prefixed_in_one_pass() {
@@ -539,30 +540,14 @@ mod tests {
 
     #[test]
     fn a_body_holding_the_splice_marker_is_printed_as_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(
-            root.join("book.toml"),
-            "[book]\ntitle = \"T\"\n[output.html]\nallow-html = true\n",
-        )
-        .unwrap();
-        let doc = |id: &str, body: &str| {
-            format!("---\nid: {id}\ntitle: {id}\nstatus: draft\nversion: \"1\"\n---\n{body}\n")
-        };
         // A body holding the marker (the sanitiser drops HTML comments today; the splice must
         // not depend on it).
         let sneaky = format!("Before {BODY_MARKER} after.");
-        std::fs::write(root.join("content/a.md"), doc("A", &sneaky)).unwrap();
-        std::fs::write(root.join("content/b.md"), doc("B", "Plain.")).unwrap();
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let checked = crate::pipeline::check(
-            root,
-            as_of,
-            &mut Default::default(),
-            crate::pipeline::Purpose::Render,
-        )
-        .unwrap();
+        let checked = TestBook::new()
+            .toml("[output.html]\nallow-html = true\n")
+            .doc_with("A", "status: draft", &sneaky)
+            .doc_with("B", "status: draft", "Plain.")
+            .checked();
         let files = crate::pipeline::site_files(&checked, &Progress::none())
             .unwrap()
             .done()
