@@ -249,55 +249,6 @@ pub(super) fn document_page(model: &Model, views: &Views, i: usize) -> Page {
     }
 }
 
-pub(super) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
-    let d = &n.doc;
-    DocView {
-        id: &d.id,
-        title: &d.title,
-        kind: d.kind.map(|k| k.as_str()),
-        owner: d.owner.as_deref(),
-        approver: d.approver.as_deref(),
-        version: d.version.as_deref(),
-        status: d.status.as_str(),
-        classification: d.classification.as_deref(),
-        effective: d.effective.map(|x| x.to_string()),
-        review_by: d.review_by.map(|x| x.to_string()),
-        approved_on: d.approved_on.map(|x| x.to_string()),
-        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
-        review_interval: d.review_interval.map(|x| x.to_string()),
-        overdue: d.review_by.is_some_and(|r| r < model.as_of) && d.status != Status::Retired,
-        tags: &d.tags,
-        source: display_path(&model.settings.config.build.content_dir.join(&d.rel)),
-        extra: &d.extra,
-        extra_rows: d
-            .extra
-            .0
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.display()))
-            .collect(),
-        edit_url: edit_url(model, d),
-    }
-}
-
-/// The `edit-url-template` with `{path}` filled in: the document's source path from the book
-/// root, as in the repository (percent-encoded, `/` kept).
-pub(super) fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
-    let template = model
-        .settings
-        .config
-        .output
-        .html
-        .edit_url_template
-        .as_ref()?;
-    let source = model.settings.config.build.content_dir.join(&d.rel);
-    let path: Vec<String> = source
-        .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(template.replace("{path}", &paths::encode(&path.join("/"))))
-}
-
 pub(super) fn clauses_page(views: &Views) -> Page {
     let mut data = Data::new(views.keyed);
     data.insert("clauses", &views.clauses);

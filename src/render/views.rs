@@ -88,6 +88,59 @@ pub struct DocView<'a> {
     pub edit_url: Option<String>,
 }
 
+/// The document-control block's view of a document.
+pub fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
+    let d = &n.doc;
+    DocView {
+        id: &d.id,
+        title: &d.title,
+        kind: d.kind.map(|k| k.as_str()),
+        owner: d.owner.as_deref(),
+        approver: d.approver.as_deref(),
+        version: d.version.as_deref(),
+        status: d.status.as_str(),
+        classification: d.classification.as_deref(),
+        effective: d.effective.map(|x| x.to_string()),
+        review_by: d.review_by.map(|x| x.to_string()),
+        approved_on: d.approved_on.map(|x| x.to_string()),
+        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+        review_interval: d.review_interval.map(|x| x.to_string()),
+        overdue: d.review_by.is_some_and(|r| r < model.as_of)
+            && d.status != crate::document::Status::Retired,
+        tags: &d.tags,
+        source: crate::diagnostic::display_path(
+            &model.settings.config.build.content_dir.join(&d.rel),
+        ),
+        extra: &d.extra,
+        extra_rows: d
+            .extra
+            .0
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.display()))
+            .collect(),
+        edit_url: edit_url(model, d),
+    }
+}
+
+/// The `edit-url-template` with `{path}` filled in: the document's source path from the book
+/// root, as in the repository (percent-encoded, `/` kept).
+pub fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
+    let template = model
+        .settings
+        .config
+        .output
+        .html
+        .edit_url_template
+        .as_ref()?;
+    let source = model.settings.config.build.content_dir.join(&d.rel);
+    let path: Vec<String> = source
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(template.replace("{path}", &paths::encode(&path.join("/"))))
+}
+
 /// A count with a name, for the dashboard.
 #[derive(Serialize)]
 pub struct Count {

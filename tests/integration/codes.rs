@@ -24,7 +24,8 @@ fn the_readme_lists_every_code_and_only_those() {
     );
 }
 
-/// The text of every test: the integration tests and the `mod tests` of `src/`.
+/// The text of every test: the integration tests, the `mod tests` of `src/` and its `tests.rs`
+/// files.
 fn test_code() -> String {
     let mut text = String::new();
     let mut stack = vec![
@@ -40,7 +41,11 @@ fn test_code() -> String {
                 let file = std::fs::read_to_string(&path).unwrap();
                 match file.find("#[cfg(test)]\nmod tests") {
                     Some(at) => text.push_str(&file[at..]),
-                    None if path.starts_with(repo_root().join("tests")) => text.push_str(&file),
+                    None if path.starts_with(repo_root().join("tests"))
+                        || path.ends_with("tests.rs") =>
+                    {
+                        text.push_str(&file)
+                    }
                     None => {}
                 }
             }
