@@ -388,6 +388,20 @@ pub fn read_document(path: &Path, cache: &ReadCache) -> Option<Arc<str>> {
 mod tests {
     use super::*;
 
+    /// The content folder `c` read by a first build, with the texts it read.
+    fn load_fresh(c: &Path) -> (Content, Vec<Diagnostic>, Sources) {
+        let mut sources = Sources::default();
+        let (content, d) = load(
+            c,
+            Path::new("content"),
+            &mut sources,
+            &mut ReadCache::default(),
+            None,
+        )
+        .unwrap();
+        (content, d, sources)
+    }
+
     #[test]
     fn too_many_files_is_a_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
@@ -457,15 +471,7 @@ mod tests {
             std::fs::write(c.join(name), "---\nid: A\ntitle: A\n---\n").unwrap();
         }
         std::fs::write(c.join("a.md"), "a").unwrap();
-        let mut sources = Sources::default();
-        let (content, d) = load(
-            c,
-            Path::new("content"),
-            &mut sources,
-            &mut ReadCache::default(),
-            None,
-        )
-        .unwrap();
+        let (content, d, _) = load_fresh(c);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(content.documents.len(), 1);
         assert!(content.assets.is_empty(), "{:?}", content.assets);
@@ -482,15 +488,7 @@ mod tests {
         if !made.is_ok_and(|s| s.success()) {
             return; // no mkfifo here
         }
-        let mut sources = Sources::default();
-        let (content, d) = load(
-            c,
-            Path::new("content"),
-            &mut sources,
-            &mut ReadCache::default(),
-            None,
-        )
-        .unwrap();
+        let (content, d, _) = load_fresh(c);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].code, "not-a-file");
         assert_eq!(
@@ -512,15 +510,7 @@ mod tests {
         std::fs::write(c.join(".a.md.swp"), "x").unwrap();
         std::fs::write(c.join(".git/x.md"), "x").unwrap();
         std::fs::write(c.join("b/logo.png"), "png").unwrap();
-        let mut sources = Sources::default();
-        let (content, d) = load(
-            c,
-            Path::new("content"),
-            &mut sources,
-            &mut ReadCache::default(),
-            None,
-        )
-        .unwrap();
+        let (content, d, sources) = load_fresh(c);
         assert!(d.is_empty(), "{d:?}");
         let rels: Vec<_> = content.documents.iter().map(|s| s.rel.clone()).collect();
         assert_eq!(rels, vec![PathBuf::from("a.md"), PathBuf::from("b/z.md")]);
