@@ -24,8 +24,9 @@
 //!           --output-----> book/                           (staging folder swapped in atomically)
 //! ```
 //!
-//! `site` (the files of a site), `paths`, `progress`, `diagnostic`, `text`, `yaml` and
-//! `highlight` are leaves; a test (`tests/integration/architecture.rs`) keeps the modules free
+//! `site` (the files of a site), `key` (the one hasher of cache keys), `paths`, `progress`,
+//! `diagnostic` and `text` are leaves; `outcome` (a stage's result or the book's errors), `yaml`
+//! and `highlight` stand on them alone; a test (`tests/integration/architecture.rs`) keeps the modules free
 //! of import cycles. The filesystem is read by `config`, `load`, `model::soa`, `history`,
 //! `theme` and `import`, and written by `output`, `bundle`, `import` and the `init` and
 //! `export` commands.
