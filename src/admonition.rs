@@ -11,7 +11,7 @@ use crate::rewrite::{Builder, Rewritten};
 
 /// One admonition as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Admonition {
+pub(crate) struct Admonition {
     /// The first word after `!!!`: `note`, `warning`, ... (lowercase).
     pub kind: String,
     /// Further words after the kind (MkDocs allows `!!! note inline end`), lowercase.
@@ -24,7 +24,7 @@ pub struct Admonition {
 
 /// A body with its admonitions rewritten into block quotes.
 #[derive(Debug, Default)]
-pub struct Admonitions<'a> {
+pub(crate) struct Admonitions<'a> {
     pub text: Rewritten<'a>,
     /// Each admonition and the range of its `>` line in the rewritten text, in order.
     headers: Vec<(std::ops::Range<usize>, Admonition)>,
@@ -32,7 +32,7 @@ pub struct Admonitions<'a> {
 
 impl Admonitions<'_> {
     /// The admonition whose block quote starts at `offset` of the rewritten text, if any.
-    pub fn at(&self, offset: usize) -> Option<&Admonition> {
+    pub(crate) fn at(&self, offset: usize) -> Option<&Admonition> {
         let i = self.headers.partition_point(|(r, _)| r.end < offset);
         self.headers
             .get(i)
@@ -49,7 +49,7 @@ struct Fence {
 }
 
 /// Rewrites the admonitions of `source`; without any, the text is borrowed unchanged.
-pub fn rewrite(source: &str) -> Admonitions<'_> {
+pub(crate) fn rewrite(source: &str) -> Admonitions<'_> {
     if !source.contains("!!!") && !source.contains("???") {
         return Admonitions {
             text: Rewritten::unchanged(source),

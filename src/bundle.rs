@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::site::{Contents, OutputFile};
 
-pub const MANIFEST: &str = "manifest.json";
-pub const SUMS: &str = "SHA256SUMS";
+pub(crate) const MANIFEST: &str = "manifest.json";
+pub(crate) const SUMS: &str = "SHA256SUMS";
 
 /// Limits of `verify`, which reads archives that anybody may have crafted: no site file is a
 /// gigabyte and no site holds 8 GiB or a million files; a zip bomb may.
@@ -28,7 +28,7 @@ const MAX_LISTING_BYTES: u64 = 256 << 20;
 
 /// What the bundle says about itself.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub generator: String,
     pub catalog_edition: String,
     pub build_date: String,
@@ -55,7 +55,7 @@ fn bytes_of(file: &OutputFile) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Everything needed to describe a build in the manifest, besides its files.
-pub struct BuildInfo {
+pub(crate) struct BuildInfo {
     pub catalog_edition: String,
     pub build_date: NaiveDate,
     pub git_commit: Option<String>,
@@ -63,7 +63,7 @@ pub struct BuildInfo {
 }
 
 /// Writes the site `files` as a zip at `out` (via a temporary file beside it, then renamed).
-pub fn write(files: &[OutputFile], info: BuildInfo, out: &Path) -> anyhow::Result<usize> {
+pub(crate) fn write(files: &[OutputFile], info: BuildInfo, out: &Path) -> anyhow::Result<usize> {
     if out.is_dir() {
         bail!(
             "{} is a folder; give the bundle a file name ending in .zip",
@@ -136,7 +136,7 @@ pub fn write(files: &[OutputFile], info: BuildInfo, out: &Path) -> anyhow::Resul
 
 /// How an archive differs from its manifest.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Verification {
+pub(crate) struct Verification {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub altered: Vec<String>,
@@ -144,7 +144,7 @@ pub struct Verification {
 }
 
 impl Verification {
-    pub fn is_intact(&self) -> bool {
+    pub(crate) fn is_intact(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.altered.is_empty()
     }
 }
@@ -155,7 +155,7 @@ impl Verification {
 /// the two listings) nor written anywhere, and an archive outside `MAX_ENTRY_BYTES`,
 /// `MAX_TOTAL_BYTES` or `MAX_ENTRIES`, with an entry whose name leaves its folder, a
 /// link, two entries of one name, or an entry larger than its header says is refused.
-pub fn verify(path: &Path) -> anyhow::Result<Verification> {
+pub(crate) fn verify(path: &Path) -> anyhow::Result<Verification> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).with_context(|| {
@@ -336,7 +336,7 @@ fn listed_entries(path: &Path) -> Option<u64> {
 }
 
 /// The commit checked out in the git repository containing `dir`, read from `.git` directly.
-pub fn git_commit(dir: &Path) -> Option<String> {
+pub(crate) fn git_commit(dir: &Path) -> Option<String> {
     let start = dir.canonicalize().ok()?;
     let git = start
         .ancestors()

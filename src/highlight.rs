@@ -19,7 +19,7 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_escaped(&mut out, text);
     out
@@ -46,7 +46,7 @@ fn push_escaped(out: &mut String, text: &str) {
 }
 
 /// A `<pre>` block for `code`, highlighted when `lang` names a known syntax.
-pub fn code_block(code: &str, lang: &str) -> String {
+pub(crate) fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
     let set = syntaxes();
     let syntax = (!lang.is_empty())
@@ -172,7 +172,7 @@ thread_local! {
 
 /// Forgets the lines this thread highlighted and remembered: they are worth their memory
 /// only while bodies are being rendered.
-pub fn forget_lines() {
+pub(crate) fn forget_lines() {
     LINES.with(|lines| *lines.borrow_mut() = Lines::default());
 }
 

@@ -6,22 +6,22 @@
 
 use std::hash::{Hash, Hasher as _};
 
-pub use xxhash_rust::xxh3::Xxh3 as Hasher;
+pub(crate) use xxhash_rust::xxh3::Xxh3 as Hasher;
 
 /// The key of `value`: everything it is made of, hashed.
-pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
+pub(crate) fn of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = hasher();
     value.hash(&mut h);
     h.finish()
 }
 
 /// A hasher to feed piece by piece, for keys made in a loop.
-pub fn hasher() -> Hasher {
+pub(crate) fn hasher() -> Hasher {
     Hasher::new()
 }
 
 /// The key of a byte string, such as a file's text.
-pub fn of_bytes(bytes: &[u8]) -> u64 {
+pub(crate) fn of_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 

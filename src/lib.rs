@@ -31,41 +31,41 @@
 //! `theme` and `import`, and written by `output`, `bundle`, `import` and the `init` and
 //! `export` commands.
 
-pub mod admonition;
-pub mod bundle;
+mod admonition;
+mod bundle;
 pub mod catalog;
-pub mod check;
+mod check;
 pub mod cli;
-pub mod config;
+mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;
-pub mod engine;
-pub mod export;
-pub mod highlight;
-pub mod history;
+mod engine;
+mod export;
+mod highlight;
+mod history;
 pub mod import;
-pub mod key;
+mod key;
 pub mod load;
 pub mod markdown;
-pub mod model;
-pub mod outcome;
-pub mod output;
-pub mod paths;
+mod model;
+mod outcome;
+mod output;
+mod paths;
 pub mod pipeline;
 pub mod progress;
-pub mod render;
-pub mod revision;
-pub mod rewrite;
-pub mod search;
-pub mod serve;
-pub mod site;
+mod render;
+mod revision;
+mod rewrite;
+mod search;
+mod serve;
+mod site;
 #[cfg(test)]
 mod testing;
-pub mod text;
-pub mod theme;
-pub mod variables;
-pub mod watch;
-pub mod yaml;
+mod text;
+mod theme;
+mod variables;
+mod watch;
+mod yaml;
 /// The date type of `--as-of` dates, for callers of [`pipeline`].
 pub use chrono::NaiveDate;

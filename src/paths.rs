@@ -23,25 +23,25 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'/');
 
 /// Documents and the files beside them live under this folder, apart from generated pages.
-pub const DOCS_DIR: &str = "docs";
+pub(crate) const DOCS_DIR: &str = "docs";
 
-pub fn encode(path: &str) -> String {
+pub(crate) fn encode(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
 /// Site path (unencoded, NFC) of a document's page: `docs/policies/access-control.html`.
-pub fn document_file(rel: &Path) -> String {
+pub(crate) fn document_file(rel: &Path) -> String {
     let rel = rel.with_extension("html");
     format!("{DOCS_DIR}/{}", nfc(&slash(&rel)))
 }
 
 /// Site path (unencoded, NFC) of a content asset: `docs/policies/diagram.png`.
-pub fn asset_file(rel: &Path) -> String {
+pub(crate) fn asset_file(rel: &Path) -> String {
     format!("{DOCS_DIR}/{}", nfc(&slash(rel)))
 }
 
 /// `text` in Unicode Normalization Form C, borrowed when it already is (ASCII always is).
-pub fn nfc(text: &str) -> Cow<'_, str> {
+pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() || unicode_normalization::is_nfc(text) {
         Cow::Borrowed(text)
     } else {
@@ -51,7 +51,7 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
 
 /// A path relative to the content folder in NFC, as documents and assets are looked up by
 /// links: a link written `café.md` reaches a file whose name macOS wrote decomposed.
-pub fn nfc_path(rel: &Path) -> PathBuf {
+pub(crate) fn nfc_path(rel: &Path) -> PathBuf {
     match rel.to_str() {
         Some(text) => match nfc(text) {
             Cow::Borrowed(_) => rel.to_path_buf(),
@@ -70,7 +70,7 @@ pub fn nfc_path(rel: &Path) -> PathBuf {
 ///   with any extension (`con.md`, `Aux.policy.md`, `nul.png`);
 /// - a name that ends in a dot or a space (Windows drops them, so `a.` becomes `a`);
 /// - a name holding `<`, `>`, `:`, `"`, `|`, `?`, `*`, `\` or a control character.
-pub fn unportable_name(name: &str) -> Option<&'static str> {
+pub(crate) fn unportable_name(name: &str) -> Option<&'static str> {
     if let Some(c) = name
         .chars()
         .find(|&c| c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\'))
@@ -109,36 +109,36 @@ pub fn unportable_name(name: &str) -> Option<&'static str> {
 
 /// The first file or folder name of `path` (`/`-separated) that Windows cannot hold, and why
 /// (see [`unportable_name`]).
-pub fn unportable_path(path: &str) -> Option<(&str, &'static str)> {
+pub(crate) fn unportable_path(path: &str) -> Option<(&str, &'static str)> {
     path.split('/')
         .filter(|p| !p.is_empty())
         .find_map(|p| unportable_name(p).map(|why| (p, why)))
 }
 
-pub fn clause_file(id: &str) -> String {
+pub(crate) fn clause_file(id: &str) -> String {
     format!("clauses/{id}.html")
 }
 
-pub fn control_file(id: &str) -> String {
+pub(crate) fn control_file(id: &str) -> String {
     format!("controls/{id}.html")
 }
 
 /// `../` once per folder level of `file`, so that `root + path` reaches any page from it.
-pub fn root_of(file: &str) -> String {
+pub(crate) fn root_of(file: &str) -> String {
     "../".repeat(file.matches('/').count())
 }
 
 /// Stands for "the way back to the site root" in rendered document bodies. A body appears on
 /// its own page and in `print.html` at different depths; [`rebase`] fills in the real prefix.
-pub const ROOT_TOKEN: &str = "@@root@@/";
+pub(crate) const ROOT_TOKEN: &str = "@@root@@/";
 
 /// An href to site path `to` from wherever the HTML ends up (see [`ROOT_TOKEN`]).
-pub fn site_href(to: &str) -> String {
+pub(crate) fn site_href(to: &str) -> String {
     format!("{ROOT_TOKEN}{}", encode(to))
 }
 
 /// Replaces [`ROOT_TOKEN`] at the start of `href` and `src` attributes with `root`.
-pub fn rebase(html: &str, root: &str) -> String {
+pub(crate) fn rebase(html: &str, root: &str) -> String {
     // One pass over the body: it is rebased for every page that shows it.
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -157,7 +157,7 @@ pub fn rebase(html: &str, root: &str) -> String {
 }
 
 /// The href from page `from` to page `to` (both unencoded site paths).
-pub fn href(from: &str, to: &str) -> String {
+pub(crate) fn href(from: &str, to: &str) -> String {
     format!("{}{}", root_of(from), encode(to))
 }
 
@@ -165,12 +165,12 @@ pub fn href(from: &str, to: &str) -> String {
 /// `[output.html.redirect]` and Hugo's `aliases` write it): `/a/b.html` -> `a/b.html`,
 /// `/a/b/` or `/a/b` -> `a/b/index.html`, in NFC. `None` for a path that is not inside the
 /// site, or that Windows cannot hold ([`unportable_redirect`] says why).
-pub fn redirect_file(old: &str) -> Option<String> {
+pub(crate) fn redirect_file(old: &str) -> Option<String> {
     redirect_path(old).filter(|path| unportable_path(path).is_none())
 }
 
 /// The name that makes a redirect from `old` unportable, and why: see [`unportable_name`].
-pub fn unportable_redirect(old: &str) -> Option<(String, &'static str)> {
+pub(crate) fn unportable_redirect(old: &str) -> Option<(String, &'static str)> {
     let path = redirect_path(old)?;
     unportable_path(&path).map(|(name, why)| (name.to_string(), why))
 }
@@ -201,7 +201,7 @@ fn redirect_path(old: &str) -> Option<String> {
 
 /// Whether a redirect may send a reader to `to`: a page of the site (a relative path) or a
 /// web address, never a script.
-pub fn is_safe_redirect(to: &str) -> bool {
+pub(crate) fn is_safe_redirect(to: &str) -> bool {
     if to.is_empty()
         || to.contains(['"', '<', '>', '\\'])
         || to.chars().any(|c| c.is_control() || c.is_whitespace())
@@ -218,7 +218,7 @@ pub fn is_safe_redirect(to: &str) -> bool {
 }
 
 /// Paths the site's own pages and files use: a redirect must not take their place.
-pub fn is_generated(path: &str) -> bool {
+pub(crate) fn is_generated(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let first = lower.split('/').next().unwrap_or_default();
     let own_folders = ["clauses", "controls", "traceability", "static", "exports"];
@@ -240,7 +240,7 @@ pub fn is_generated(path: &str) -> bool {
 }
 
 /// The `/`-separated form of a relative path, on every platform.
-pub fn slash(p: &Path) -> String {
+pub(crate) fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -9,7 +9,7 @@ use git2::{ObjectType, TreeWalkMode, TreeWalkResult};
 use crate::history;
 
 /// A book checked out from git into a folder.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// The book's root inside the folder it was written to.
     pub root: PathBuf,
     /// The commit the revision names.
@@ -22,7 +22,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// True when the revision has what makes a folder a book: book.toml or content/.
-    pub fn is_book(&self) -> bool {
+    pub(crate) fn is_book(&self) -> bool {
         self.existed
             && (self.root.join(crate::config::CONFIG_FILE).is_file()
                 || self.root.join("content").is_dir())
@@ -31,7 +31,7 @@ impl Snapshot {
 
 /// Writes the files under the book root `root` as they were at `rev` into `into`. Symbolic
 /// links and submodules are left out; so are tree entries no checkout would write.
-pub fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot> {
+pub(crate) fn checkout(root: &Path, rev: &str, into: &Path) -> anyhow::Result<Snapshot> {
     let repo = history::repository(root).ok().flatten().ok_or_else(|| {
         anyhow::anyhow!(
             "{} is not in a git repository, so there is no revision `{rev}` to read",

@@ -17,14 +17,14 @@ struct Replacement {
 
 /// A rewritten text and its replacements, in order.
 #[derive(Debug, Clone, Default)]
-pub struct Rewritten<'a> {
+pub(crate) struct Rewritten<'a> {
     pub text: Cow<'a, str>,
     replacements: Vec<Replacement>,
 }
 
 impl<'a> Rewritten<'a> {
     /// The text as written, unchanged.
-    pub fn unchanged(text: &'a str) -> Self {
+    pub(crate) fn unchanged(text: &'a str) -> Self {
         Rewritten {
             text: Cow::Borrowed(text),
             replacements: Vec::new(),
@@ -32,13 +32,13 @@ impl<'a> Rewritten<'a> {
     }
 
     /// Whether nothing was replaced.
-    pub fn is_unchanged(&self) -> bool {
+    pub(crate) fn is_unchanged(&self) -> bool {
         self.replacements.is_empty()
     }
 
     /// The offset in the text as written of `offset` in the rewritten text. Inside a
     /// replacement, the start of what it replaced.
-    pub fn original_offset(&self, offset: usize) -> usize {
+    pub(crate) fn original_offset(&self, offset: usize) -> usize {
         let after = self
             .replacements
             .partition_point(|r| r.rewritten.start <= offset);
@@ -51,7 +51,7 @@ impl<'a> Rewritten<'a> {
 
     /// [`Rewritten::original_offset`] of both ends; a range inside one replacement becomes
     /// the whole of what it replaced, and one ending inside a replacement ends with it.
-    pub fn original(&self, range: Range<usize>) -> Range<usize> {
+    pub(crate) fn original(&self, range: Range<usize>) -> Range<usize> {
         let start = self.original_offset(range.start);
         let end = if range.end > range.start {
             // A range ending inside a replacement takes all of what it replaced.
@@ -83,7 +83,7 @@ impl<'a> Rewritten<'a> {
 
 /// Builds a [`Rewritten`] from left to right: copy what stays, replace what changes.
 #[derive(Debug)]
-pub struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     source: &'a str,
     /// How far the source has been copied or replaced.
     done: usize,
@@ -92,7 +92,7 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(source: &'a str) -> Self {
+    pub(crate) fn new(source: &'a str) -> Self {
         Builder {
             source,
             done: 0,
@@ -103,7 +103,7 @@ impl<'a> Builder<'a> {
 
     /// Replaces `original` (a range of the source at or after everything handled so far)
     /// with `with`; the source between is copied as it is.
-    pub fn replace(&mut self, original: Range<usize>, with: &str) {
+    pub(crate) fn replace(&mut self, original: Range<usize>, with: &str) {
         debug_assert!(original.start >= self.done && original.end >= original.start);
         self.text.push_str(&self.source[self.done..original.start]);
         let start = self.text.len();
@@ -116,7 +116,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The rewritten text: the source itself, borrowed, when nothing was replaced.
-    pub fn finish(mut self) -> Rewritten<'a> {
+    pub(crate) fn finish(mut self) -> Rewritten<'a> {
         if self.replacements.is_empty() {
             return Rewritten::unchanged(self.source);
         }

@@ -226,7 +226,7 @@ const BATCH: usize = 256;
 /// The search index of the site, as the contents of `search-index.js`. With a `cache` (kept
 /// by `serve`), only the documents it does not hold are indexed, and it keeps this book's;
 /// without, each document's terms are let go of as soon as they are posted.
-pub fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
+pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
     let mut local = Cache::default();
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut local);

@@ -16,7 +16,7 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 use crate::site::{Contents, OutputFile};
 
 /// Path prefix of the server's own endpoints; no page of a book can live there.
-pub const PREFIX: &str = "/__policybook/";
+pub(crate) const PREFIX: &str = "/__policybook/";
 const RELOAD_JS: &str = include_str!("serve/livereload.js");
 /// Longer request targets are refused (414): no page of a site needs one.
 const MAX_URL: usize = 4096;
@@ -44,7 +44,7 @@ struct State {
 
 /// Shared between the build loop and the server's threads.
 #[derive(Default, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     inner: Arc<(Mutex<State>, Condvar)>,
 }
 
@@ -52,7 +52,7 @@ impl Site {
     /// Publishes a new build; open pages reload.
     /// Publishes a new build's pages; open pages reload. The previous build's search index and
     /// exports stay until [`Site::add`] brings this build's. Returns the new version.
-    pub fn publish(&self, files: Vec<OutputFile>) -> u64 {
+    pub(crate) fn publish(&self, files: Vec<OutputFile>) -> u64 {
         let (lock, cvar) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut map: BTreeMap<String, Contents> =
@@ -72,7 +72,7 @@ impl Site {
 
     /// Publishes the pages of a book that has errors, as [`Site::publish`] does, with its
     /// diagnostics shown over every page once it has reloaded.
-    pub fn preview(&self, files: Vec<OutputFile>, report: String) -> u64 {
+    pub(crate) fn preview(&self, files: Vec<OutputFile>, report: String) -> u64 {
         let version = self.publish(files);
         let (lock, _) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -85,7 +85,7 @@ impl Site {
     /// index and exports, which follow the pages of a build). A file already there from a
     /// later build is kept: jobs finish in any order, and an edit to bodies alone computes
     /// only the search index, leaving the exports of the build before it.
-    pub fn add(&self, files: Vec<OutputFile>, version: u64) {
+    pub(crate) fn add(&self, files: Vec<OutputFile>, version: u64) {
         let (lock, _) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut map = (*s.files).clone();
@@ -100,7 +100,7 @@ impl Site {
     }
 
     /// Shows a failed rebuild's diagnostics over open pages; the last good site stays served.
-    pub fn fail(&self, report: String) {
+    pub(crate) fn fail(&self, report: String) {
         let (lock, cvar) = &*self.inner;
         let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
         s.error = Some(format!("{FAILED_HEADLINE}\n{report}"));
@@ -109,7 +109,7 @@ impl Site {
         cvar.notify_all();
     }
 
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         let (lock, cvar) = &*self.inner;
         lock.lock().unwrap_or_else(|e| e.into_inner()).stopped = true;
         cvar.notify_all();
@@ -122,7 +122,7 @@ impl Site {
 }
 
 /// A bound server, ready to run.
-pub struct Bound {
+pub(crate) struct Bound {
     server: Server,
     pub addr: SocketAddr,
     /// Host names (with port) that requests may carry in `Host`.
@@ -130,7 +130,7 @@ pub struct Bound {
 }
 
 /// Binds `host:port`. With `port` `None`, tries 3000 to 3019 and takes the first free one.
-pub fn bind(host: &str, port: Option<u16>) -> anyhow::Result<Bound> {
+pub(crate) fn bind(host: &str, port: Option<u16>) -> anyhow::Result<Bound> {
     let ports: Vec<u16> = match port {
         Some(p) => vec![p],
         None => (3000..3020).collect(),
@@ -176,7 +176,7 @@ pub fn bind(host: &str, port: Option<u16>) -> anyhow::Result<Bound> {
 
 impl Bound {
     /// Answers requests until the site is stopped. Live-reload connections get a thread each.
-    pub fn run(self, site: Site) {
+    pub(crate) fn run(self, site: Site) {
         let server = Arc::new(self.server);
         let hosts = Arc::new(self.allowed_hosts);
         loop {
@@ -327,7 +327,7 @@ fn handle(request: Request, site: &Site, hosts: &[String]) {
 
 /// The site path a request path names, or `None` for anything that could leave the site:
 /// `..` (also percent-encoded), backslashes, NUL, encoded slashes, or an absolute path.
-pub fn site_path(path: &str) -> Option<String> {
+pub(crate) fn site_path(path: &str) -> Option<String> {
     let path = path.strip_prefix('/')?;
     if path.starts_with('/') {
         return None;
@@ -493,7 +493,7 @@ fn sse(event: &str, data: &str) -> Vec<u8> {
 }
 
 /// True when `host` names this machine only (loopback), the default for `serve`.
-pub fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 

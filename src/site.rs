@@ -21,4 +21,4 @@ pub struct OutputFile {
 }
 
 /// Where rendered files go: collected in memory, or written out as they come.
-pub type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(OutputFile) -> anyhow::Result<()> + Sync + 'a;

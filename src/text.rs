@@ -4,7 +4,7 @@
 
 /// Text of a file without its UTF-8 byte-order mark; on invalid UTF-8, the lossy text and
 /// the byte offset (in that text) of the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+pub(crate) fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -23,7 +23,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
 
 /// Replaces every U+0000 in `text` with U+FFFD, as CommonMark asks: no page, title or value
 /// carries a NUL (YAML's `"\0"`, TOML's `"\u0000"` and a raw byte all write one).
-pub fn replace_nul(text: &mut String) {
+pub(crate) fn replace_nul(text: &mut String) {
     if text.contains('\0') {
         *text = text.replace('\0', "\u{FFFD}");
     }

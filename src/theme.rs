@@ -21,7 +21,7 @@ macro_rules! embed {
     };
 }
 
-pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+pub(crate) const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/base.html"),
     embed!("templates/chain.html"),
     embed!("templates/clause.html"),
@@ -46,7 +46,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
 
 /// The theme a build uses: templates by name and static files by path under `static/`.
 #[derive(Debug, Clone, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// Template name (e.g. `document.html`) -> (source, where it came from for diagnostics).
     pub templates: BTreeMap<String, (String, String)>,
     /// Path under `static/` -> bytes.
@@ -54,7 +54,7 @@ pub struct Theme {
 }
 
 /// The default theme, with the files of `overrides` (a `themes/<name>/` folder) on top.
-pub fn load(overrides: Option<&Path>) -> anyhow::Result<Theme> {
+pub(crate) fn load(overrides: Option<&Path>) -> anyhow::Result<Theme> {
     let mut theme = Theme::default();
     for (path, bytes) in DEFAULT_THEME {
         add(

@@ -21,7 +21,7 @@ const MAX_WAIT: Duration = Duration::from_millis(300);
 
 /// What a changed path means for the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     /// A document or asset in the content folder.
     Content,
     /// `book.toml`.
@@ -40,7 +40,7 @@ pub enum ChangeKind {
 
 /// Where the book keeps what it reads; paths are compared after making them absolute.
 #[derive(Debug, Clone)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub root: PathBuf,
     pub content: PathBuf,
     pub output: PathBuf,
@@ -50,7 +50,7 @@ pub struct Layout {
 }
 
 /// Classifies one changed path. Pure, so every editor's habits can be tested.
-pub fn classify(layout: &Layout, path: &Path) -> ChangeKind {
+pub(crate) fn classify(layout: &Layout, path: &Path) -> ChangeKind {
     if layout.head_log.as_deref() == Some(path) {
         return ChangeKind::History;
     }
@@ -106,14 +106,14 @@ pub enum WatcherKind {
 }
 
 /// A running watcher; changes arrive on `changes` as batches of relevant paths, sorted.
-pub struct Watcher {
+pub(crate) struct Watcher {
     _native: Option<RecommendedWatcher>,
     _poll: Option<PollWatcher>,
     pub changes: Receiver<Vec<(ChangeKind, PathBuf)>>,
 }
 
 /// Watches the book's root folder (recursively) and reports relevant changes.
-pub fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
+pub(crate) fn watch(layout: Layout, kind: WatcherKind) -> anyhow::Result<Watcher> {
     let (raw_tx, raw_rx) = mpsc::channel();
     let (tx, rx) = mpsc::channel();
     let root = layout.root.clone();

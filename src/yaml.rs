@@ -10,17 +10,17 @@ use serde::Deserialize;
 
 /// A YAML problem, with a 1-based line and column relative to the YAML text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub line: usize,
     pub column: usize,
     pub message: String,
 }
 
 /// Message prefix of a [`Text`] that got a number or a boolean; callers turn it into a "quote it" hint.
-pub const NOT_TEXT: &str = "expected text in quotes, found";
+pub(crate) const NOT_TEXT: &str = "expected text in quotes, found";
 
 /// Parses `text` strictly into `T`.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         YamlError {

@@ -14,7 +14,7 @@ use crate::model::Model;
 /// Runs every rule. The book-wide gaps (uncovered clauses and controls, missing documented
 /// information, drafts) are left out while the book has errors: they would bury the errors,
 /// and are often caused by them.
-pub fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Vec<Diagnostic> {
+pub(crate) fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);

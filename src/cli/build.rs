@@ -24,7 +24,7 @@ pub struct Args {
     pub at: Option<String>,
 }
 
-pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     if let Some(rev) = &args.at {
         return run_at(&args, rev, color);
     }

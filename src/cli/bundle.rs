@@ -23,7 +23,7 @@ pub struct VerifyArgs {
     pub file: PathBuf,
 }
 
-pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let checked = args.book.check()?;
     let Some(model) = valid_model(&checked, color, "bundle")? else {
         return Ok(EXIT_BOOK_ERRORS);
@@ -75,7 +75,7 @@ pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
+pub(super) fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let v = bundle::verify(&args.file)?;
     let mut report = String::new();
     for (what, list) in [

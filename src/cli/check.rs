@@ -35,7 +35,7 @@ struct Report<'a> {
     diagnostics: Vec<Located<'a>>,
 }
 
-pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let checked = args.book.validate()?;
     let (errors, warnings) = (checked.errors(), checked.warnings());
     match args.format {

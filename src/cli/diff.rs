@@ -41,7 +41,7 @@ pub enum Format {
     Json,
 }
 
-pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     super::existing_root(&args.book)?;
     let as_of = pipeline::as_of(args.as_of)?;
     let folders = (tempfile::tempdir()?, tempfile::tempdir()?);

@@ -16,7 +16,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: Args, color: Color) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let checked = args.book.check()?;
     let Some(model) = valid_model(&checked, color, "export")? else {
         return Ok(EXIT_BOOK_ERRORS);

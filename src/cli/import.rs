@@ -33,7 +33,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args) -> anyhow::Result<u8> {
     let dest = match &args.dest {
         Some(d) => d.clone(),
         None => {

@@ -49,7 +49,7 @@ pub struct Args {
     pub theme: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<u8> {
+pub(super) fn run(args: Args) -> anyhow::Result<u8> {
     let root = &args.book.dir;
     if let Some(name) = &args.theme {
         let valid = !name.is_empty()

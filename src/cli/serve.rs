@@ -99,7 +99,7 @@ fn summary(outcome: &Outcome, started: Instant) -> String {
     }
 }
 
-pub fn serve(args: ServeArgs) -> anyhow::Result<u8> {
+pub(super) fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let (engine, layout) = prepare(&args.book, None)?;
     let mut engine = engine.previewing();
     if !serve::is_loopback(&args.host) {
@@ -215,7 +215,7 @@ fn open_browser(url: &str) {
     }
 }
 
-pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
+pub(super) fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     let (mut engine, layout) = prepare(&args.book, args.dest.as_deref())?;
     let dest = crate::output::guard(&layout.output, &layout.root, &layout.content)?;
     // Writes one rebuild; false when the book has errors.

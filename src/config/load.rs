@@ -14,7 +14,10 @@ use super::{BookSettings, Config, CONFIG_FILE};
 /// Reads `book.toml` from `root` (defaults when there is none).
 ///
 /// `Err` is an I/O failure; problems with the file's content come back as diagnostics.
-pub fn load(root: &Path, sources: &mut Sources) -> anyhow::Result<(BookSettings, Vec<Diagnostic>)> {
+pub(crate) fn load(
+    root: &Path,
+    sources: &mut Sources,
+) -> anyhow::Result<(BookSettings, Vec<Diagnostic>)> {
     let path = root.join(CONFIG_FILE);
     let default_title = root
         .canonicalize()

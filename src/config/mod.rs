@@ -13,17 +13,14 @@ mod load;
 mod mdbook;
 mod schema;
 
-pub use load::load;
-pub use schema::{
-    BookConfig, BuildConfig, Config, HtmlConfig, OutputConfig, PrintConfig, SearchConfig,
-    TextDirection,
-};
+pub(crate) use load::load;
+pub(crate) use schema::{Config, HtmlConfig, SearchConfig};
 
 use std::path::PathBuf;
 
 use crate::diagnostic::{FileId, Sources, Span};
 
-pub const CONFIG_FILE: &str = "book.toml";
+pub(crate) const CONFIG_FILE: &str = "book.toml";
 
 /// A loaded book configuration with the book's root folder.
 #[derive(Debug, Clone)]

@@ -10,7 +10,6 @@
 //! body, without reading the book again.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -23,7 +22,7 @@ use crate::watch::ChangeKind;
 use crate::{load, search, theme};
 
 /// One book, rebuilt on demand.
-pub struct Engine {
+pub(crate) struct Engine {
     pub root: PathBuf,
     pub as_of: NaiveDate,
     caches: pipeline::Caches,
@@ -51,10 +50,10 @@ struct Last {
 }
 
 /// What a rebuild produced: the site, or the book's problems.
-pub type Outcome = crate::outcome::Outcome<Rebuilt, Failed>;
+pub(crate) type Outcome = crate::outcome::Outcome<Rebuilt, Failed>;
 
 /// A site built again.
-pub struct Rebuilt {
+pub(crate) struct Rebuilt {
     pub files: Vec<OutputFile>,
     pub stats: Stats,
     /// Diagnostics rendered for the terminal: a preview's errors and warnings, the first
@@ -65,26 +64,25 @@ pub struct Rebuilt {
 }
 
 /// The book has errors: rendered diagnostics for the terminal and the browser overlay.
-pub struct Failed {
+pub(crate) struct Failed {
     pub report: String,
     pub errors: usize,
 }
 
 /// Figures of one rebuild.
 #[derive(Debug, Clone, Copy)]
-pub struct Stats {
+pub(crate) struct Stats {
     pub documents: usize,
     pub pages: usize,
     /// Pages whose data changed and were rendered again.
     pub rendered: usize,
     pub warnings: usize,
-    pub elapsed: Duration,
     /// Only the edited documents were read and rendered again (see [`Engine::rebuild_after`]).
     pub patched: bool,
 }
 
 impl Engine {
-    pub fn new(root: PathBuf, as_of: NaiveDate) -> Engine {
+    pub(crate) fn new(root: PathBuf, as_of: NaiveDate) -> Engine {
         Engine {
             root,
             as_of,
@@ -103,15 +101,17 @@ impl Engine {
     /// reference marked in place; a document whose front matter cannot be parsed keeps the page
     /// of the last build that had it, or gets a page naming its errors. `build` and `watch`
     /// never write such a book.
-    pub fn previewing(mut self) -> Engine {
+    pub(crate) fn previewing(mut self) -> Engine {
         self.preview = true;
         self
     }
 
     /// Builds the site again after `changes` (from the watcher): by applying them to the last
     /// build when they are edits to documents' bodies alone, else by [`Engine::rebuild`].
-    pub fn rebuild_after(&mut self, changes: &[(ChangeKind, PathBuf)]) -> anyhow::Result<Outcome> {
-        let started = Instant::now();
+    pub(crate) fn rebuild_after(
+        &mut self,
+        changes: &[(ChangeKind, PathBuf)],
+    ) -> anyhow::Result<Outcome> {
         match self.patch(changes) {
             Some(rendered) => {
                 let last = self.last.as_ref().expect("a patch follows a good build");
@@ -121,7 +121,6 @@ impl Engine {
                         pages: self.pages.len(),
                         rendered,
                         warnings: last.warnings,
-                        elapsed: started.elapsed(),
                         patched: true,
                     },
                     files: last.files.clone(),
@@ -240,8 +239,7 @@ impl Engine {
     }
 
     /// Reads the book again and builds the site in memory.
-    pub fn rebuild(&mut self) -> anyhow::Result<Outcome> {
-        let started = Instant::now();
+    pub(crate) fn rebuild(&mut self) -> anyhow::Result<Outcome> {
         self.current = false;
         let mut checked = pipeline::check(
             &self.root,
@@ -305,7 +303,6 @@ impl Engine {
             pages: self.pages.len(),
             rendered,
             warnings,
-            elapsed: started.elapsed(),
             patched: false,
         };
         // A preview lists every problem; otherwise warnings are shown once, after the first
@@ -340,14 +337,14 @@ impl Engine {
 
     /// The search index and exports of the last good build: computed after its pages, so an
     /// edit shows in the browser before the whole-book files are ready.
-    pub fn extras(&self) -> anyhow::Result<Vec<OutputFile>> {
+    pub(crate) fn extras(&self) -> anyhow::Result<Vec<OutputFile>> {
         self.extras_job(false)()
     }
 
     /// [`Engine::extras`] as a job that can run on another thread while the next edit builds,
     /// at low priority: pages first, the search index and exports when there is time. With
     /// `search_only`, just the search index: what an edit to bodies alone changes.
-    pub fn extras_job(
+    pub(crate) fn extras_job(
         &self,
         search_only: bool,
     ) -> impl FnOnce() -> anyhow::Result<Vec<OutputFile>> + Send + 'static {
@@ -457,7 +454,7 @@ fn warnings_report(checked: &Checked) -> String {
 }
 
 /// Diagnostics rendered without colour, errors first and repeats counted.
-pub fn plain(sources: &Sources, diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
+pub(crate) fn plain(sources: &Sources, diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
     let mut out = String::new();
     let _ = sources.render_digest(diagnostics, false, &mut out);
     out

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::model::Model;
 
 /// One all-day event per document not retired that has a review date.
-pub fn reviews(model: &Model) -> String {
+pub(crate) fn reviews(model: &Model) -> String {
     let schedule = model.review_schedule();
     let stamp = model.as_of.format("%Y%m%dT000000Z");
     let mut out = String::new();

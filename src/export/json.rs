@@ -84,7 +84,7 @@ struct Soa<'a> {
 }
 
 /// The model as pretty-printed JSON.
-pub fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
     let cat = &model.catalog;
     let doc_ids = |docs: &[usize]| -> Vec<&str> {
         docs.iter()

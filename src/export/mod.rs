@@ -4,7 +4,7 @@
 //! Every export reads the model; none re-parses a document. Spreadsheet cells that a
 //! spreadsheet program would run as a formula are neutralised.
 
-pub mod ics;
+pub(crate) mod ics;
 mod json;
 mod table;
 mod xlsx;
@@ -12,15 +12,15 @@ mod xlsx;
 use crate::model::Model;
 use crate::site::{Contents, OutputFile};
 
-pub use json::model_json;
-pub use table::{neutralise, Table};
+pub(crate) use json::model_json;
+pub(crate) use table::Table;
 
 /// Folder of the exports inside the site.
-pub const DIR: &str = "exports";
+pub(crate) const DIR: &str = "exports";
 
 /// Every export, as files named `exports/<name>`, passed to `sink` one at a time as each is
 /// made, so that a build holds no more than one of them beside its pages.
-pub fn each(
+pub(crate) fn each(
     model: &Model,
     sink: &mut dyn FnMut(OutputFile) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {

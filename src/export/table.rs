@@ -5,14 +5,14 @@ use crate::model::Model;
 
 /// A header and rows of text cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+pub(crate) struct Table {
     pub header: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
 }
 
 impl Table {
     /// CSV with a header row; every cell neutralised against formula injection.
-    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+    pub(crate) fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -26,7 +26,7 @@ impl Table {
 
 /// A cell starting with `=`, `+`, `-`, `@`, tab or carriage return is run as a formula by
 /// spreadsheet programs; a leading `'` makes it text (OWASP's advice for CSV injection).
-pub fn neutralise(cell: &str) -> String {
+pub(crate) fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),
@@ -45,7 +45,7 @@ fn ids(model: &Model, docs: &[usize]) -> String {
 }
 
 /// One row per Annex A control: the SoA.
-pub fn soa(model: &Model) -> Table {
+pub(super) fn soa(model: &Model) -> Table {
     let cat = &model.catalog;
     let rows = cat
         .controls
@@ -90,7 +90,7 @@ pub fn soa(model: &Model) -> Table {
 }
 
 /// One row per document-control link, with the document's clauses.
-pub fn traceability(model: &Model) -> Table {
+pub(super) fn traceability(model: &Model) -> Table {
     let mut order: Vec<usize> = (0..model.documents.len()).collect();
     order.sort_by(|&a, &b| model.documents[a].doc.id.cmp(&model.documents[b].doc.id));
     let mut rows = Vec::new();
@@ -129,7 +129,7 @@ pub fn traceability(model: &Model) -> Table {
 }
 
 /// One row per gap, by category.
-pub fn gaps(model: &Model) -> Table {
+pub(super) fn gaps(model: &Model) -> Table {
     let g = &model.gaps;
     let cat = &model.catalog;
     let mut rows = Vec::new();

@@ -7,7 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::Table;
 
-pub fn workbook(title: &str, table: &Table, as_of: NaiveDate) -> anyhow::Result<Vec<u8>> {
+pub(super) fn workbook(title: &str, table: &Table, as_of: NaiveDate) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(
         as_of.year().clamp(1900, 9999) as u16,

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 
 /// The repository holding `dir`, if any (a bare repository has no working tree to build).
 /// `Err` when there is one that git refuses to read.
-pub fn repository(dir: &Path) -> Result<Option<Repository>, Diagnostic> {
+pub(crate) fn repository(dir: &Path) -> Result<Option<Repository>, Diagnostic> {
     // Objects are read, never written: checking each one's hash again only costs time.
     git2::opts::strict_hash_verification(false);
     match Repository::discover(dir) {
@@ -28,7 +28,7 @@ pub fn repository(dir: &Path) -> Result<Option<Repository>, Diagnostic> {
 
 /// `dir` relative to the repository's working tree. `dir` need not exist any more (a content
 /// folder read at an old revision): its nearest existing ancestor places it.
-pub fn prefix_in(repo: &Repository, dir: &Path) -> Option<PathBuf> {
+pub(crate) fn prefix_in(repo: &Repository, dir: &Path) -> Option<PathBuf> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let mut rest = Vec::new();
     let mut existing = dir;
@@ -57,7 +57,7 @@ pub(super) fn shallow_warning() -> Diagnostic {
 
 /// The tree of `folder` (relative to the repository root) in `tree`; `None` where there is no
 /// such folder.
-pub fn folder_tree<'r>(
+pub(crate) fn folder_tree<'r>(
     repo: &'r Repository,
     tree: git2::Tree<'r>,
     folder: &Path,
@@ -70,14 +70,14 @@ pub fn folder_tree<'r>(
 }
 
 /// The commit a revision (tag, branch, commit, `HEAD~3`) names.
-pub fn commit_at<'r>(repo: &'r Repository, rev: &str) -> anyhow::Result<git2::Commit<'r>> {
+pub(crate) fn commit_at<'r>(repo: &'r Repository, rev: &str) -> anyhow::Result<git2::Commit<'r>> {
     repo.revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
         .map_err(|e| anyhow::anyhow!("cannot find the git revision `{rev}`: {}", e.message()))
 }
 
 /// The calendar date of a git time stamp, in the time zone it was recorded in.
-pub fn local_date(when: git2::Time) -> NaiveDate {
+pub(crate) fn local_date(when: git2::Time) -> NaiveDate {
     let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
     chrono::DateTime::from_timestamp(local, 0)
         .map(|t| t.date_naive())

@@ -14,7 +14,7 @@ mod git;
 mod trees;
 mod walk;
 
-pub use git::{commit_at, folder_tree, local_date, prefix_in, repository};
+pub(crate) use git::{commit_at, folder_tree, local_date, prefix_in, repository};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -67,7 +67,7 @@ impl History {
 
 /// One approved version of a document, for the version table of its document-control block.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct ApprovedVersion {
+pub(crate) struct ApprovedVersion {
     pub version: String,
     pub approved_on: Option<String>,
     pub approver: Option<String>,
@@ -78,7 +78,7 @@ pub struct ApprovedVersion {
 /// The versions a document was approved in, newest first: today's front matter when approved,
 /// then every earlier approved version its history records (each at the commit that first
 /// recorded it approved).
-pub fn approved_versions(
+pub(crate) fn approved_versions(
     doc: &crate::document::Document,
     revisions: &[Revision],
 ) -> Vec<ApprovedVersion> {
@@ -127,7 +127,10 @@ pub fn approved_versions(
 /// Reads the history of the documents in `content_dir` as of `at` (a revision; HEAD when
 /// `None`). No repository, an unborn branch or a content folder outside the working tree give
 /// an empty history; a shallow clone gives an empty history and a warning.
-pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Vec<Diagnostic>)> {
+pub(crate) fn read(
+    content_dir: &Path,
+    at: Option<&str>,
+) -> anyhow::Result<(History, Vec<Diagnostic>)> {
     let Some(dir) = content_dir.ancestors().find(|d| d.is_dir()) else {
         return Ok(Default::default());
     };
@@ -169,7 +172,7 @@ pub fn read(content_dir: &Path, at: Option<&str>) -> anyhow::Result<(History, Ve
 }
 
 /// [`read`], reusing `previous` while HEAD has not moved (for rebuilds under `serve`).
-pub fn read_cached(
+pub(crate) fn read_cached(
     content_dir: &Path,
     previous: Option<Arc<History>>,
 ) -> anyhow::Result<(Arc<History>, Vec<Diagnostic>)> {

@@ -332,7 +332,7 @@ fn shown(path: &Path, content_dir: &Path, shown_as: &Path) -> String {
     display_path(&shown_as.join(path.strip_prefix(content_dir).unwrap_or(path)))
 }
 
-/// A file's text and where its first invalid UTF-8 byte was, if any (see [`decode`]).
+/// A file's text and where its first invalid UTF-8 byte was, if any (see [`crate::text::decode`]).
 type Text = (Arc<str>, Option<usize>);
 
 /// A file's [`Text`]. With a cache, a file of the same size and modification time is not

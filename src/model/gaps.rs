@@ -8,7 +8,7 @@ use super::Model;
 use crate::document::Status;
 
 /// Documented information that clauses 4 to 10 require, by the clause that requires it.
-pub const REQUIRED_INFORMATION: &[(&str, &str)] = &[
+pub(crate) const REQUIRED_INFORMATION: &[(&str, &str)] = &[
     ("4.3", "the scope of the ISMS"),
     ("5.2", "the information security policy"),
     ("6.1.2", "the information security risk assessment process"),

@@ -6,12 +6,12 @@
 //! as diagnostics with a did-you-mean.
 
 mod body;
-pub mod gaps;
+pub(crate) mod gaps;
 mod ids;
-pub mod redirects;
+pub(crate) mod redirects;
 mod resolve;
-pub mod reviews;
-pub mod soa;
+pub(crate) mod reviews;
+pub(crate) mod soa;
 
 use body::*;
 use ids::*;
@@ -76,10 +76,10 @@ impl Node {
 
 /// A body rendered once: the HTML and what it links to, its variables' warnings, and the
 /// content files it links to (see [`Node::assets`]).
-pub type CachedBody = (Arc<Rendered>, Vec<variables::Warning>, Vec<PathBuf>);
+pub(crate) type CachedBody = (Arc<Rendered>, Vec<variables::Warning>, Vec<PathBuf>);
 
 /// Rendered bodies by [`Node::body_key`], kept between rebuilds by `serve` and `watch`.
-pub type BodyCache = HashMap<u64, CachedBody>;
+pub(crate) type BodyCache = HashMap<u64, CachedBody>;
 
 impl Model {
     /// The rendered bodies of this model, to reuse in the next rebuild.

@@ -7,7 +7,7 @@ use super::Model;
 use crate::document::Status;
 
 /// Reviews due within this many days of the as-of date are "due soon".
-pub const DUE_SOON_DAYS: u64 = 30;
+pub(crate) const DUE_SOON_DAYS: u64 = 30;
 
 /// Documents (indices into the model) by when their review is due, each group in date order.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]

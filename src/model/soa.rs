@@ -14,11 +14,11 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{did_you_mean, offset_of, unknown_field_hint, Diagnostic, FileId, Span};
 use crate::yaml::{self, Text};
 
-pub const SOA_FILE: &str = "soa.yaml";
+pub(crate) const SOA_FILE: &str = "soa.yaml";
 
 /// Reads `soa.yaml` from the book's `root` into `sources` and parses it; without the file,
 /// the SoA derived from the documents. `Err` when the file exists but cannot be read.
-pub fn read(
+pub(crate) fn read(
     root: &std::path::Path,
     catalog: &Catalog,
     sources: &mut crate::diagnostic::Sources,
@@ -127,7 +127,7 @@ struct RawDecision {
 }
 
 /// Parses soa.yaml (text in `file`). On a YAML error the SoA has no decisions.
-pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnostic>) {
+pub(crate) fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnostic>) {
     let mut soa = Soa {
         file: Some(file),
         version: None,
@@ -214,7 +214,7 @@ pub fn parse(text: &str, file: FileId, catalog: &Catalog) -> (Soa, Vec<Diagnosti
 }
 
 /// The SoA of a book without soa.yaml: every control applicable, no decisions recorded.
-pub fn derived(catalog: &Catalog) -> Soa {
+pub(crate) fn derived(catalog: &Catalog) -> Soa {
     Soa {
         file: None,
         version: None,

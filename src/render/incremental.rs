@@ -8,7 +8,7 @@ use super::*;
 /// Rendered pages by path, with a hash of the data each was rendered from. A page whose data
 /// is unchanged is not rendered again: its output depends only on the templates and its data.
 #[derive(Default)]
-pub struct PageCache {
+pub(crate) struct PageCache {
     pub(super) pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// What the lists, matrices, chains, SoA and gaps pages are made of (see [`book_key`]), and
     /// their paths: while it is unchanged, they are reused without building their data.
@@ -24,27 +24,23 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    pub fn new() -> PageCache {
+    pub(crate) fn new() -> PageCache {
         PageCache::default()
     }
 
-    pub fn get(&self, path: &str) -> Option<&(u64, Arc<[u8]>)> {
+    pub(crate) fn get(&self, path: &str) -> Option<&(u64, Arc<[u8]>)> {
         self.pages.get(path)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &(u64, Arc<[u8]>))> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &(u64, Arc<[u8]>))> {
         self.pages.iter()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.pages.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
-    }
-
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         *self = PageCache::default();
     }
 }
@@ -100,7 +96,7 @@ pub(super) fn respliced(
 /// those bodies: each document's page and the print parts holding it. `cache` is the one the
 /// last [`render_cached`] left, and is brought up to date. `Done(None)` when more would change
 /// (the print view would be cut differently, or there is no earlier render): render it all.
-pub fn render_bodies(
+pub(crate) fn render_bodies(
     model: &Model,
     theme: &Theme,
     cache: &mut PageCache,

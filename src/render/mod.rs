@@ -9,10 +9,10 @@ mod pages;
 mod plan;
 mod print;
 mod traceability;
-pub mod views;
+pub(crate) mod views;
 
-pub use incremental::{render_bodies, PageCache};
-pub use pages::redirects;
+pub(crate) use incremental::{render_bodies, PageCache};
+pub(crate) use pages::redirects;
 
 use incremental::*;
 use pages::*;
@@ -109,7 +109,7 @@ impl Data {
 /// theme) whose data has not changed. With a `previous` cache (even an empty one), also returns
 /// the cache for the next round; without, pages are not hashed at all. The book's errors here
 /// are template problems (a book's theme override, usually).
-pub fn render_cached(
+pub(crate) fn render_cached(
     model: &Model,
     theme: &Theme,
     previous: Option<&PageCache>,
@@ -148,7 +148,7 @@ enum Failure {
 /// [`crate::pipeline::extras`]), in
 /// parallel, building each page's data only when it is rendered, so the whole site is never in
 /// memory at once. `Err` is a failure of the sink; the book's errors are template problems.
-pub fn render_to(
+pub(crate) fn render_to(
     model: &Model,
     theme: &Theme,
     previous: Option<&PageCache>,

@@ -6,7 +6,7 @@ use super::*;
 /// Every redirect page of the site: site path -> where it sends the reader (relative to it,
 /// or a web address), sorted by path. A redirect whose path another page or file takes is
 /// left out (`check` reports it).
-pub fn redirects(model: &Model) -> Vec<(String, String)> {
+pub(crate) fn redirects(model: &Model) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = model
         .redirects()
         .into_iter()

@@ -10,7 +10,7 @@ use crate::paths;
 
 /// The book, as every page shows it.
 #[derive(Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     pub title: &'a str,
     pub organization: Option<&'a str>,
     pub description: Option<&'a str>,
@@ -35,7 +35,7 @@ pub struct SiteView<'a> {
 
 /// A document as a row in a list.
 #[derive(Serialize, Clone, Hash)]
-pub struct DocRow<'a> {
+pub(crate) struct DocRow<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub path: String,
@@ -48,7 +48,7 @@ pub struct DocRow<'a> {
 
 /// A clause or control as a row in a list.
 #[derive(Serialize, Clone, Hash)]
-pub struct ItemRow<'a> {
+pub(crate) struct ItemRow<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub path: String,
@@ -62,7 +62,7 @@ pub struct ItemRow<'a> {
 
 /// A document's front matter, for its document-control block.
 #[derive(Serialize, Hash)]
-pub struct DocView<'a> {
+pub(crate) struct DocView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: Option<&'a str>,
@@ -89,7 +89,7 @@ pub struct DocView<'a> {
 }
 
 /// The document-control block's view of a document.
-pub fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
+pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
     let d = &n.doc;
     DocView {
         id: &d.id,
@@ -124,7 +124,7 @@ pub fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> 
 
 /// The `edit-url-template` with `{path}` filled in: the document's source path from the book
 /// root, as in the repository (percent-encoded, `/` kept).
-pub fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
+pub(crate) fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> {
     let template = model
         .settings
         .config
@@ -143,14 +143,14 @@ pub fn edit_url(model: &Model, d: &crate::document::Document) -> Option<String> 
 
 /// A count with a name, for the dashboard.
 #[derive(Serialize)]
-pub struct Count {
+pub(crate) struct Count {
     pub name: String,
     pub count: usize,
 }
 
 /// Covered out of total, with a rounded-down percentage.
 #[derive(Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     pub title: String,
     pub id: String,
     pub covered: usize,
@@ -159,7 +159,7 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    pub fn new(id: &str, title: &str, covered: usize, total: usize) -> Coverage {
+    pub(crate) fn new(id: &str, title: &str, covered: usize, total: usize) -> Coverage {
         Coverage {
             id: id.into(),
             title: title.into(),
@@ -171,7 +171,7 @@ impl Coverage {
 }
 
 /// Views built once and shared by many pages.
-pub struct Views<'a> {
+pub(crate) struct Views<'a> {
     /// Pages keep their data as JSON to be hashed (see `render::Data`): under `serve`.
     pub keyed: bool,
     pub docs: Vec<DocRow<'a>>,
@@ -180,7 +180,7 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    pub fn new(model: &'a Model, keyed: bool) -> Views<'a> {
+    pub(crate) fn new(model: &'a Model, keyed: bool) -> Views<'a> {
         let docs = model
             .documents
             .iter()
@@ -236,23 +236,23 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn docs_of(&self, indices: &[usize]) -> Vec<DocRow<'a>> {
+    pub(crate) fn docs_of(&self, indices: &[usize]) -> Vec<DocRow<'a>> {
         indices.iter().map(|&i| self.docs[i].clone()).collect()
     }
 
-    pub fn clauses_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
+    pub(crate) fn clauses_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
         indices.iter().map(|&i| self.clauses[i].clone()).collect()
     }
 
-    pub fn controls_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
+    pub(crate) fn controls_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
         indices.iter().map(|&i| self.controls[i].clone()).collect()
     }
 
-    pub fn clause_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
+    pub(crate) fn clause_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
         indices.iter().map(|&i| (&self.clauses[i]).into()).collect()
     }
 
-    pub fn control_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
+    pub(crate) fn control_refs(&self, indices: &[usize]) -> Vec<ItemRef<'a>> {
         indices
             .iter()
             .map(|&i| (&self.controls[i]).into())
@@ -264,7 +264,7 @@ impl<'a> Views<'a> {
 /// those pages show and no more,
 /// so that a document count changing elsewhere does not make every part of them render again.
 #[derive(Serialize, Clone, Hash)]
-pub struct ItemRef<'a> {
+pub(crate) struct ItemRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub path: String,
@@ -288,14 +288,14 @@ impl<'a> From<&ItemRow<'a>> for ItemRef<'a> {
 
 /// A row of a matrix: a document and one mark per column.
 #[derive(Serialize)]
-pub struct MatrixRow<'a> {
+pub(crate) struct MatrixRow<'a> {
     pub doc: DocRow<'a>,
     pub cells: Vec<bool>,
 }
 
 /// A column group header of the clause matrix (clause 6 spanning its subclauses).
 #[derive(Serialize)]
-pub struct Group<'a> {
+pub(crate) struct Group<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub path: String,
@@ -304,7 +304,7 @@ pub struct Group<'a> {
 
 /// One theme's table in the document x control matrix.
 #[derive(Serialize)]
-pub struct ThemeMatrix<'a> {
+pub(crate) struct ThemeMatrix<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub columns: Vec<ItemRef<'a>>,
@@ -314,20 +314,20 @@ pub struct ThemeMatrix<'a> {
 /// A row of a chain table: a clause (or control), each document addressing it, and what
 /// each of those documents addresses on the other side.
 #[derive(Serialize)]
-pub struct ChainRow<'a> {
+pub(crate) struct ChainRow<'a> {
     pub item: ItemRef<'a>,
     pub docs: Vec<ChainDoc<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ChainDoc<'a> {
+pub(crate) struct ChainDoc<'a> {
     pub doc: DocRow<'a>,
     pub targets: Vec<ItemRef<'a>>,
 }
 
 /// A folder of documents on the documents page.
 #[derive(Serialize, Hash)]
-pub struct Section<'a> {
+pub(crate) struct Section<'a> {
     pub name: String,
     pub docs: Vec<DocRow<'a>>,
 }

@@ -23,7 +23,7 @@
 
 mod substitute;
 
-pub use substitute::{substitute, Problem, Warning};
+pub(crate) use substitute::{substitute, Problem, Warning};
 
 use std::fmt;
 use std::ops::Range;
@@ -141,7 +141,7 @@ impl<'de> Deserialize<'de> for Value {
 }
 
 /// Whether `name` may name a variable: letters, digits, `_`, `-` and `.`, at least one.
-pub fn is_valid_name(name: &str) -> bool {
+pub(crate) fn is_valid_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(is_name_char)
 }
 

@@ -49,7 +49,7 @@ struct Tag {
 
 /// Fills `variables` into `body`. Returns the rewritten body (the body itself, borrowed, when no
 /// tag names a variable) and the warnings, ordered by position.
-pub fn substitute<'a>(
+pub(crate) fn substitute<'a>(
     body: &'a str,
     variables: &BTreeMap<String, Variable>,
 ) -> (Rewritten<'a>, Vec<Warning>) {

@@ -7,19 +7,19 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A book in a temporary folder.
-pub struct Book {
+pub(crate) struct Book {
     _dir: TempDir,
     pub root: PathBuf,
 }
 
 /// What a run of the binary did.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -27,42 +27,42 @@ pub struct Run {
 
 impl Book {
     /// A copy of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> Book {
+    pub(crate) fn fixture(name: &str) -> Book {
         let book = Book::empty();
         copy_tree(&repo_root().join("tests/fixtures").join(name), &book.root);
         book
     }
 
     /// An empty folder (`root` is a subfolder, so tests can write beside it).
-    pub fn empty() -> Book {
+    pub(crate) fn empty() -> Book {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("book-src");
         std::fs::create_dir_all(&root).unwrap();
         Book { _dir: dir, root }
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     /// Runs `policybook ARGS` with the book root as working folder.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         run_in(&self.root, args)
     }
 
     /// The folder around the book root, for output folders outside it.
-    pub fn outside(&self) -> PathBuf {
+    pub(crate) fn outside(&self) -> PathBuf {
         self.root.parent().unwrap().to_path_buf()
     }
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_policybook"))
         .args(args)
         .current_dir(dir)
@@ -82,7 +82,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -95,7 +95,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, keyed by relative path.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -115,7 +115,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Every `href`/`src` of every page that points inside the site and does not resolve to a file
 /// (or to an element id, for `#anchors`). External links are not followed.
-pub fn broken_links(site: &Path) -> Vec<String> {
+pub(crate) fn broken_links(site: &Path) -> Vec<String> {
     let files = tree(site);
     let ids: BTreeMap<&String, Vec<String>> = files
         .iter()
@@ -176,7 +176,7 @@ fn normalize(base: &Path, rel: &str) -> String {
 }
 
 /// Values of `name="..."` attributes, with the entities policybook emits decoded.
-pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
+pub(crate) fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let needle = format!(" {name}=\"");
     html.match_indices(&needle)
         .filter_map(|(i, _)| {
@@ -194,12 +194,12 @@ pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
 }
 
 /// The `--format json` report of `check`, parsed.
-pub fn json_report(run: &Run) -> serde_json::Value {
+pub(crate) fn json_report(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
 }
 
 /// `(code, file, line, column)` of every diagnostic in a JSON report.
-pub fn located(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+pub(crate) fn located(report: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
     report["diagnostics"]
         .as_array()
         .unwrap()
