@@ -62,7 +62,7 @@ mod serve;
 mod site;
 #[cfg(test)]
 mod testing;
-mod text;
+pub mod text;
 mod theme;
 mod variables;
 mod watch;

@@ -4,7 +4,7 @@
 
 /// Text of a file without its UTF-8 byte-order mark; on invalid UTF-8, the lossy text and
 /// the byte offset (in that text) of the first bad byte.
-pub(crate) fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,

@@ -4,10 +4,11 @@
 use libfuzzer_sys::fuzz_target;
 use policybook::diagnostic::Sources;
 use policybook::document;
-use policybook::load::{self, SourceFile};
+use policybook::load::SourceFile;
+use policybook::text;
 
 fuzz_target!(|data: &[u8]| {
-    let (text, _) = load::decode(data.to_vec());
+    let (text, _) = text::decode(data.to_vec());
     let mut sources = Sources::default();
     let file = sources.add("content/fuzz.md".into(), text);
     let (_, diagnostics) = document::parse(&SourceFile { file, rel: "fuzz.md".into() }, &sources);
@@ -15,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = sources.locate(d);
     }
     let mut out = String::new();
-    let _ = sources.render(&diagnostics, &mut out);
+    let _ = sources.render_digest(&diagnostics, true, &mut out);
 });
