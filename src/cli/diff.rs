@@ -84,7 +84,7 @@ pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
     let text = match args.format {
         Format::Text => diff::report::text(&report, args.output.is_none() && color.for_stdout()),
         Format::Markdown => diff::report::markdown_for_comment(&report),
-        Format::Html => diff::report::html(&report),
+        Format::Html => diff::report::html(&report)?,
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
     match &args.output {

@@ -1,7 +1,11 @@
 //! The reports of a [`BookDiff`]: for the terminal (a redline in colour), for a pull-request
-//! comment (Markdown, long redlines folded) and as a standalone HTML page.
+//! comment (Markdown, long redlines folded) and as a standalone HTML page (the tera template
+//! `report.html`, autoescaped like the site's pages).
 
 use std::fmt::Write;
+
+use serde::Serialize;
+use tera::{Context, Tera};
 
 use super::{BookDiff, FieldChange, Kind, Segment};
 use crate::diff;
@@ -291,128 +295,139 @@ fn markdown(d: &BookDiff, redlines: bool) -> String {
     o
 }
 
-/// A standalone page (no script, no external resource) with the same content as [`text`].
-pub fn html(d: &BookDiff) -> String {
-    let e = |s: &str| escape_html(s);
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ISMS changes from {} to {}</title>\n<style>\n{}\n</style>\n</head>\n<body>\n<main>\n<h1>ISMS changes from <code>{}</code> to <code>{}</code></h1>\n<p>{}</p>\n",
-        e(&d.from), e(&d.to), HTML_STYLE, e(&d.from), e(&d.to), e(&counts(d))
-    );
-    for note in errors_note(d) {
-        let _ = writeln!(o, "<p class=\"note\">{}</p>", e(&note));
-    }
-    if d.is_empty() {
-        o.push_str("<p>No document, coverage or SoA decision changed.</p>\n");
-    }
-    let doc_rows = |o: &mut String, what: &str, list: &[diff::DocSummary]| {
-        if list.is_empty() {
-            return;
-        }
-        let _ = writeln!(o, "<h2>Documents {what} ({})</h2>\n<table><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Title</th><th scope=\"col\">Status</th><th scope=\"col\">File</th></tr></thead><tbody>", list.len());
-        for a in list {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
-                e(&a.id),
-                e(&a.title),
-                e(&a.status),
-                e(&a.path)
-            );
-        }
-        o.push_str("</tbody></table>\n");
-    };
-    doc_rows(&mut o, "added", &d.added);
-    doc_rows(&mut o, "removed", &d.removed);
-    if !d.changed.is_empty() {
-        let _ = writeln!(o, "<h2>Documents changed ({})</h2>", d.changed.len());
-    }
-    for c in &d.changed {
-        let _ = writeln!(
-            o,
-            "<section>\n<h3>{} {}</h3>\n<p class=\"file\"><code>{}</code></p>",
-            e(&c.id),
-            e(&c.title),
-            e(&c.path)
-        );
-        if let Some(from) = &c.moved_from {
-            let _ = writeln!(o, "<p>Moved from <code>{}</code>.</p>", e(from));
-        }
-        if !c.fields.is_empty() {
-            o.push_str("<table><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>\n");
-            for f in &c.fields {
-                let _ = writeln!(
-                    o,
-                    "<tr><td>{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
-                    e(f.field),
-                    e(or_dash(&f.before)),
-                    e(or_dash(&f.after))
-                );
-            }
-            o.push_str("</tbody></table>\n");
-        }
-        if !c.redline.is_empty() {
-            o.push_str("<div class=\"redline\">");
-            for s in &c.redline {
-                let _ = match s.kind {
-                    Kind::Same => write!(o, "{}", e(&s.text)),
-                    Kind::Removed => write!(o, "<del>{}</del>", e(&s.text)),
-                    Kind::Added => write!(o, "<ins>{}</ins>", e(&s.text)),
-                };
-            }
-            o.push_str("</div>\n");
-        }
-        o.push_str("</section>\n");
-    }
-    for (title, list) in [("Clauses", &d.clauses), ("Annex A controls", &d.controls)] {
-        if !list.is_empty() {
-            let _ = writeln!(o, "<h2>{title} whose coverage changed ({})</h2>\n<table><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Title</th><th scope=\"col\">Change</th></tr></thead><tbody>", list.len());
-            for c in list {
-                let _ = writeln!(
-                    o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    e(&c.id),
-                    e(&c.title),
-                    e(&coverage_line(c))
-                );
-            }
-            o.push_str("</tbody></table>\n");
-        }
-    }
-    if !d.soa.is_empty() {
-        let _ = writeln!(o, "<h2>SoA decisions changed ({})</h2>\n<table><thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>", d.soa.len());
-        for s in &d.soa {
-            for f in &s.fields {
-                let _ = writeln!(o, "<tr><td>{} {}</td><td>{}</td><td><del>{}</del></td><td><ins>{}</ins></td></tr>", e(&s.control), e(&s.title), e(f.field), e(or_dash(&f.before)), e(or_dash(&f.after)));
-            }
-        }
-        o.push_str("</tbody></table>\n");
-    }
-    let _ = writeln!(
-        o,
-        "<p class=\"note\">Generated by policybook {}.</p>\n</main>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    o
+/// The HTML report's template: a standalone page, not part of a book's theme, so it is compiled
+/// in beside the code that fills it rather than listed with the theme's overridable files.
+const HTML_TEMPLATE: &str = include_str!("report.html");
+
+/// What the HTML report's template shows: the diff with its summary lines worked out and
+/// empty fields shown as dashes. Text only; the template escapes all of it.
+#[derive(Serialize)]
+struct HtmlView<'a> {
+    from: &'a str,
+    to: &'a str,
+    counts: String,
+    notes: Vec<String>,
+    empty: bool,
+    documents: [Table<'a, &'a diff::DocSummary>; 2],
+    changed: Vec<ChangeView<'a>>,
+    coverage: [Table<'a, CoverageView<'a>>; 2],
+    soa: Vec<SoaView<'a>>,
+    version: &'static str,
 }
 
-const HTML_STYLE: &str = "body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2430; background: #fff; }
-main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #d9dee7; padding: .3rem .6rem; text-align: left; vertical-align: top; }
-th { background: #f4f6f9; }
-del { background: #ffe1e1; color: #8a1111; }
-ins { background: #dcf5e1; color: #0d5a23; text-decoration: underline; }
-.redline { white-space: pre-wrap; border: 1px solid #d9dee7; border-radius: 6px; padding: .8rem 1rem; background: #fafbfc; }
-.note, .file { color: #5b6473; }
-@media (prefers-color-scheme: dark) {
-  body { color: #e3e7ee; background: #14181f; }
-  th { background: #1b2029; } th, td, .redline { border-color: #2c3440; }
-  .redline { background: #1b2029; }
-  del { background: #4a1d1d; color: #ffd0d0; } ins { background: #16391f; color: #c8f5d2; }
-  .note, .file { color: #9aa4b2; }
-}";
+/// A table shown only when it has rows: documents added or removed, clauses or controls.
+#[derive(Serialize)]
+struct Table<'a, T> {
+    what: &'a str,
+    rows: Vec<T>,
+}
+
+#[derive(Serialize)]
+struct ChangeView<'a> {
+    id: &'a str,
+    title: &'a str,
+    path: &'a str,
+    moved_from: Option<&'a str>,
+    fields: Vec<FieldView<'a>>,
+    redline: &'a [Segment],
+}
+
+#[derive(Serialize)]
+struct FieldView<'a> {
+    field: &'a str,
+    before: &'a str,
+    after: &'a str,
+}
+
+#[derive(Serialize)]
+struct CoverageView<'a> {
+    id: &'a str,
+    title: &'a str,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct SoaView<'a> {
+    control: &'a str,
+    title: &'a str,
+    fields: Vec<FieldView<'a>>,
+}
+
+fn field_view(f: &FieldChange) -> FieldView<'_> {
+    FieldView {
+        field: f.field,
+        before: or_dash(&f.before),
+        after: or_dash(&f.after),
+    }
+}
+
+fn html_view<'a>(d: &'a BookDiff) -> HtmlView<'a> {
+    let coverage = |what: &'a str, list: &'a [diff::CoverageChange]| Table {
+        what,
+        rows: list
+            .iter()
+            .map(|c| CoverageView {
+                id: &c.id,
+                title: &c.title,
+                change: coverage_line(c),
+            })
+            .collect(),
+    };
+    HtmlView {
+        from: &d.from,
+        to: &d.to,
+        counts: counts(d),
+        notes: errors_note(d),
+        empty: d.is_empty(),
+        documents: [
+            Table {
+                what: "added",
+                rows: d.added.iter().collect(),
+            },
+            Table {
+                what: "removed",
+                rows: d.removed.iter().collect(),
+            },
+        ],
+        changed: d
+            .changed
+            .iter()
+            .map(|c| ChangeView {
+                id: &c.id,
+                title: &c.title,
+                path: &c.path,
+                moved_from: c.moved_from.as_deref(),
+                fields: c.fields.iter().map(field_view).collect(),
+                redline: &c.redline,
+            })
+            .collect(),
+        coverage: [
+            coverage("Clauses", &d.clauses),
+            coverage("Annex A controls", &d.controls),
+        ],
+        soa: d
+            .soa
+            .iter()
+            .map(|s| SoaView {
+                control: &s.control,
+                title: &s.title,
+                fields: s.fields.iter().map(field_view).collect(),
+            })
+            .collect(),
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// A standalone page (no script, no external resource) with the same content as [`text`],
+/// rendered from `report.html` with every value escaped, as the site's pages are.
+pub fn html(d: &BookDiff) -> anyhow::Result<String> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_template("report.html", HTML_TEMPLATE)?;
+    let context = Context::from_serialize(html_view(d))?;
+    Ok(tera.render("report.html", &context)?)
+}
 
 #[cfg(test)]
 mod tests {
@@ -454,6 +469,69 @@ mod tests {
             controls: Vec::new(),
             soa: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_html_report_escapes_what_comes_from_the_book() {
+        let hostile = r#"<script>alert('x')</script> & "quoted""#;
+        let escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;";
+        let mut d = report(1, 1);
+        d.from = "v1<b>".into();
+        d.added.push(diff::DocSummary {
+            id: "POL-X-001".into(),
+            title: hostile.into(),
+            path: "content/a&b.md".into(),
+            version: None,
+            status: "draft".into(),
+        });
+        let c = &mut d.changed[0];
+        c.title = hostile.into();
+        c.moved_from = Some("content/<old>.md".into());
+        c.fields[0].after = hostile.into();
+        c.fields.push(FieldChange {
+            field: "owner",
+            before: "Ops".into(),
+            after: String::new(),
+        });
+        c.redline.push(Segment {
+            kind: Kind::Same,
+            text: hostile.into(),
+        });
+        d.clauses.push(diff::CoverageChange {
+            id: "5.2".into(),
+            title: hostile.into(),
+            gained: vec!["<PRC>".into()],
+            lost: Vec::new(),
+            covered_before: false,
+            covered_after: true,
+        });
+        d.soa.push(diff::SoaChange {
+            control: "A.5.1".into(),
+            title: hostile.into(),
+            fields: vec![FieldChange {
+                field: "justification",
+                before: String::new(),
+                after: hostile.into(),
+            }],
+        });
+        let page = html(&d).unwrap();
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<b>") && !page.contains("<old>") && !page.contains("<PRC>"));
+        for wanted in [
+            "<title>ISMS changes from v1&lt;b&gt; to v2</title>",
+            &format!("<tr><td>POL-X-001</td><td>{escaped}</td><td>draft</td><td><code>content/a&amp;b.md</code></td></tr>\n"),
+            &format!("<h3>DOC-0 {escaped}</h3>\n"),
+            "<p>Moved from <code>content/&lt;old&gt;.md</code>.</p>\n",
+            &format!("<tr><td>version</td><td><del>1</del></td><td><ins>{escaped}</ins></td></tr>\n"),
+            "<tr><td>owner</td><td><del>Ops</del></td><td><ins>—</ins></td></tr>\n",
+            &format!("<del>old </del><ins>new </ins>{escaped}</div>\n"),
+            &format!("<tr><td>5.2</td><td>{escaped}</td><td>+&lt;PRC&gt;; now covered</td></tr>\n"),
+            &format!("<tr><td>A.5.1 {escaped}</td><td>justification</td><td><del>—</del></td><td><ins>{escaped}</ins></td></tr>\n"),
+        ] {
+            assert!(page.contains(wanted), "{wanted}\n\n{page}");
+        }
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n"));
+        assert!(page.ends_with("</main>\n</body>\n</html>\n"));
     }
 
     #[test]
