@@ -38,7 +38,7 @@ mod check;
 pub mod cli;
 mod config;
 pub mod diagnostic;
-pub mod diff;
+mod diff;
 pub mod document;
 mod engine;
 mod export;

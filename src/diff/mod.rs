@@ -3,7 +3,7 @@
 //! whose coverage changed, and the SoA decisions that changed. Built from two models, so it
 //! speaks of the ISMS, not of lines of text.
 
-pub mod report;
+pub(crate) mod report;
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use crate::diagnostic::Sources;
 use crate::model::Model;
 
 /// One side of the comparison, as built by the ordinary pipeline.
-pub struct Side<'a> {
+pub(crate) struct Side<'a> {
     /// How the user named it: a revision, or "working tree".
     pub label: String,
     pub model: &'a Model,
@@ -24,7 +24,7 @@ pub struct Side<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct BookDiff {
+pub(crate) struct BookDiff {
     pub from: String,
     pub to: String,
     pub from_errors: usize,
@@ -38,7 +38,7 @@ pub struct BookDiff {
 }
 
 impl BookDiff {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.removed.is_empty()
             && self.changed.is_empty()
@@ -49,7 +49,7 @@ impl BookDiff {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DocSummary {
+pub(crate) struct DocSummary {
     pub id: String,
     pub title: String,
     pub path: String,
@@ -58,7 +58,7 @@ pub struct DocSummary {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DocChange {
+pub(crate) struct DocChange {
     pub id: String,
     pub title: String,
     pub path: String,
@@ -70,7 +70,7 @@ pub struct DocChange {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct FieldChange {
+pub(crate) struct FieldChange {
     pub field: &'static str,
     pub before: String,
     pub after: String,
@@ -78,21 +78,21 @@ pub struct FieldChange {
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Same,
     Removed,
     Added,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct Segment {
+pub(crate) struct Segment {
     pub kind: Kind,
     pub text: String,
 }
 
 /// A clause or control whose addressing documents or coverage changed.
 #[derive(Debug, Serialize)]
-pub struct CoverageChange {
+pub(crate) struct CoverageChange {
     pub id: String,
     pub title: String,
     pub gained: Vec<String>,
@@ -103,14 +103,14 @@ pub struct CoverageChange {
 }
 
 #[derive(Debug, Serialize)]
-pub struct SoaChange {
+pub(crate) struct SoaChange {
     pub control: String,
     pub title: String,
     pub fields: Vec<FieldChange>,
 }
 
 /// Compares two states of a book.
-pub fn compare(from: &Side, to: &Side) -> BookDiff {
+pub(crate) fn compare(from: &Side, to: &Side) -> BookDiff {
     let a = from.model;
     let b = to.model;
     let mut diff = BookDiff {
@@ -324,7 +324,7 @@ const WORD_DIFF_LIMIT: usize = 20_000;
 /// Diffing is quadratic at worst (two long texts with nothing in common), so the line diff
 /// has a time limit, past which it settles for a coarser result, and runs of changed lines
 /// longer than `WORD_DIFF_LIMIT` words are shown as removed and added whole.
-pub fn redline(old: &str, new: &str) -> Vec<Segment> {
+pub(crate) fn redline(old: &str, new: &str) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let lines = TextDiff::configure()
         .timeout(std::time::Duration::from_secs(2))
@@ -377,7 +377,7 @@ fn push(out: &mut Vec<Segment>, kind: Kind, text: &str) {
 
 /// Shortens unchanged runs to the words next to a change, so a one-word edit in a long
 /// policy shows as one line, not the whole policy.
-pub fn with_context(segments: &[Segment], words: usize) -> Vec<Segment> {
+pub(crate) fn with_context(segments: &[Segment], words: usize) -> Vec<Segment> {
     let n = segments.len();
     segments
         .iter()

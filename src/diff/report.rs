@@ -89,7 +89,7 @@ fn plain_redline(segments: &[Segment], color: bool) -> String {
         .collect()
 }
 
-pub fn text(d: &BookDiff, color: bool) -> String {
+pub(crate) fn text(d: &BookDiff, color: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "ISMS changes from {} to {}: {}", d.from, d.to, counts(d));
     for note in errors_note(d) {
@@ -147,7 +147,7 @@ const COMMENT_LIMIT: usize = 60_000;
 
 /// `markdown`, short enough to post: without the text changes if need be, then cut at a line,
 /// saying so either way.
-pub fn markdown_for_comment(d: &BookDiff) -> String {
+pub(crate) fn markdown_for_comment(d: &BookDiff) -> String {
     let full = markdown(d, true);
     if full.len() <= COMMENT_LIMIT {
         return full;
@@ -420,7 +420,7 @@ fn html_view<'a>(d: &'a BookDiff) -> HtmlView<'a> {
 
 /// A standalone page (no script, no external resource) with the same content as [`text`],
 /// rendered from `report.html` with every value escaped, as the site's pages are.
-pub fn html(d: &BookDiff) -> anyhow::Result<String> {
+pub(crate) fn html(d: &BookDiff) -> anyhow::Result<String> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
