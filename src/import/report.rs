@@ -1,12 +1,73 @@
-//! `IMPORT-REPORT.md`, and the `--mapping` file.
+//! `IMPORT-REPORT.md` and `--format json`: every decision of an import, kept as it is made and
+//! written out last, so that a reviewer can check each guess instead of trusting it.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use anyhow::Context as _;
+use serde::Serialize;
 
-use super::fields::{parse_ref, Derived};
-use super::Report;
-use crate::catalog::Catalog;
+/// Everything `IMPORT-REPORT.md` and `--format json` say.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub source: String,
+    pub style: String,
+    pub content_folder: String,
+    pub rules: Vec<String>,
+    pub documents: Vec<DocReport>,
+    pub files: Vec<FileNote>,
+    pub variables: Vec<VariableNote>,
+    pub mappings_file: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// One source file that is not a document, and what became of it.
+#[derive(Debug, Serialize)]
+pub struct FileNote {
+    pub path: String,
+    pub decision: String,
+}
+
+/// A `{{name}}` placeholder put into `[variables]`.
+#[derive(Debug, Serialize)]
+pub struct VariableNote {
+    pub name: String,
+    pub value: String,
+    pub documents: Vec<String>,
+}
+
+/// One document: every field with where it came from.
+#[derive(Debug, Default, Serialize)]
+pub struct DocReport {
+    pub source: String,
+    pub output: String,
+    pub front_matter: String,
+    pub id: String,
+    pub id_from: String,
+    pub title: String,
+    pub title_from: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub type_from: String,
+    pub status: String,
+    pub status_from: String,
+    pub owner: String,
+    pub owner_from: String,
+    pub fields: Vec<String>,
+    pub clauses: Vec<String>,
+    pub controls: Vec<String>,
+    pub mapping_notes: Vec<String>,
+    pub extra_keys: Vec<String>,
+    pub dropped_keys: Vec<String>,
+    /// How a Word or OpenDocument file became Markdown; empty for Markdown sources.
+    pub converted: String,
+    /// Images taken out of a Word or OpenDocument file, as paths in the new book.
+    pub media_extracted: Vec<String>,
+    pub shortcodes_converted: BTreeMap<String, usize>,
+    pub shortcodes_left: BTreeMap<String, usize>,
+    pub templates_left: BTreeMap<String, usize>,
+    pub links_rewritten: Vec<String>,
+    pub links_outside: Vec<String>,
+    pub warnings: Vec<String>,
+}
 
 fn list(out: &mut String, label: &str, items: &[String]) {
     if !items.is_empty() {
@@ -111,99 +172,4 @@ pub fn markdown(r: &Report) -> String {
         o.push_str(&format!("- `{}`: {}\n", f.path, f.decision));
     }
     o
-}
-
-/// Reads `--mapping` (CSV `document,reference` or JSON `{document: [ids]}`) into the pages.
-pub fn apply_mapping_file(
-    path: &Path,
-    pages: &mut [&mut Derived],
-    catalog: &Catalog,
-    notes: &mut Vec<String>,
-) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the mapping file {}", path.display()))?;
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{');
-    if json {
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not valid JSON", path.display()))?;
-        let obj = v.as_object().with_context(|| {
-            format!("{}: expected an object {{document: [ids]}}", path.display())
-        })?;
-        for (doc, ids) in obj {
-            let ids: Vec<String> = match ids {
-                serde_json::Value::Array(a) => a
-                    .iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect(),
-                serde_json::Value::String(s) => vec![s.clone()],
-                _ => Vec::new(),
-            };
-            rows.extend(ids.into_iter().map(|i| (doc.clone(), i)));
-        }
-    } else {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        for (n, rec) in reader.records().enumerate() {
-            let rec = rec.with_context(|| format!("{}: unreadable CSV", path.display()))?;
-            let (Some(doc), Some(r)) = (rec.get(0), rec.get(1)) else {
-                continue;
-            };
-            if n == 0 && doc.trim().eq_ignore_ascii_case("document") {
-                continue;
-            }
-            rows.push((doc.trim().to_string(), r.trim().to_string()));
-        }
-    }
-    for (doc, reference) in rows {
-        let matching: Vec<usize> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                p.id.eq_ignore_ascii_case(&doc)
-                    || p.source_id
-                        .as_deref()
-                        .is_some_and(|s| s.eq_ignore_ascii_case(&doc))
-                    || p.rel == doc.trim_start_matches("./")
-                    || p.rel
-                        .ends_with(&format!("/{}", doc.trim_start_matches("./")))
-                    || p.title.eq_ignore_ascii_case(&doc)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let [i] = matching[..] else {
-            notes.push(format!(
-                "`{doc}`, `{reference}`: {}",
-                if matching.is_empty() {
-                    "no imported document has this id, path or title; ignored"
-                } else {
-                    "more than one document matches; ignored"
-                }
-            ));
-            continue;
-        };
-        let hint = if reference.trim().starts_with(['A', 'a']) {
-            None
-        } else {
-            Some("any")
-        };
-        match parse_ref(&reference, hint, catalog) {
-            Ok(Some((control, id))) => {
-                let p = &mut pages[i];
-                p.add_ref(control, id.clone(), "the mapping file");
-                p.mapped_from_file = true;
-                notes.push(format!("`{doc}` ({}) -> {id}", p.id));
-            }
-            Ok(None) => notes.push(format!(
-                "`{doc}`, `{reference}`: not an ISO/IEC 27001 clause or control; ignored"
-            )),
-            Err(why) => notes.push(format!("`{doc}`: {why}")),
-        }
-    }
-    Ok(())
 }
