@@ -44,7 +44,7 @@ mod engine;
 mod export;
 mod highlight;
 mod history;
-pub mod import;
+mod import;
 mod key;
 pub mod load;
 pub mod markdown;

@@ -15,7 +15,7 @@ fn options() -> Options {
 }
 
 /// Byte ranges of code blocks and code spans: nothing inside them is converted.
-pub fn code_ranges(body: &str) -> Vec<Range<usize>> {
+pub(crate) fn code_ranges(body: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -32,7 +32,7 @@ pub(super) fn inside(ranges: &[Range<usize>], at: usize) -> bool {
 
 /// The first level-1 heading outside code: its text (without a `{#id}` attribute) and the
 /// range to remove (the heading and its line end).
-pub fn first_h1(body: &str) -> Option<(String, Range<usize>)> {
+pub(crate) fn first_h1(body: &str) -> Option<(String, Range<usize>)> {
     let mut in_h1: Option<(usize, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -66,7 +66,7 @@ pub fn first_h1(body: &str) -> Option<(String, Range<usize>)> {
 
 /// What converting shortcodes did to one body.
 #[derive(Debug, Default)]
-pub struct Conversion {
+pub(crate) struct Conversion {
     pub converted: BTreeMap<String, usize>,
     pub left: BTreeMap<String, usize>,
     pub unresolved_refs: Vec<String>,
@@ -93,7 +93,7 @@ pub(super) fn dedent(text: &str) -> String {
 }
 
 /// Every inline link and image destination outside code: `(range of the destination, url)`.
-pub fn link_destinations(body: &str) -> Vec<(Range<usize>, String)> {
+pub(crate) fn link_destinations(body: &str) -> Vec<(Range<usize>, String)> {
     let mut found = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let url = match event {
@@ -155,7 +155,7 @@ pub fn link_destinations(body: &str) -> Vec<(Range<usize>, String)> {
 }
 
 /// Replaces byte ranges of `body` (sorted, not overlapping) by new text.
-pub fn splice(body: &str, edits: &[(Range<usize>, String)]) -> String {
+pub(crate) fn splice(body: &str, edits: &[(Range<usize>, String)]) -> String {
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
     for (range, text) in edits {

@@ -9,14 +9,14 @@ use super::report::Report;
 
 /// The new book, in memory.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// `(path in the new book, bytes)`, sorted by path.
     pub files: Vec<(String, Vec<u8>)>,
     pub report: Report,
 }
 
 /// Writes a plan into `dest`, which must be empty or missing and outside `src`.
-pub fn write(plan: &Plan, src: &Path, dest: &Path) -> anyhow::Result<()> {
+pub(crate) fn write(plan: &Plan, src: &Path, dest: &Path) -> anyhow::Result<()> {
     check_dest(src, dest)?;
     for (rel, bytes) in &plan.files {
         let path = dest.join(rel);
@@ -36,7 +36,7 @@ pub fn write(plan: &Plan, src: &Path, dest: &Path) -> anyhow::Result<()> {
 }
 
 /// Refuses a destination that is not empty, or that is inside the source (or holds it).
-pub fn check_dest(src: &Path, dest: &Path) -> anyhow::Result<()> {
+pub(crate) fn check_dest(src: &Path, dest: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()

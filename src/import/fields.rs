@@ -8,7 +8,7 @@ use super::source::Val;
 
 /// A page's policybook fields and where each came from.
 #[derive(Debug, Default)]
-pub struct Derived {
+pub(crate) struct Derived {
     pub id: String,
     pub id_from: String,
     /// The source's own id, when it had a usable one.
@@ -41,7 +41,7 @@ pub struct Derived {
 
 impl Derived {
     /// Adds a clause or control once, noting where it came from.
-    pub fn add_ref(&mut self, control: bool, id: String, from: &str) {
+    pub(crate) fn add_ref(&mut self, control: bool, id: String, from: &str) {
         let list = if control {
             &mut self.controls
         } else {
@@ -54,7 +54,7 @@ impl Derived {
     }
 
     /// Copies the derived fields into the page's report.
-    pub fn fill_report(&self, r: &mut DocReport) {
+    pub(crate) fn fill_report(&self, r: &mut DocReport) {
         r.id = self.id.clone();
         r.id_from = self.id_from.clone();
         r.title = self.title.clone();
@@ -77,7 +77,7 @@ impl Derived {
     }
 
     /// The YAML front matter (without the `---` lines).
-    pub fn yaml(&self) -> String {
+    pub(crate) fn yaml(&self) -> String {
         let mut y = String::new();
         let mut line = |k: &str, v: &str| y.push_str(&format!("{k}: {}\n", yq(v)));
         line("id", &self.id);

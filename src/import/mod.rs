@@ -10,19 +10,19 @@
 //! modules depend on one another in one direction only, towards `source` and `report`.
 
 mod admonitions;
-pub mod body;
+pub(crate) mod body;
 mod book;
 mod book_toml;
 mod derive;
-pub mod fields;
+pub(crate) mod fields;
 mod ids;
 mod links;
 mod mappings;
 mod office;
 mod quote;
-pub mod report;
+pub(crate) mod report;
 mod shortcodes;
-pub mod source;
+pub(crate) mod source;
 mod templates;
 mod vocabulary;
 
@@ -37,15 +37,15 @@ use crate::paths::slash;
 use links::{join, lookup, normalize, relative, resolve_ref, split_anchor};
 use source::Style;
 
-pub use book::{check_dest, write, Plan};
-pub use report::{DocReport, FileNote, Report, VariableNote};
+pub(crate) use book::{check_dest, write, Plan};
+pub(crate) use report::{DocReport, FileNote, Report};
 
 /// Largest source file read.
 const MAX_FILE: u64 = 10 * 1024 * 1024;
 
 /// What to import, and the extra mappings file.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub src: PathBuf,
     pub mapping: Option<PathBuf>,
 }
@@ -94,7 +94,7 @@ const ALWAYS_SKIP: &[&str] = &[
 ];
 
 /// Reads `options.src` and plans the new book.
-pub fn plan(options: &Options) -> anyhow::Result<Plan> {
+pub(crate) fn plan(options: &Options) -> anyhow::Result<Plan> {
     let src = &options.src;
     if !src.is_dir() {
         anyhow::bail!("{} is not a folder", src.display());

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// Everything `IMPORT-REPORT.md` and `--format json` say.
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub source: String,
     pub style: String,
     pub content_folder: String,
@@ -21,14 +21,14 @@ pub struct Report {
 
 /// One source file that is not a document, and what became of it.
 #[derive(Debug, Serialize)]
-pub struct FileNote {
+pub(crate) struct FileNote {
     pub path: String,
     pub decision: String,
 }
 
 /// A `{{name}}` placeholder put into `[variables]`.
 #[derive(Debug, Serialize)]
-pub struct VariableNote {
+pub(crate) struct VariableNote {
     pub name: String,
     pub value: String,
     pub documents: Vec<String>,
@@ -36,7 +36,7 @@ pub struct VariableNote {
 
 /// One document: every field with where it came from.
 #[derive(Debug, Default, Serialize)]
-pub struct DocReport {
+pub(crate) struct DocReport {
     pub source: String,
     pub output: String,
     pub front_matter: String,
@@ -86,7 +86,7 @@ fn counts(out: &mut String, label: &str, items: &std::collections::BTreeMap<Stri
 }
 
 /// The report as Markdown.
-pub fn markdown(r: &Report) -> String {
+pub(crate) fn markdown(r: &Report) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "# Import report\n\nSource: `{}` ({}; pages read from `{}`). {} documents.\n\n",

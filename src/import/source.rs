@@ -7,7 +7,7 @@ use std::path::Path;
 /// The site generator a source folder was written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Style {
+pub(crate) enum Style {
     Hugo,
     MkDocs,
     Docusaurus,
@@ -18,7 +18,7 @@ pub enum Style {
 }
 
 impl Style {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Style::Hugo => "Hugo",
             Style::MkDocs => "MkDocs",
@@ -33,7 +33,7 @@ impl Style {
 
 /// A front-matter value, whatever the source's format.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Val {
+pub(crate) enum Val {
     Str(String),
     /// A number as the source's parser read it.
     Num(String),
@@ -47,7 +47,7 @@ pub enum Val {
 
 impl Val {
     /// A scalar as text (numbers and booleans as written); `None` for lists, maps and null.
-    pub fn text(&self) -> Option<String> {
+    pub(crate) fn text(&self) -> Option<String> {
         match self {
             Val::Str(s) | Val::Num(s) | Val::Date(s) => Some(s.clone()),
             Val::Bool(b) => Some(b.to_string()),
@@ -56,7 +56,7 @@ impl Val {
     }
 
     /// Every scalar of a value, lists flattened, as text.
-    pub fn texts(&self) -> Vec<String> {
+    pub(crate) fn texts(&self) -> Vec<String> {
         match self {
             Val::List(items) => items.iter().flat_map(Val::texts).collect(),
             Val::Map(_) | Val::Null => Vec::new(),
@@ -64,7 +64,7 @@ impl Val {
         }
     }
 
-    pub fn truthy(&self) -> Option<bool> {
+    pub(crate) fn truthy(&self) -> Option<bool> {
         match self {
             Val::Bool(b) => Some(*b),
             Val::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
@@ -117,7 +117,7 @@ fn yaml_key(k: serde_yaml::Value) -> String {
 
 /// A page's front matter and body.
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// `yaml`, `toml` or `none`.
     pub format: &'static str,
     pub fields: Vec<(String, Val)>,
@@ -127,7 +127,7 @@ pub struct Page {
 }
 
 /// Splits and parses a page's front matter (`---` YAML or `+++` TOML).
-pub fn read_page(text: &str) -> Page {
+pub(crate) fn read_page(text: &str) -> Page {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let fence = text[..first_end].trim_end();
@@ -232,7 +232,7 @@ fn one_line(s: &str) -> String {
 /// What the source's configuration says: its style, content folder, title, base path and the
 /// titles and order its navigation gives pages (by path relative to the content folder).
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub style: Style,
     /// Relative to the source root; empty for the root itself.
     pub content: String,
@@ -304,7 +304,7 @@ fn url_path(url: &str) -> Option<String> {
 }
 
 /// Detects the style of `root` and reads its configuration.
-pub fn detect(root: &Path) -> Site {
+pub(crate) fn detect(root: &Path) -> Site {
     let mut site = Site {
         style: Style::Plain,
         content: String::new(),
