@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use crate::yaml;
 
+pub mod framework;
+
 const ISO27001_2022: &str = include_str!("iso27001_2022.yaml");
 
 /// A management-system clause (4 to 10) or one of its subclauses.

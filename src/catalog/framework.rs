@@ -1,0 +1,612 @@
+//! Frameworks other than ISO/IEC 27001:2022: catalogs of requirement ids a book can map its
+//! documents to, and crosswalks between them.
+//!
+//! A book may answer to more than one framework (NIST CSF 2.0 beside ISO 27001, or the 2013
+//! numbering during a transition). Each built-in framework is one YAML file in `frameworks/`,
+//! embedded in the binary and named by its id; its header says where the data comes from and how
+//! it was checked. The files hold ids, short titles and the tree only: ISO's text stays out.
+//! [`Catalog`](super::Catalog) keeps serving the 2022 edition as before.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::yaml::{self, Text, YamlError};
+
+/// The built-in frameworks: id (the file's name) and YAML text.
+const BUILTIN: &[(&str, &str)] = &[
+    ("nist-csf-2.0", include_str!("frameworks/nist-csf-2.0.yaml")),
+    (
+        "iso27001-2013",
+        include_str!("frameworks/iso27001-2013.yaml"),
+    ),
+    (
+        "iso42001-2023",
+        include_str!("frameworks/iso42001-2023.yaml"),
+    ),
+];
+
+const ISO27001_2013_TO_2022: &str = include_str!("frameworks/iso27001-2013-to-2022.csv");
+
+/// A catalog of requirements (functions, clauses, controls, ...) in the framework's own order.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    /// Short name used in data and URLs: `nist-csf-2.0`.
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    /// Under what terms the data may be shipped.
+    pub licence: String,
+    pub requirements: Vec<Requirement>,
+    index: HashMap<String, usize>,
+}
+
+/// One node of a framework's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub id: String,
+    /// `None` where no title is shipped.
+    pub title: Option<String>,
+    /// Index into [`Framework::requirements`] of the enclosing requirement.
+    pub parent: Option<usize>,
+    /// What the framework calls this level: `function`, `category`, `subcategory`, `clause`,
+    /// `objective`, `group`, `control`, ...
+    pub kind: String,
+    /// Position in the file, from 0; the same as the index.
+    pub order: usize,
+}
+
+/// Why a framework file was refused; each names the offending id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameworkError {
+    Yaml(YamlError),
+    EmptyId {
+        position: usize,
+    },
+    DuplicateId(String),
+    /// `parent` is not an id listed before `id` (parents come before their children).
+    UnknownParent {
+        id: String,
+        parent: String,
+    },
+}
+
+impl fmt::Display for FrameworkError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            FrameworkError::Yaml(e) => write!(f, "line {}: {}", e.line, e.message),
+            FrameworkError::EmptyId { position } => {
+                write!(f, "requirement {} has an empty id", position + 1)
+            }
+            FrameworkError::DuplicateId(id) => write!(f, "`{id}` is listed twice"),
+            FrameworkError::UnknownParent { id, parent } => write!(
+                f,
+                "`{id}` names the parent `{parent}`, which is not listed before it"
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFramework {
+    name: Text,
+    version: Text,
+    publisher: Text,
+    licence: Text,
+    requirements: Vec<RawRequirement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequirement {
+    id: Text,
+    #[serde(default)]
+    title: Option<Text>,
+    #[serde(default)]
+    parent: Option<Text>,
+    kind: Text,
+}
+
+impl Framework {
+    /// The built-in framework called `id`, if there is one.
+    pub fn builtin(id: &str) -> Option<Framework> {
+        let (id, text) = BUILTIN.iter().find(|(name, _)| *name == id)?;
+        match Framework::parse(id, text) {
+            Ok(framework) => Some(framework),
+            Err(e) => panic!("the embedded framework {id} is invalid: {e}"),
+        }
+    }
+
+    /// Reads a framework file; `id` is the framework's id (its file name).
+    pub fn parse(id: &str, text: &str) -> Result<Framework, FrameworkError> {
+        let raw: RawFramework = yaml::from_str(text).map_err(FrameworkError::Yaml)?;
+        let mut requirements = Vec::with_capacity(raw.requirements.len());
+        let mut index = HashMap::with_capacity(raw.requirements.len());
+        for (order, r) in raw.requirements.into_iter().enumerate() {
+            let rid = r.id.0.trim().to_string();
+            if rid.is_empty() {
+                return Err(FrameworkError::EmptyId { position: order });
+            }
+            let parent = match r.parent {
+                None => None,
+                Some(p) => match index.get(p.as_str().trim()) {
+                    Some(&i) => Some(i),
+                    None => {
+                        return Err(FrameworkError::UnknownParent {
+                            id: rid,
+                            parent: p.0,
+                        })
+                    }
+                },
+            };
+            if index.insert(rid.clone(), order).is_some() {
+                return Err(FrameworkError::DuplicateId(rid));
+            }
+            requirements.push(Requirement {
+                id: rid,
+                title: r.title.map(|t| t.0).filter(|t| !t.trim().is_empty()),
+                parent,
+                kind: r.kind.0,
+                order,
+            });
+        }
+        Ok(Framework {
+            id: id.to_string(),
+            name: raw.name.0,
+            version: raw.version.0,
+            publisher: raw.publisher.0,
+            licence: raw.licence.0,
+            requirements,
+            index,
+        })
+    }
+
+    /// Index of the requirement with this exact id.
+    pub fn requirement(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// How many requirements are of this kind.
+    pub fn count(&self, kind: &str) -> usize {
+        self.requirements.iter().filter(|r| r.kind == kind).count()
+    }
+}
+
+/// Ids of the built-in frameworks, in a fixed order.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(id, _)| *id)
+}
+
+/// How a requirement of one framework stands to one of another (`from` to `to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    /// The same requirement, renumbered or renamed.
+    Equal,
+    /// `from` is part of `to` (merged into it).
+    Subset,
+    /// `to` is part of `from` (split out of it).
+    Superset,
+    /// They overlap, neither containing the other.
+    Intersect,
+}
+
+impl Relationship {
+    fn parse(word: &str) -> Option<Relationship> {
+        match word {
+            "equal" => Some(Relationship::Equal),
+            "subset" => Some(Relationship::Subset),
+            "superset" => Some(Relationship::Superset),
+            "intersect" => Some(Relationship::Intersect),
+            _ => None,
+        }
+    }
+}
+
+/// Rows of `from,to,relationship` with framework-qualified ids (`iso27001-2013:A.9.2.1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crosswalk {
+    pub rows: Vec<(String, String, Relationship)>,
+}
+
+/// A crosswalk line that could not be read: 1-based line in the file and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrosswalkError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for CrosswalkError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl Crosswalk {
+    /// ISO/IEC 27001:2013 Annex A to its 2022 successors (ISO/IEC 27002:2022 Annex B).
+    pub fn iso27001_2013_to_2022() -> Crosswalk {
+        match Crosswalk::parse(ISO27001_2013_TO_2022) {
+            Ok(c) => c,
+            Err(e) => panic!("the embedded crosswalk is invalid: {e}"),
+        }
+    }
+
+    /// Reads a crosswalk CSV: `#` comment lines, then the header `from,to,relationship`.
+    pub fn parse(text: &str) -> Result<Crosswalk, CrosswalkError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        let error = |line: u64, message: String| CrosswalkError { line, message };
+        let headers = reader
+            .headers()
+            .map_err(|e| error(1, e.to_string()))?
+            .clone();
+        if headers != vec!["from", "to", "relationship"] {
+            return Err(error(
+                headers.position().map_or(1, |p| p.line()),
+                "the header must be `from,to,relationship`".into(),
+            ));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                error(line, e.to_string())
+            })?;
+            let line = record.position().map_or(0, |p| p.line());
+            let field = |i: usize| record.get(i).unwrap_or("").trim();
+            let (from, to, word) = (field(0), field(1), field(2));
+            for id in [from, to] {
+                if split_qualified(id).is_none() {
+                    return Err(error(
+                        line,
+                        format!("`{id}` is not a qualified id like `iso27001-2013:A.9.2.1`"),
+                    ));
+                }
+            }
+            let relationship = Relationship::parse(word).ok_or_else(|| {
+                error(
+                    line,
+                    format!(
+                        "unknown relationship `{word}`: write equal, subset, superset or intersect"
+                    ),
+                )
+            })?;
+            rows.push((from.to_string(), to.to_string(), relationship));
+        }
+        Ok(Crosswalk { rows })
+    }
+}
+
+/// `iso27001-2013:A.9.2.1` as (`iso27001-2013`, `A.9.2.1`); `None` if either side is empty.
+pub fn split_qualified(id: &str) -> Option<(&str, &str)> {
+    let (framework, requirement) = id.split_once(':')?;
+    (!framework.is_empty() && !requirement.is_empty()).then_some((framework, requirement))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use std::collections::HashSet;
+
+    fn builtin(id: &str) -> Framework {
+        Framework::builtin(id).unwrap_or_else(|| panic!("{id} is built in"))
+    }
+
+    /// Ids unique, each parent listed before its child, and `order` its index.
+    fn assert_tree(f: &Framework) {
+        let ids: HashSet<&str> = f.requirements.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), f.requirements.len(), "{}: ids are unique", f.id);
+        for (i, r) in f.requirements.iter().enumerate() {
+            assert_eq!(r.order, i);
+            assert_eq!(f.requirement(&r.id), Some(i));
+            if let Some(p) = r.parent {
+                assert!(p < i, "{}: {} comes after its parent", f.id, r.id);
+            }
+        }
+    }
+
+    /// `id` exists, with this title, under `parent`.
+    fn assert_node(f: &Framework, id: &str, title: &str, parent: Option<&str>) {
+        let r = &f.requirements[f.requirement(id).unwrap_or_else(|| panic!("{id} exists"))];
+        assert_eq!(r.title.as_deref(), Some(title), "{id}");
+        assert_eq!(
+            r.parent.map(|p| f.requirements[p].id.as_str()),
+            parent,
+            "{id}"
+        );
+    }
+
+    #[test]
+    fn every_builtin_framework_parses_into_a_tree() {
+        let ids: Vec<&str> = builtin_ids().collect();
+        assert_eq!(ids, ["nist-csf-2.0", "iso27001-2013", "iso42001-2023"]);
+        for id in ids {
+            let f = builtin(id);
+            assert_eq!(f.id, id);
+            assert!(!f.name.is_empty() && !f.licence.is_empty(), "{id}");
+            assert_tree(&f);
+            assert!(f.requirements.iter().all(|r| r.title.is_some()), "{id}");
+        }
+        assert!(Framework::builtin("iso27001-2022").is_none());
+    }
+
+    #[test]
+    fn nist_csf_2_has_6_functions_22_categories_106_subcategories() {
+        let f = builtin("nist-csf-2.0");
+        assert_eq!(f.count("function"), 6);
+        assert_eq!(f.count("category"), 22);
+        assert_eq!(f.count("subcategory"), 106);
+        assert_eq!(f.requirements.len(), 134);
+        let functions: Vec<&str> = (f.requirements.iter())
+            .filter(|r| r.kind == "function")
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(functions, ["GV", "ID", "PR", "DE", "RS", "RC"]);
+        for r in &f.requirements {
+            let parent = r.parent.map(|p| &f.requirements[p]);
+            match r.kind.as_str() {
+                "function" => assert!(parent.is_none()),
+                "category" => assert_eq!(parent.unwrap().kind, "function", "{}", r.id),
+                "subcategory" => {
+                    let parent = parent.unwrap();
+                    assert_eq!(parent.kind, "category", "{}", r.id);
+                    assert!(r.id.starts_with(&format!("{}-", parent.id)), "{}", r.id);
+                }
+                other => panic!("unexpected kind {other}"),
+            }
+        }
+        assert_node(&f, "PR", "Protect", None);
+        assert_node(&f, "GV.OC", "Organizational Context", Some("GV"));
+        assert_node(
+            &f,
+            "PR.AA",
+            "Identity Management, Authentication, and Access Control",
+            Some("PR"),
+        );
+        assert_node(
+            &f,
+            "PR.AA-01",
+            "Identities and credentials for authorized users, services, and hardware are \
+             managed by the organization",
+            Some("PR.AA"),
+        );
+        assert_node(&f, "RS.MI-02", "Incidents are eradicated", Some("RS.MI"));
+        // Withdrawn in 2.0: not listed.
+        for gone in ["ID.AM-06", "ID.BE", "PR.AC-01", "DE.AE-01", "PR.PT"] {
+            assert!(f.requirement(gone).is_none(), "{gone}");
+        }
+    }
+
+    #[test]
+    fn iso27001_2013_has_14_clauses_35_objectives_114_controls() {
+        let f = builtin("iso27001-2013");
+        assert_eq!(f.count("clause"), 14);
+        assert_eq!(f.count("objective"), 35);
+        assert_eq!(f.count("control"), 114);
+        assert_eq!(f.requirements.len(), 163);
+        // The tree follows the numbering: A.9.2.1 under A.9.2 under A.9.
+        for r in &f.requirements {
+            let expected = r.id.rsplit_once('.').map(|(p, _)| p).filter(|p| *p != "A");
+            let parent = r.parent.map(|p| f.requirements[p].id.as_str());
+            assert_eq!(parent, expected, "{}", r.id);
+        }
+        let per_clause: Vec<usize> = (5..=18)
+            .map(|c| {
+                let prefix = format!("A.{c}.");
+                (f.requirements.iter())
+                    .filter(|r| r.kind == "control" && r.id.starts_with(&prefix))
+                    .count()
+            })
+            .collect();
+        assert_eq!(per_clause, [2, 7, 6, 10, 14, 2, 15, 14, 7, 13, 5, 7, 4, 8]);
+        assert_node(&f, "A.9", "Access control", None);
+        assert_node(&f, "A.9.2", "User access management", Some("A.9"));
+        assert_node(
+            &f,
+            "A.9.2.1",
+            "User registration and de-registration",
+            Some("A.9.2"),
+        );
+        assert_node(
+            &f,
+            "A.12.6.1",
+            "Management of technical vulnerabilities",
+            Some("A.12.6"),
+        );
+        assert_node(
+            &f,
+            "A.18.2.3",
+            "Technical compliance review",
+            Some("A.18.2"),
+        );
+    }
+
+    #[test]
+    fn iso42001_2023_has_clauses_4_to_10_and_38_annex_a_controls() {
+        let f = builtin("iso42001-2023");
+        assert_eq!(f.count("objective"), 9);
+        assert_eq!(f.count("group"), 2);
+        assert_eq!(f.count("control"), 38);
+        let top: Vec<&str> = (f.requirements.iter())
+            .filter(|r| r.kind == "clause" && r.parent.is_none())
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(top, ["4", "5", "6", "7", "8", "9", "10"]);
+        // The clauses share 27001:2022's numbering (harmonized structure), plus 6.1.4 and 8.4.
+        let clauses: HashSet<&str> = (f.requirements.iter())
+            .filter(|r| r.kind == "clause")
+            .map(|r| r.id.as_str())
+            .collect();
+        let catalog = Catalog::iso27001_2022();
+        let iso27001: HashSet<&str> = catalog.clauses.iter().map(|c| c.id.as_str()).collect();
+        let extra: Vec<&str> = {
+            let mut v: Vec<&str> = clauses.difference(&iso27001).copied().collect();
+            v.sort();
+            v
+        };
+        assert_eq!(extra, ["6.1.4", "8.4"]);
+        assert!(iso27001.is_subset(&clauses));
+        let per_objective: Vec<usize> = (2..=10)
+            .map(|o| {
+                let prefix = format!("A.{o}.");
+                (f.requirements.iter())
+                    .filter(|r| r.kind == "control" && r.id.starts_with(&prefix))
+                    .count()
+            })
+            .collect();
+        assert_eq!(per_objective, [3, 2, 5, 4, 9, 5, 4, 3, 3]);
+        assert_node(&f, "6.1.2", "AI risk assessment", Some("6.1"));
+        assert_node(&f, "A.6", "AI system life cycle", None);
+        assert_node(&f, "A.6.2", "AI system life cycle", Some("A.6"));
+        assert_node(
+            &f,
+            "A.6.2.4",
+            "AI system verification and validation",
+            Some("A.6.2"),
+        );
+        assert_node(&f, "A.10.2", "Allocating responsibilities", Some("A.10"));
+    }
+
+    #[test]
+    fn the_2013_to_2022_crosswalk_covers_annex_a_both_ways() {
+        let walk = Crosswalk::iso27001_2013_to_2022();
+        let old = builtin("iso27001-2013");
+        let new = Catalog::iso27001_2022();
+        assert_eq!(walk.rows.len(), 115);
+        let mut from_seen = HashSet::new();
+        let mut to_seen = HashSet::new();
+        for (from, to, _) in &walk.rows {
+            let (fw, id) = split_qualified(from).unwrap();
+            assert_eq!(fw, "iso27001-2013");
+            let i = old
+                .requirement(id)
+                .unwrap_or_else(|| panic!("{from} exists"));
+            assert_eq!(old.requirements[i].kind, "control", "{from}");
+            let (fw, id) = split_qualified(to).unwrap();
+            assert_eq!(fw, "iso27001-2022");
+            assert!(new.control(id).is_some(), "{to} exists");
+            from_seen.insert(id_of(from));
+            to_seen.insert(id_of(to));
+        }
+        // Every 2013 control has a successor: no exceptions.
+        for r in old.requirements.iter().filter(|r| r.kind == "control") {
+            assert!(from_seen.contains(r.id.as_str()), "{} has no row", r.id);
+        }
+        // The 2022 controls without a predecessor are the 11 new ones.
+        let mut new_controls: Vec<&str> = (new.controls.iter())
+            .map(|c| c.id.as_str())
+            .filter(|id| !to_seen.contains(id))
+            .collect();
+        new_controls.sort();
+        assert_eq!(
+            new_controls,
+            [
+                "A.5.23", "A.5.30", "A.5.7", "A.7.4", "A.8.10", "A.8.11", "A.8.12", "A.8.16",
+                "A.8.23", "A.8.28", "A.8.9"
+            ]
+        );
+        let row = |from: &str, to: &str| {
+            (walk.rows.iter())
+                .find(|(f, t, _)| id_of(f) == from && id_of(t) == to)
+                .map(|(_, _, r)| *r)
+        };
+        assert_eq!(row("A.9.2.1", "A.5.16"), Some(Relationship::Equal));
+        assert_eq!(row("A.9.2.5", "A.5.18"), Some(Relationship::Subset));
+        assert_eq!(row("A.13.2.1", "A.5.14"), Some(Relationship::Subset));
+        assert_eq!(row("A.18.2.3", "A.8.8"), Some(Relationship::Intersect));
+        assert_eq!(row("A.18.2.3", "A.5.36"), Some(Relationship::Intersect));
+    }
+
+    #[test]
+    fn crosswalk_relationships_follow_the_rule_in_the_header() {
+        let walk = Crosswalk::iso27001_2013_to_2022();
+        let count = |pick: &dyn Fn(&(String, String, Relationship)) -> &String, id: &String| {
+            walk.rows.iter().filter(|row| pick(row) == id).count()
+        };
+        for row in &walk.rows {
+            let targets = count(&|r| &r.0, &row.0);
+            let sources = count(&|r| &r.1, &row.1);
+            let expected = match (targets, sources) {
+                (1, 1) => Relationship::Equal,
+                (1, _) => Relationship::Subset,
+                (_, 1) => Relationship::Superset,
+                _ => Relationship::Intersect,
+            };
+            assert_eq!(row.2, expected, "{} -> {}", row.0, row.1);
+        }
+    }
+
+    fn id_of(qualified: &str) -> &str {
+        split_qualified(qualified).unwrap().1
+    }
+
+    #[test]
+    fn a_parent_must_be_listed_before_its_child() {
+        let text = "name: T\nversion: \"1\"\npublisher: P\nlicence: L\nrequirements:\n  \
+                    - { id: B, parent: A, kind: control }\n  - { id: A, kind: clause }\n";
+        assert_eq!(
+            Framework::parse("t", text).unwrap_err(),
+            FrameworkError::UnknownParent {
+                id: "B".into(),
+                parent: "A".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_is_refused_by_name() {
+        let text = "name: T\nversion: \"1\"\npublisher: P\nlicence: L\nrequirements:\n  \
+                    - { id: A, title: One, kind: clause }\n  - { id: A, kind: clause }\n";
+        let err = Framework::parse("t", text).unwrap_err();
+        assert_eq!(err, FrameworkError::DuplicateId("A".into()));
+        assert_eq!(err.to_string(), "`A` is listed twice");
+    }
+
+    #[test]
+    fn numbers_and_unknown_fields_are_yaml_errors() {
+        let number = "name: T\nversion: 1.10\npublisher: P\nlicence: L\nrequirements: []\n";
+        assert!(matches!(
+            Framework::parse("t", number),
+            Err(FrameworkError::Yaml(e)) if e.message.contains(yaml::NOT_TEXT)
+        ));
+        let unknown = "name: T\nversion: \"1\"\npublisher: P\nlicence: L\nrequirements:\n  \
+                       - { id: A, kind: clause, colour: red }\n";
+        assert!(matches!(
+            Framework::parse("t", unknown),
+            Err(FrameworkError::Yaml(_))
+        ));
+    }
+
+    #[test]
+    fn a_missing_or_blank_title_is_none() {
+        let text = "name: T\nversion: \"1\"\npublisher: P\nlicence: L\nrequirements:\n  \
+                    - { id: A, kind: clause }\n  - { id: B, title: \" \", parent: A, kind: control }\n";
+        let f = Framework::parse("t", text).unwrap();
+        assert_eq!(f.requirements[0].title, None);
+        assert_eq!(f.requirements[1].title, None);
+        assert_eq!(f.requirements[1].parent, Some(0));
+    }
+
+    #[test]
+    fn crosswalk_lines_are_checked() {
+        let ok = "# comment\nfrom,to,relationship\na:1,b:2,equal\n";
+        assert_eq!(
+            Crosswalk::parse(ok).unwrap().rows,
+            [("a:1".into(), "b:2".into(), Relationship::Equal)]
+        );
+        let bad = "from,to,relationship\na:1,b:2,equal\na:1,b:2,same\n";
+        let err = Crosswalk::parse(bad).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("same"), "{err}");
+        let unqualified = "from,to,relationship\nA.9.2.1,b:2,equal\n";
+        assert!(Crosswalk::parse(unqualified)
+            .unwrap_err()
+            .message
+            .contains("A.9.2.1"));
+        assert!(Crosswalk::parse("a,b,c\n").is_err());
+    }
+}
