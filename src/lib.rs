@@ -33,7 +33,7 @@
 
 mod admonition;
 mod bundle;
-pub mod catalog;
+mod catalog;
 mod check;
 pub mod cli;
 mod config;

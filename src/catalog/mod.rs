@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::yaml;
 
-pub mod framework;
+pub(crate) mod framework;
 
 const ISO27001_2022: &str = include_str!("iso27001_2022.yaml");
 
