@@ -194,16 +194,26 @@ def main():
         print(f"| largest page | {size / 1e6:.2f} MB ({page}) | | |")
         print(f"| search index | {index / 1e6:.2f} MB | | |")
         if args.baseline:
+            # Each measure of both binaries in the order new, old, old, new, so that a machine
+            # that drifts in speed during the run weighs on both alike; medians of the two turns.
             old = args.baseline
-            o_cold = measure([old, "build", "--as-of", AS_OF], args.runs, clean_site, cwd=book)
-            o_warm = measure([old, "build", "--as-of", AS_OF], args.runs, cwd=book)
-            o_check = measure([old, "check", "--as-of", AS_OF], args.runs, cwd=book)
-            o_body = incremental(old, book, args.edits, body_edit)
-            o_fm = incremental(old, book, args.edits, front_matter_edit)
+            def both(measure_of):
+                a1, b1, b2, a2 = measure_of(binary), measure_of(old), measure_of(old), measure_of(binary)
+                pick = lambda x, y: tuple(statistics.median([p, q]) for p, q in zip(x, y))
+                return pick(a1, a2), pick(b1, b2)
+            pairs = [
+                ("build, cold", both(lambda b: measure([b, "build", "--as-of", AS_OF], args.runs, clean_site, cwd=book))),
+                ("build, warm", both(lambda b: measure([b, "build", "--as-of", AS_OF], args.runs, cwd=book))),
+                ("check", both(lambda b: measure([b, "check", "--as-of", AS_OF], args.runs, cwd=book))),
+            ]
+            edits = [
+                ("body edit -> rebuilt", both(lambda b: incremental(b, book, args.edits, body_edit))),
+                ("front-matter edit -> rebuilt", both(lambda b: incremental(b, book, args.edits, front_matter_edit))),
+            ]
             print(f"\n| {n} documents | this build | baseline | new/old |\n|---|---|---|---|")
-            for name, new, o in [("build, cold", cold, o_cold), ("build, warm", warm, o_warm), ("check", check, o_check)]:
+            for name, (new, o) in pairs:
                 print(f"| {name} | {new[0]:.2f} s, {new[1]:.0f} MB | {o[0]:.2f} s, {o[1]:.0f} MB | {new[0] / o[0]:.2f} |")
-            for name, new, o in [("body edit -> rebuilt", body, o_body), ("front-matter edit -> rebuilt", fm, o_fm)]:
+            for name, (new, o) in edits:
                 print(f"| {name} | median {new[0]:.0f} ms, worst {new[1]:.0f} ms | median {o[0]:.0f} ms, worst {o[1]:.0f} ms | {new[0] / o[0]:.2f} |")
         sys.stdout.flush()
     shutil.rmtree(os.path.join(args.work, "trash"), ignore_errors=True)

@@ -121,7 +121,7 @@ impl Sources {
                 d.span.is_none(),
                 d.span.as_ref().map(|s| (rank[s.file], s.range.start)),
                 d.severity,
-                d.code,
+                d.code.as_str(),
             )
         });
     }
@@ -170,6 +170,7 @@ pub(super) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Code, Span};
 
     #[test]
     fn line_col_counts_characters() {
@@ -180,5 +181,21 @@ mod tests {
         assert_eq!(line_col(text, 7), (3, 1));
         assert_eq!(offset_of(text, 2, 3), 6);
         assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    /// Diagnostics at one place come in the order of their codes' names, as people read
+    /// them (and as reports of earlier versions listed them), not in the enum's order.
+    #[test]
+    fn diagnostics_at_one_place_are_sorted_by_the_name_of_their_code() {
+        let mut sources = Sources::default();
+        let file = sources.add("content/a.md".into(), "---\nid: A\n---\n".into());
+        let at = Span { file, range: 4..9 };
+        let mut found = vec![
+            Diagnostic::warning(Code::MissingApprover, "no approver").at(at.clone()),
+            Diagnostic::warning(Code::MissingApprovalDate, "no date").at(at),
+        ];
+        sources.sort(&mut found);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["missing-approval-date", "missing-approver"]);
     }
 }
