@@ -7,12 +7,13 @@
 //! it was checked. The files hold ids, short titles and the tree only: ISO's text stays out.
 //! [`Catalog`](super::Catalog) keeps serving the 2022 edition as before.
 //!
-//! Only the tests read these yet: the frameworks feature (qualified ids, coverage pages) is being
-//! built on them, so dead code is allowed here until it lands.
-#![allow(dead_code)]
+//! [`Iso27001_2013`] puts the 2013 Annex A and the crosswalk to 2022 to work: front matter may
+//! name a control by its 2013 id. The rest (other frameworks, coverage pages) waits for the
+//! frameworks feature.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -35,6 +36,8 @@ const ISO27001_2013_TO_2022: &str = include_str!("frameworks/iso27001-2013-to-20
 
 /// A catalog of requirements (functions, clauses, controls, ...) in the framework's own order.
 #[derive(Debug, Clone)]
+// `id`, `name`, `version`, `publisher`, `licence` are for the frameworks feature's pages; only tests read them yet.
+#[allow(dead_code)]
 pub(crate) struct Framework {
     /// Short name used in data and URLs: `nist-csf-2.0`.
     pub id: String,
@@ -174,12 +177,14 @@ impl Framework {
     }
 
     /// How many requirements are of this kind.
+    #[allow(dead_code)] // For the frameworks feature's coverage pages; only tests call it yet.
     pub(crate) fn count(&self, kind: &str) -> usize {
         self.requirements.iter().filter(|r| r.kind == kind).count()
     }
 }
 
 /// Ids of the built-in frameworks, in a fixed order.
+#[allow(dead_code)] // For the frameworks feature's book setting; only tests call it yet.
 pub(crate) fn builtin_ids() -> impl Iterator<Item = &'static str> {
     BUILTIN.iter().map(|(id, _)| *id)
 }
@@ -281,6 +286,63 @@ impl Crosswalk {
             rows.push((from.to_string(), to.to_string(), relationship));
         }
         Ok(Crosswalk { rows })
+    }
+}
+
+/// ISO/IEC 27001:2013 Annex A and what became of each of its controls in the 2022 edition.
+#[derive(Debug)]
+pub(crate) struct Iso27001_2013 {
+    pub framework: Framework,
+    /// Per 2013 control id: its 2022 successors (unqualified ids) as the crosswalk lists them.
+    successors: HashMap<String, Vec<(String, Relationship)>>,
+}
+
+impl Iso27001_2013 {
+    /// The framework id that qualifies a 2013 id: `iso27001-2013:A.9.2.1`.
+    pub(crate) const ID: &'static str = "iso27001-2013";
+
+    /// Read once from the embedded framework and crosswalk.
+    pub(crate) fn get() -> &'static Iso27001_2013 {
+        static ONCE: OnceLock<Iso27001_2013> = OnceLock::new();
+        ONCE.get_or_init(|| {
+            let framework =
+                Framework::builtin(Self::ID).expect("iso27001-2013 is a built-in framework");
+            let mut successors: HashMap<String, Vec<(String, Relationship)>> = HashMap::new();
+            for (from, to, relationship) in Crosswalk::iso27001_2013_to_2022().rows {
+                let (Some((Self::ID, old)), Some(("iso27001-2022", new))) =
+                    (split_qualified(&from), split_qualified(&to))
+                else {
+                    panic!("the embedded crosswalk has the row {from},{to}");
+                };
+                successors
+                    .entry(old.to_string())
+                    .or_default()
+                    .push((new.to_string(), relationship));
+            }
+            Iso27001_2013 {
+                framework,
+                successors,
+            }
+        })
+    }
+
+    /// The 2013 Annex A control with this exact id (objectives and clauses are not controls).
+    pub(crate) fn control(&self, id: &str) -> Option<&Requirement> {
+        let r = &self.framework.requirements[self.framework.requirement(id)?];
+        (r.kind == "control").then_some(r)
+    }
+
+    /// Every 2013 Annex A control id, in the standard's order.
+    pub(crate) fn control_ids(&self) -> impl Iterator<Item = &str> {
+        (self.framework.requirements.iter())
+            .filter(|r| r.kind == "control")
+            .map(|r| r.id.as_str())
+    }
+
+    /// The 2022 controls a 2013 control became, with how each stands to it; empty for an id
+    /// that is not a 2013 control.
+    pub(crate) fn successors(&self, id: &str) -> &[(String, Relationship)] {
+        self.successors.get(id).map_or(&[], Vec::as_slice)
     }
 }
 

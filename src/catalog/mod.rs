@@ -11,6 +11,8 @@ use crate::yaml;
 
 pub(crate) mod framework;
 
+use framework::{Iso27001_2013, Relationship};
+
 const ISO27001_2022: &str = include_str!("iso27001_2022.yaml");
 
 /// A management-system clause (4 to 10) or one of its subclauses.
@@ -39,6 +41,35 @@ pub struct Control {
     pub title: String,
     /// Index into [`Catalog::themes`].
     pub theme: usize,
+}
+
+/// What a control id written in front matter stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ControlLookup {
+    /// A control of this (2022) edition: its index.
+    Found(usize),
+    /// An ISO/IEC 27001:2013 control id (`A.9.2.1` or `iso27001-2013:A.9.2.1`) whose control
+    /// became exactly one 2022 control.
+    Renumbered {
+        /// The 2013 id, unqualified.
+        old: &'static str,
+        /// Index of the 2022 control.
+        control: usize,
+        /// The 2022 control also took in other 2013 controls (`subset` in the crosswalk).
+        merged: bool,
+    },
+    /// An ISO/IEC 27001:2013 control id whose control was split across several 2022 controls.
+    Split {
+        old: &'static str,
+        /// The 2013 control's title.
+        title: &'static str,
+        /// Indices of the 2022 controls, in the catalog's order.
+        candidates: Vec<usize>,
+    },
+    /// `iso27001-2013:...` naming no 2013 Annex A control: the part after the colon.
+    Unknown2013(String),
+    /// Neither a 2022 control nor a 2013 control id.
+    Unknown,
 }
 
 /// Every clause and control a book may reference, in the standard's order.
@@ -127,6 +158,87 @@ impl Catalog {
         self.control_index.get(id).copied()
     }
 
+    /// What `written` in a document's `controls` names: a 2022 control as written, else an
+    /// ISO/IEC 27001:2013 control (bare, or qualified as `iso27001-2013:A.9.2.1`) through the
+    /// 2013 to 2022 correspondence. Ids are matched exactly.
+    pub(crate) fn lookup_control(&self, written: &str) -> ControlLookup {
+        let qualified = framework::split_qualified(written)
+            .filter(|(fw, _)| *fw == Iso27001_2013::ID)
+            .map(|(_, id)| id.trim());
+        if qualified.is_none() {
+            if let Some(i) = self.control(written) {
+                return ControlLookup::Found(i);
+            }
+        }
+        let id = qualified.unwrap_or(written);
+        let old = Iso27001_2013::get();
+        let Some(control) = old.control(id) else {
+            return match qualified {
+                Some(id) => ControlLookup::Unknown2013(id.to_string()),
+                None => ControlLookup::Unknown,
+            };
+        };
+        let successors = old.successors(&control.id);
+        let mut candidates: Vec<usize> = (successors.iter())
+            .map(|(new, _)| {
+                self.control(new)
+                    .unwrap_or_else(|| panic!("the crosswalk names `{new}`, not a 2022 control"))
+            })
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        match candidates[..] {
+            [] => ControlLookup::Unknown,
+            [control_index] => ControlLookup::Renumbered {
+                old: &control.id,
+                control: control_index,
+                merged: successors.iter().any(|(_, r)| *r == Relationship::Subset),
+            },
+            _ => ControlLookup::Split {
+                old: &control.id,
+                title: control.title.as_deref().unwrap_or(""),
+                candidates,
+            },
+        }
+    }
+
+    /// `` `A.5.16` (Identity management) ``: a 2022 control by index, for messages.
+    pub(crate) fn control_label(&self, i: usize) -> String {
+        let c = &self.controls[i];
+        format!("`{}` ({})", c.id, c.title)
+    }
+
+    /// What to tell a user who wrote `iso27001-2013:{wrong}`, which names no 2013 control.
+    pub(crate) fn control_2013_hint(&self, wrong: &str) -> String {
+        let old = Iso27001_2013::get();
+        let prefix = Iso27001_2013::ID;
+        if self.control(wrong).is_some() {
+            return format!(
+                "`{wrong}` is an ISO/IEC 27001:2022 control: write it without `{prefix}:`"
+            );
+        }
+        if let Some(i) = old.framework.requirement(wrong) {
+            let r = &old.framework.requirements[i];
+            let within = format!("{wrong}.");
+            if let Some(first) = old.control_ids().find(|c| c.starts_with(&within)) {
+                let article = if r.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                return format!(
+                    "`{wrong}` is {article} {} of ISO/IEC 27001:2013, not a control: list its \
+                     controls, such as `{prefix}:{first}`",
+                    r.kind
+                );
+            }
+        }
+        match crate::diagnostic::did_you_mean(wrong, old.control_ids()) {
+            Some(best) => format!("did you mean `{prefix}:{best}`?"),
+            None => "ISO/IEC 27001:2013 Annex A controls run from A.5.1.1 to A.18.2.3".into(),
+        }
+    }
+
     /// What to tell a user who wrote `wrong` where a clause id belongs.
     pub fn clause_hint(&self, wrong: &str) -> String {
         let trimmed = wrong.trim().trim_start_matches("Clause").trim();
@@ -156,6 +268,29 @@ impl Catalog {
         }
         if let Some(i) = self.control(&normalized) {
             return format!("write it as `{}`", self.controls[i].id);
+        }
+        // A 2013 control (in a body, in soa.yaml, or written loosely as `a.9.2.1`): name what
+        // it became.
+        match self.lookup_control(&normalized) {
+            ControlLookup::Renumbered { old, control, .. } => {
+                let new = &self.controls[control].id;
+                return format!(
+                    "`{old}` is an ISO/IEC 27001:2013 control id, now {}: write `{new}`",
+                    self.control_label(control)
+                );
+            }
+            ControlLookup::Split {
+                old, candidates, ..
+            } => {
+                let labels: Vec<String> =
+                    candidates.iter().map(|&c| self.control_label(c)).collect();
+                return format!(
+                    "`{old}` is an ISO/IEC 27001:2013 control id, now split into {}: write the \
+                     one(s) meant",
+                    labels.join(", ")
+                );
+            }
+            _ => {}
         }
         // ISO/IEC 27001:2013 ids have three numbers (A.9.2.1) or themes A.10 to A.18.
         let parts: Vec<&str> = normalized.trim_start_matches("A.").split('.').collect();
@@ -230,6 +365,105 @@ mod tests {
         let c612 = &c.clauses[c.clause("6.1.2").unwrap()];
         assert_eq!(c.clauses[c612.parent.unwrap()].id, "6.1");
         assert!(c.clauses[c.clause("10").unwrap()].parent.is_none());
+    }
+
+    fn control_index(c: &Catalog, id: &str) -> usize {
+        c.control(id)
+            .unwrap_or_else(|| panic!("{id} is a 2022 control"))
+    }
+
+    #[test]
+    fn a_2013_id_with_one_2022_successor_is_renumbered() {
+        let c = Catalog::iso27001_2022();
+        let a516 = control_index(&c, "A.5.16");
+        let renumbered = ControlLookup::Renumbered {
+            old: "A.9.2.1",
+            control: a516,
+            merged: false,
+        };
+        assert_eq!(c.lookup_control("A.9.2.1"), renumbered);
+        assert_eq!(c.lookup_control("iso27001-2013:A.9.2.1"), renumbered);
+        // Merged with other 2013 controls into one 2022 control: still one-to-one here.
+        assert_eq!(
+            c.lookup_control("A.12.1.2"),
+            ControlLookup::Renumbered {
+                old: "A.12.1.2",
+                control: control_index(&c, "A.8.32"),
+                merged: true,
+            }
+        );
+        assert_eq!(c.lookup_control("A.5.16"), ControlLookup::Found(a516));
+        assert_eq!(c.control_label(a516), "`A.5.16` (Identity management)");
+    }
+
+    #[test]
+    fn a_2013_id_split_across_2022_controls_lists_the_candidates() {
+        let c = Catalog::iso27001_2022();
+        let split = ControlLookup::Split {
+            old: "A.18.2.3",
+            title: "Technical compliance review",
+            candidates: vec![control_index(&c, "A.5.36"), control_index(&c, "A.8.8")],
+        };
+        assert_eq!(c.lookup_control("A.18.2.3"), split);
+        assert_eq!(c.lookup_control("iso27001-2013:A.18.2.3"), split);
+    }
+
+    #[test]
+    fn every_2013_control_but_one_is_one_to_one() {
+        let c = Catalog::iso27001_2022();
+        let old = framework::Iso27001_2013::get();
+        let (mut one, mut several) = (0, Vec::new());
+        for id in old.control_ids() {
+            match c.lookup_control(id) {
+                ControlLookup::Renumbered { old, .. } if old == id => one += 1,
+                ControlLookup::Split { old, .. } => several.push(old),
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        assert_eq!((one, several), (113, vec!["A.18.2.3"]));
+    }
+
+    #[test]
+    fn what_is_no_2013_control_is_not_translated() {
+        let c = Catalog::iso27001_2022();
+        // A 2013 objective, a loose spelling, a made-up id: unknown, as before.
+        for id in [
+            "A.9.2",
+            "a.9.2.1",
+            "A.9.2.7",
+            "A.5.99",
+            "iso27001-2022:A.5.16",
+        ] {
+            assert_eq!(c.lookup_control(id), ControlLookup::Unknown, "{id}");
+        }
+        assert_eq!(
+            c.lookup_control("iso27001-2013:A.14.2.10"),
+            ControlLookup::Unknown2013("A.14.2.10".into())
+        );
+        assert_eq!(
+            c.control_2013_hint("A.14.2.10"),
+            "did you mean `iso27001-2013:A.14.2.1`?"
+        );
+        assert_eq!(
+            c.control_2013_hint("A.9.2"),
+            "`A.9.2` is an objective of ISO/IEC 27001:2013, not a control: list its controls, \
+             such as `iso27001-2013:A.9.2.1`"
+        );
+        // A 2022 id qualified as 2013 is not a 2013 control.
+        assert_eq!(
+            c.lookup_control("iso27001-2013:A.5.16"),
+            ControlLookup::Unknown2013("A.5.16".into())
+        );
+        assert_eq!(
+            c.control_2013_hint("A.5.16"),
+            "`A.5.16` is an ISO/IEC 27001:2022 control: write it without `iso27001-2013:`"
+        );
+        assert_eq!(
+            c.control_hint("a.9.2.1"),
+            "`A.9.2.1` is an ISO/IEC 27001:2013 control id, now `A.5.16` (Identity management): \
+             write `A.5.16`"
+        );
+        assert!(c.control_hint("a.18.2.3").contains("split into `A.5.36`"));
     }
 
     #[test]

@@ -66,6 +66,10 @@ codes! {
     UnknownClause = "unknown-clause",
     /// A control id that Annex A does not have (2013 ids are explained).
     UnknownControl = "unknown-control",
+    /// An ISO/IEC 27001:2013 control id, counted as the one 2022 control it became.
+    Control2013Id = "control-2013-id",
+    /// An ISO/IEC 27001:2013 control id that became several 2022 controls: choose.
+    Control2013Ambiguous = "control-2013-ambiguous",
     /// A `related` id that no document has.
     UnknownDocument = "unknown-document",
     /// A `[[name]]` that matches no document, clause or control.

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::fields::Derived;
 use super::source::Val;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ControlLookup};
 
 /// Whether a key's name says its values are ISO 27001 references (bare numbers allowed).
 pub(super) fn key_names_iso(k: &str) -> Option<&'static str> {
@@ -103,7 +103,13 @@ fn parse_ref(
     if is_control {
         let id = format!("A.{rest}");
         if edition_2013 || parts.len() == 3 || (9..=18).contains(&first) {
-            return Err(format!("`{raw}` is an ISO/IEC 27001:2013 control id: not translated (policybook has no 2013->2022 table); map it by hand"));
+            let now = match catalog.lookup_control(&id) {
+                ControlLookup::Renumbered { control, .. } => {
+                    format!(" (now {})", catalog.control_label(control))
+                }
+                _ => String::new(),
+            };
+            return Err(format!("`{raw}` is an ISO/IEC 27001:2013 control id{now}: not translated on import; map it by hand"));
         }
         if catalog.control(&id).is_some() {
             return Ok(Some((true, id)));
@@ -311,7 +317,11 @@ mod tests {
             parse_ref("5.15", Some("control"), &c),
             Ok(Some((true, "A.5.15".into())))
         );
-        assert!(parse_ref("A.9.2.1", None, &c).unwrap_err().contains("2013"));
+        assert_eq!(
+            parse_ref("A.9.2.1", None, &c).unwrap_err(),
+            "`A.9.2.1` is an ISO/IEC 27001:2013 control id (now `A.5.16` (Identity management)): \
+             not translated on import; map it by hand"
+        );
         assert_eq!(parse_ref("hello", Some("any"), &c), Ok(None));
     }
 }

@@ -3,6 +3,7 @@
 //! points nowhere.
 
 use super::*;
+use crate::catalog::ControlLookup;
 
 /// A document's front-matter references as indices, and what did not resolve.
 pub(super) struct FrontMatterRefs {
@@ -58,19 +59,6 @@ impl Names<'_> {
                 .hint(self.catalog.clause_hint(&r.target)),
             )
         });
-        let controls = lookup(&d.controls, &|t| self.catalog.control(t), &|r| {
-            Some(
-                Diagnostic::error(
-                    Code::UnknownControl,
-                    format!(
-                        "`{}` is not an ISO/IEC 27001:2022 Annex A control",
-                        r.target
-                    ),
-                )
-                .at(r.span.clone())
-                .hint(self.catalog.control_hint(&r.target)),
-            )
-        });
         let related = lookup(&d.related, &|t| self.by_id.get(t).copied(), &|r| {
             if self.known_broken.contains(r.target.as_str()) {
                 return None;
@@ -84,6 +72,7 @@ impl Names<'_> {
                 .hint(self.document_hint(&r.target)),
             )
         });
+        let controls = self.controls(&d.controls, &mut diags);
         for (r, &j) in d.related.iter().zip(&related) {
             if self.documents[j].id == d.id {
                 diags.push(
@@ -99,6 +88,126 @@ impl Names<'_> {
             related,
             diagnostics: diags,
         }
+    }
+
+    /// Resolves `controls`: 2022 ids as written, ISO/IEC 27001:2013 ids through the
+    /// correspondence where it names one 2022 control (with a warning). A control reached twice
+    /// counts once: an entry written twice is a `duplicate-reference`, while a 2013 id whose 2022
+    /// control the list also reaches otherwise says so in its own warning.
+    fn controls(&self, refs: &[Ref], diags: &mut Vec<Diagnostic>) -> Vec<usize> {
+        let catalog = self.catalog;
+        let found: Vec<ControlLookup> = refs
+            .iter()
+            .map(|r| catalog.lookup_control(&r.target))
+            .collect();
+        let written: HashSet<usize> = (found.iter())
+            .filter_map(|l| match l {
+                ControlLookup::Found(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let mut out: Vec<usize> = Vec::new();
+        for (k, (r, lookup)) in refs.iter().zip(&found).enumerate() {
+            let resolves = matches!(
+                lookup,
+                ControlLookup::Found(_) | ControlLookup::Renumbered { .. }
+            );
+            if resolves && refs[..k].iter().any(|p| p.target == r.target) {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::DuplicateReference,
+                        format!("`{}` is listed twice", r.target),
+                    )
+                    .at(r.span.clone())
+                    .hint("remove the repeated entry"),
+                );
+                continue;
+            }
+            match lookup {
+                ControlLookup::Found(i) => {
+                    if !out.contains(i) {
+                        out.push(*i);
+                    }
+                }
+                ControlLookup::Renumbered {
+                    old,
+                    control,
+                    merged,
+                } => {
+                    let label = catalog.control_label(*control);
+                    let message = if *merged {
+                        format!(
+                            "`{old}` is an ISO/IEC 27001:2013 id: the 2022 edition merged it with \
+                             other controls into {label}"
+                        )
+                    } else {
+                        format!(
+                            "`{old}` is the ISO/IEC 27001:2013 id of {label} in the 2022 edition"
+                        )
+                    };
+                    let new = &catalog.controls[*control].id;
+                    let hint = if written.contains(control) {
+                        format!("remove it: the list has `{new}` too")
+                    } else if out.contains(control) {
+                        format!("remove it: an entry above stands for `{new}` already")
+                    } else {
+                        format!("write `{new}`")
+                    };
+                    diags.push(
+                        Diagnostic::warning(Code::Control2013Id, message)
+                            .at(r.span.clone())
+                            .hint(hint),
+                    );
+                    if !out.contains(control) {
+                        out.push(*control);
+                    }
+                }
+                ControlLookup::Split {
+                    old,
+                    title,
+                    candidates,
+                } => {
+                    let labels: Vec<String> = (candidates.iter())
+                        .map(|&c| catalog.control_label(c))
+                        .collect();
+                    diags.push(
+                        Diagnostic::error(
+                            Code::Control2013Ambiguous,
+                            format!(
+                                "`{old}` ({title}) is an ISO/IEC 27001:2013 id that corresponds \
+                                 to several 2022 controls: {}",
+                                labels.join(", ")
+                            ),
+                        )
+                        .at(r.span.clone())
+                        .hint("write the one(s) this document implements"),
+                    );
+                }
+                ControlLookup::Unknown2013(id) => diags.push(
+                    Diagnostic::error(
+                        Code::UnknownControl,
+                        format!(
+                            "`{}` is not an ISO/IEC 27001:2013 Annex A control",
+                            r.target
+                        ),
+                    )
+                    .at(r.span.clone())
+                    .hint(catalog.control_2013_hint(id)),
+                ),
+                ControlLookup::Unknown => diags.push(
+                    Diagnostic::error(
+                        Code::UnknownControl,
+                        format!(
+                            "`{}` is not an ISO/IEC 27001:2022 Annex A control",
+                            r.target
+                        ),
+                    )
+                    .at(r.span.clone())
+                    .hint(catalog.control_hint(&r.target)),
+                ),
+            }
+        }
+        out
     }
 
     fn document_hint(&self, wrong: &str) -> String {

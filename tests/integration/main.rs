@@ -11,6 +11,7 @@ mod git;
 mod hostile;
 mod import;
 mod init;
+mod iso2013;
 mod markdown;
 mod mdbook;
 mod properties;
