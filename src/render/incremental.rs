@@ -261,7 +261,9 @@ pub(super) fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site
 #[cfg(test)]
 mod tests {
     use crate::engine::{Engine, Outcome, Rebuilt};
+    use crate::outcome::Outcome::Done;
     use crate::site::{Contents, OutputFile};
+    use crate::testing::TestBook;
 
     fn bytes(f: &OutputFile) -> Vec<u8> {
         match &f.contents {
@@ -270,23 +272,17 @@ mod tests {
         }
     }
 
-    /// Rebuilds with the engine's caches and asserts every file is what a whole build writes.
-    fn assert_serve_matches_build(engine: &mut Engine, root: &std::path::Path) {
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let Outcome::Done(Rebuilt { files, .. }) = engine.rebuild().unwrap() else {
+    /// Rebuilds with the engine's caches and asserts every page is what a whole build writes.
+    fn assert_serve_matches_build(engine: &mut Engine, book: &TestBook) {
+        let outcome: Outcome = engine.rebuild().unwrap();
+        let Done(Rebuilt { files, .. }) = outcome else {
             panic!("the book builds")
         };
-        let checked = crate::pipeline::check(
-            root,
-            as_of,
-            &mut Default::default(),
-            crate::pipeline::Purpose::Render,
-        )
-        .unwrap();
-        let built = crate::pipeline::site_files(&checked, &crate::progress::Progress::none())
-            .unwrap()
-            .done()
-            .unwrap();
+        let built =
+            crate::pipeline::site_files(&book.checked(), &crate::progress::Progress::none())
+                .unwrap()
+                .done()
+                .unwrap();
         let built: std::collections::HashMap<&str, Vec<u8>> =
             built.iter().map(|f| (f.path.as_str(), bytes(f))).collect();
         assert!(files.len() > 100, "the pages of the book");
@@ -300,61 +296,38 @@ mod tests {
     }
 
     /// Every field a page's template can show is part of its key: a book's own document
-    /// template that shows what the built-in one does not (a clause's document count, a
-    /// front-matter field of the document-control block) still gets the pages a whole build
-    /// writes after each edit.
+    /// template that shows what the built-in one does not (a control's coverage, front-matter
+    /// fields of the document-control block) still gets the pages a whole build writes after
+    /// each edit. With keys that listed a page's fields by hand, A's page went stale when C's
+    /// approval changed A.5.3's coverage.
     #[test]
     fn pages_keyed_by_what_they_show_follow_edits_of_fields_only_a_theme_shows() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "book.toml",
-            "[book]\ntitle = \"T\"\n[output.html]\ntheme = \"corp\"\n",
-        );
-        write(
-            "themes/corp/templates/document.html",
-            "{% extends \"base.html\" %}{% block content %}{{ doc.classification }} {{ doc.effective }}\
-             {% for c in controls %} {{ c.id }}:{{ c.covered }}{% endfor %}\
-             {% for d in related %} {{ d.id }}:{{ d.version }}{% endfor %}{% endblock content %}",
-        );
-        let doc = |id: &str, extra: &str| {
-            format!("---\nid: {id}\ntitle: {id}\nstatus: approved\napprover: CEO\nversion: \"1\"\nclauses: [\"5.2\"]\nrelated: [B]\n{extra}---\nText.\n")
-        };
         // A is a draft: control A.5.3, which only A lists, is not covered yet.
-        let a = |extra: &str| {
-            doc("A", &format!("{extra}controls: [\"A.5.3\"]\n"))
-                .replace("status: approved", "status: draft")
-        };
-        write("content/a.md", &a("classification: internal\n"));
-        write("content/b.md", &doc("B", ""));
-        write("content/c.md", &doc("C", "").replace("5.2", "6.1"));
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let mut engine = Engine::new(root.to_path_buf(), as_of);
-        assert_serve_matches_build(&mut engine, root);
+        let a = "status: draft\nrelated: [B]\ncontrols: [\"A.5.3\"]\nclassification: internal";
+        let book = TestBook::new()
+            .toml("[output.html]\ntheme = \"corp\"\n")
+            .file(
+                "themes/corp/templates/document.html",
+                "{% extends \"base.html\" %}{% block content %}{{ doc.classification }} \
+                 {{ doc.effective }}{% for c in controls %} {{ c.id }}:{{ c.covered }}{% endfor %}\
+                 {% for d in related %} {{ d.id }}:{{ d.version }}{% endfor %}{% endblock content %}",
+            )
+            .doc_with("A", a, "Text.")
+            .doc("B", "Text.")
+            .doc_with("C", "clauses: [\"6.1\"]", "Text.");
+        let mut engine = book.engine();
+        assert_serve_matches_build(&mut engine, &book);
         // Shown only in A's document-control block.
-        write("content/a.md", &a("classification: confidential\n"));
-        assert_serve_matches_build(&mut engine, root);
-        write(
-            "content/a.md",
-            &a("classification: confidential\neffective: 2026-01-05\n"),
-        );
-        assert_serve_matches_build(&mut engine, root);
+        let a = a.replace("internal", "confidential");
+        book.edit("A", &a, "Text.");
+        assert_serve_matches_build(&mut engine, &book);
+        book.edit("A", &format!("{a}\neffective: 2026-01-05"), "Text.");
+        assert_serve_matches_build(&mut engine, &book);
         // C, approved, now addresses A.5.3 too: A's page shows it covered.
-        write(
-            "content/c.md",
-            &doc("C", "controls: [\"A.5.3\"]\n").replace("5.2", "6.1"),
-        );
-        assert_serve_matches_build(&mut engine, root);
+        book.edit("C", "clauses: [\"6.1\"]\ncontrols: [\"A.5.3\"]", "Text.");
+        assert_serve_matches_build(&mut engine, &book);
         // B's version, shown on A's page among its related documents.
-        write(
-            "content/b.md",
-            &doc("B", "").replace("version: \"1\"", "version: \"2\""),
-        );
-        assert_serve_matches_build(&mut engine, root);
+        book.edit("B", "version: \"2\"", "Text.");
+        assert_serve_matches_build(&mut engine, &book);
     }
 }
