@@ -20,7 +20,7 @@ pub(super) const RULES: &[&str] = &[
     "status: `draft: true` -> draft; a `status` naming a policybook status or published/final/released/controlled/active -> approved, deprecated/archived/superseded/obsolete -> retired, review/pending -> in-review; `published: true` or `controlled: true` -> approved; else draft",
     "dates: `last_reviewed`/`reviewed`/`review_date`/`last_review` mean a review and become `last_reviewed`; `lastmod`/`last_update`/`last_modified_at`/`date` are edit or publication dates and become `last_reviewed` only when the page also states a review interval, else they stay under `extra`; `next_review`/`review_by`/`review_due` -> `review_by`",
     "owner: `owner`, `owners`, `author`, `authors` or `maintainer` (several joined by `, `); else `unassigned`, with a warning",
-    "mappings: values of any front-matter key that read as ISO/IEC 27001 ids (`A.5.15`, `5.2`, `ISO27001:A.8.2`, `iso27001-2022/A.8.2`; bare numbers only under keys that name clauses, controls, ISO or 27001) become `clauses` and `controls`, checked against the built-in 2022 catalog; 2013-edition ids are listed as not translated, with the 2022 control where there is exactly one",
+    "mappings: values of any front-matter key that read as ISO/IEC 27001 ids (`A.5.15`, `5.2`, `ISO27001:A.8.2`, `iso27001-2022/A.8.2`; bare numbers only under keys that name clauses, controls, ISO or 27001) become `clauses` and `controls`, checked against the built-in 2022 catalog; a 2013-edition control id becomes its 2022 control where there is exactly one (and says so), any other 2013 id is listed as not translated",
     "other keys: presentation and navigation keys of the site generators are dropped (listed per page); every other key goes under `extra:` unchanged",
 ];
 

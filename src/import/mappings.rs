@@ -28,13 +28,28 @@ pub(super) fn key_names_iso(k: &str) -> Option<&'static str> {
     }
 }
 
-/// Reads one reference; `Ok(Some((is_control, id)))`, `Err(note)` for a recognised but unusable
-/// id, `Ok(None)` for a value that is no reference.
-fn parse_ref(
-    raw: &str,
-    hint: Option<&str>,
-    catalog: &Catalog,
-) -> Result<Option<(bool, String)>, String> {
+/// A reference read from a value: a 2022 clause or control id, and a note for the report when it
+/// was written otherwise (a 2013 control id, translated).
+#[derive(Debug, PartialEq)]
+struct Found {
+    control: bool,
+    id: String,
+    note: Option<String>,
+}
+
+impl Found {
+    fn new(control: bool, id: impl Into<String>) -> Found {
+        Found {
+            control,
+            id: id.into(),
+            note: None,
+        }
+    }
+}
+
+/// Reads one reference; `Ok(Some(found))`, `Err(note)` for a recognised but unusable id,
+/// `Ok(None)` for a value that is no reference.
+fn parse_ref(raw: &str, hint: Option<&str>, catalog: &Catalog) -> Result<Option<Found>, String> {
     let mut t = raw.trim().to_string();
     let lower = t.to_ascii_lowercase();
     let mut explicit = false;
@@ -103,16 +118,23 @@ fn parse_ref(
     if is_control {
         let id = format!("A.{rest}");
         if edition_2013 || parts.len() == 3 || (9..=18).contains(&first) {
-            let now = match catalog.lookup_control(&id) {
-                ControlLookup::Renumbered { control, .. } => {
-                    format!(" (now {})", catalog.control_label(control))
-                }
-                _ => String::new(),
+            return match catalog.lookup_control(&id) {
+                // As `check` would read it (`control-2013-id`), written as the 2022 id.
+                ControlLookup::Renumbered { control, .. } => Ok(Some(Found {
+                    control: true,
+                    id: catalog.controls[control].id.clone(),
+                    note: Some(format!(
+                        "`{raw}` is an ISO/IEC 27001:2013 control id: written as {}, its 2022 control",
+                        catalog.control_label(control)
+                    )),
+                })),
+                _ => Err(format!(
+                    "`{raw}` is an ISO/IEC 27001:2013 control id with no one 2022 control: not translated; map it by hand"
+                )),
             };
-            return Err(format!("`{raw}` is an ISO/IEC 27001:2013 control id{now}: not translated on import; map it by hand"));
         }
         if catalog.control(&id).is_some() {
-            return Ok(Some((true, id)));
+            return Ok(Some(Found::new(true, id)));
         }
         return Err(format!(
             "`{raw}` is not an ISO/IEC 27001:2022 Annex A control: not mapped"
@@ -127,7 +149,7 @@ fn parse_ref(
         return Ok(None);
     }
     if catalog.clause(rest).is_some() {
-        return Ok(Some((false, rest.to_string())));
+        return Ok(Some(Found::new(false, rest)));
     }
     Err(format!(
         "`{raw}` is not an ISO/IEC 27001:2022 clause: not mapped"
@@ -165,9 +187,14 @@ pub(super) fn collect_refs(
             // `A.5.15, A.5.16` in one string.
             for part in s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
                 match parse_ref(part, hint, catalog) {
-                    Ok(Some((control, id))) => {
+                    Ok(Some(found)) => {
                         *any = true;
-                        d.add_ref(control, id, &format!("front matter `{key}`"));
+                        if let Some(note) = &found.note {
+                            d.report
+                                .mapping_notes
+                                .push(format!("{note} (front matter `{key}`)"));
+                        }
+                        d.add_ref(found.control, found.id, &format!("front matter `{key}`"));
                     }
                     Ok(None) => *all = false,
                     Err(note) => {
@@ -180,7 +207,7 @@ pub(super) fn collect_refs(
             }
         }
         Val::Num(n) if hint.is_some() => match parse_ref(n, hint, catalog) {
-            Ok(Some((control, id))) => {
+            Ok(Some(Found { control, id, .. })) => {
                 *any = true;
                 d.add_ref(
                     control,
@@ -274,11 +301,12 @@ pub(super) fn apply_mapping_file(
             Some("any")
         };
         match parse_ref(&reference, hint, catalog) {
-            Ok(Some((control, id))) => {
+            Ok(Some(Found { control, id, note })) => {
                 let p = &mut pages[i];
                 p.add_ref(control, id.clone(), "the mapping file");
                 p.mapped_from_file = true;
                 notes.push(format!("`{doc}` ({}) -> {id}", p.id));
+                notes.extend(note.map(|note| format!("`{doc}`: {note}")));
             }
             Ok(None) => notes.push(format!(
                 "`{doc}`, `{reference}`: not an ISO/IEC 27001 clause or control; ignored"
@@ -298,29 +326,41 @@ mod tests {
         let c = Catalog::iso27001_2022();
         assert_eq!(
             parse_ref("A.5.15", None, &c),
-            Ok(Some((true, "A.5.15".into())))
+            Ok(Some(Found::new(true, "A.5.15")))
         );
         assert_eq!(
             parse_ref("ISO27001:A.8.2", None, &c),
-            Ok(Some((true, "A.8.2".into())))
+            Ok(Some(Found::new(true, "A.8.2")))
         );
         assert_eq!(
             parse_ref("iso27001-2022/A.8.2", None, &c),
-            Ok(Some((true, "A.8.2".into())))
+            Ok(Some(Found::new(true, "A.8.2")))
         );
         assert_eq!(
             parse_ref("5.2", Some("any"), &c),
-            Ok(Some((false, "5.2".into())))
+            Ok(Some(Found::new(false, "5.2")))
         );
         assert_eq!(parse_ref("5.2", None, &c), Ok(None));
         assert_eq!(
             parse_ref("5.15", Some("control"), &c),
-            Ok(Some((true, "A.5.15".into())))
+            Ok(Some(Found::new(true, "A.5.15")))
         );
         assert_eq!(
-            parse_ref("A.9.2.1", None, &c).unwrap_err(),
-            "`A.9.2.1` is an ISO/IEC 27001:2013 control id (now `A.5.16` (Identity management)): \
-             not translated on import; map it by hand"
+            parse_ref("A.9.2.1", None, &c),
+            Ok(Some(Found {
+                control: true,
+                id: "A.5.16".into(),
+                note: Some(
+                    "`A.9.2.1` is an ISO/IEC 27001:2013 control id: written as `A.5.16` \
+                     (Identity management), its 2022 control"
+                        .into()
+                )
+            }))
+        );
+        assert_eq!(
+            parse_ref("iso27001:2013 A.18.2.3", None, &c).unwrap_err(),
+            "`iso27001:2013 A.18.2.3` is an ISO/IEC 27001:2013 control id with no one 2022 \
+             control: not translated; map it by hand"
         );
         assert_eq!(parse_ref("hello", Some("any"), &c), Ok(None));
     }
