@@ -209,6 +209,12 @@ impl Catalog {
         format!("`{}` ({})", c.id, c.title)
     }
 
+    /// [`Catalog::control_label`] of each control, joined with `, `.
+    pub(crate) fn control_labels(&self, controls: &[usize]) -> String {
+        let labels: Vec<String> = controls.iter().map(|&c| self.control_label(c)).collect();
+        labels.join(", ")
+    }
+
     /// What to tell a user who wrote `iso27001-2013:{wrong}`, which names no 2013 control.
     pub(crate) fn control_2013_hint(&self, wrong: &str) -> String {
         let old = Iso27001_2013::get();
@@ -283,12 +289,10 @@ impl Catalog {
             ControlLookup::Split {
                 old, candidates, ..
             } => {
-                let labels: Vec<String> =
-                    candidates.iter().map(|&c| self.control_label(c)).collect();
                 return format!(
                     "`{old}` is an ISO/IEC 27001:2013 control id, now split into {}: write the \
                      one(s) meant",
-                    labels.join(", ")
+                    self.control_labels(&candidates)
                 );
             }
             _ => {}

@@ -25,6 +25,16 @@ pub(super) struct Names<'a> {
     pub(super) broken_paths: &'a HashSet<PathBuf>,
 }
 
+/// `duplicate-reference`: an entry of `clauses`, `controls` or `related` written a second time.
+fn listed_twice(r: &Ref) -> Diagnostic {
+    Diagnostic::warning(
+        Code::DuplicateReference,
+        format!("`{}` is listed twice", r.target),
+    )
+    .at(r.span.clone())
+    .hint("remove the repeated entry")
+}
+
 impl Names<'_> {
     /// Resolves `clauses`, `controls` and `related`.
     pub(super) fn front_matter(&self, d: &Document) -> FrontMatterRefs {
@@ -35,14 +45,7 @@ impl Names<'_> {
             let mut out: Vec<usize> = Vec::new();
             for r in refs {
                 match find(&r.target) {
-                    Some(i) if out.contains(&i) => diags.push(
-                        Diagnostic::warning(
-                            Code::DuplicateReference,
-                            format!("`{}` is listed twice", r.target),
-                        )
-                        .at(r.span.clone())
-                        .hint("remove the repeated entry"),
-                    ),
+                    Some(i) if out.contains(&i) => diags.push(listed_twice(r)),
                     Some(i) => out.push(i),
                     None => diags.extend(on_miss(r)),
                 }
@@ -113,14 +116,7 @@ impl Names<'_> {
                 ControlLookup::Found(_) | ControlLookup::Renumbered { .. }
             );
             if resolves && refs[..k].iter().any(|p| p.target == r.target) {
-                diags.push(
-                    Diagnostic::warning(
-                        Code::DuplicateReference,
-                        format!("`{}` is listed twice", r.target),
-                    )
-                    .at(r.span.clone())
-                    .hint("remove the repeated entry"),
-                );
+                diags.push(listed_twice(r));
                 continue;
             }
             match lookup {
@@ -167,16 +163,13 @@ impl Names<'_> {
                     title,
                     candidates,
                 } => {
-                    let labels: Vec<String> = (candidates.iter())
-                        .map(|&c| catalog.control_label(c))
-                        .collect();
                     diags.push(
                         Diagnostic::error(
                             Code::Control2013Ambiguous,
                             format!(
                                 "`{old}` ({title}) is an ISO/IEC 27001:2013 id that corresponds \
                                  to several 2022 controls: {}",
-                                labels.join(", ")
+                                catalog.control_labels(candidates)
                             ),
                         )
                         .at(r.span.clone())

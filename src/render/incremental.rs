@@ -181,8 +181,9 @@ pub(crate) fn render_bodies(
 }
 
 /// The key of a page keyed by what it shows (a `...Shown` value of `pages`, which is also
-/// its data) rather than by the JSON of its data: cheaper, as nothing is serialized.
-pub(super) fn shown_key(site_key: u64, path: &str, shown: &impl Hash) -> u64 {
+/// its data, with its bodies' keys where it shows bodies) rather than by the JSON of its data:
+/// cheaper, as nothing is serialized.
+pub(super) fn page_key(site_key: u64, path: &str, shown: &impl Hash) -> u64 {
     crate::key::of(&(site_key, path, shown))
 }
 
@@ -240,12 +241,11 @@ pub(super) fn part_key(
 /// it shows (see [`DocumentShown`]).
 pub(super) fn document_page_key(model: &Model, views: &Views, i: usize, site_key: u64) -> u64 {
     let n = &model.documents[i];
-    crate::key::of(&(
+    page_key(
         site_key,
         &n.page,
-        n.shown_key(),
-        document_shown(model, views, i),
-    ))
+        &(n.shown_key(), document_shown(model, views, i)),
+    )
 }
 
 /// A hash of everything a part of the print view shows: its bodies (by key) and all else it
@@ -255,7 +255,11 @@ pub(super) fn print_page_key(model: &Model, parts: &[Vec<usize>], n: usize, site
         .iter()
         .map(|&i| model.documents[i].shown_key())
         .collect();
-    crate::key::of(&(site_key, bodies, part_shown(model, parts, n)))
+    page_key(
+        site_key,
+        &part_path("print", n + 1),
+        &(bodies, part_shown(model, parts, n)),
+    )
 }
 
 #[cfg(test)]

@@ -210,17 +210,17 @@ pub(crate) fn render_to(
                 )),
                 (Some(_), PageSpec::Clause(i)) => {
                     let path = paths::clause_file(&model.catalog.clauses[*i].id);
-                    let key = shown_key(site_key, &path, &clause_shown(model, &views, *i));
+                    let key = page_key(site_key, &path, &clause_shown(model, &views, *i));
                     Some((path, key))
                 }
                 (Some(_), PageSpec::Control(i)) => {
                     let path = paths::control_file(&model.catalog.controls[*i].id);
-                    let key = shown_key(site_key, &path, &control_shown(model, &views, *i));
+                    let key = page_key(site_key, &path, &control_shown(model, &views, *i));
                     Some((path, key))
                 }
                 (Some(_), PageSpec::List(List::Documents)) => {
                     let path = List::Documents.path();
-                    let key = shown_key(site_key, &path, &documents_shown(model, &views));
+                    let key = page_key(site_key, &path, &documents_shown(model, &views));
                     Some((path, key))
                 }
                 (Some(_), PageSpec::List(list)) => {
