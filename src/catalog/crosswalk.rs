@@ -12,7 +12,7 @@ use super::framework::{Framework, Requirement};
 const ISO27001_2013_TO_2022: &str = include_str!("frameworks/iso27001-2013-to-2022.csv");
 
 /// How a requirement of one framework stands to one of another (`from` to `to`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Relationship {
     /// The same requirement, renumbered or renamed.
     Equal,
@@ -22,16 +22,44 @@ pub(crate) enum Relationship {
     Superset,
     /// They overlap, neither containing the other.
     Intersect,
+    /// They bear on each other, with no claim of overlap.
+    Related,
 }
 
 impl Relationship {
     fn parse(word: &str) -> Option<Relationship> {
-        match word {
-            "equal" => Some(Relationship::Equal),
-            "subset" => Some(Relationship::Subset),
-            "superset" => Some(Relationship::Superset),
-            "intersect" => Some(Relationship::Intersect),
-            _ => None,
+        Relationship::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(word))
+    }
+
+    const ALL: [Relationship; 5] = [
+        Relationship::Equal,
+        Relationship::Subset,
+        Relationship::Superset,
+        Relationship::Intersect,
+        Relationship::Related,
+    ];
+
+    /// The word a crosswalk file writes: `equal`, `subset`, ...
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Relationship::Equal => "equal",
+            Relationship::Subset => "subset",
+            Relationship::Superset => "superset",
+            Relationship::Intersect => "intersect",
+            Relationship::Related => "related",
+        }
+    }
+
+    /// Whether covering `from` covers `to` (`forward`), or covering `to` covers `from`: only
+    /// where one contains the other; an overlap never carries coverage.
+    pub(crate) fn carries(self, forward: bool) -> bool {
+        match self {
+            Relationship::Equal => true,
+            Relationship::Superset => forward,
+            Relationship::Subset => !forward,
+            Relationship::Intersect | Relationship::Related => false,
         }
     }
 }
@@ -39,13 +67,29 @@ impl Relationship {
 /// Rows of `from,to,relationship` with framework-qualified ids (`iso27001-2013:A.9.2.1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Crosswalk {
-    pub rows: Vec<(String, String, Relationship)>,
+    pub rows: Vec<Row>,
 }
 
-/// A crosswalk line that could not be read: 1-based line in the file and what is wrong.
+/// One line of a crosswalk: `from` stands to `to` as `relationship` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub from: String,
+    pub to: String,
+    pub relationship: Relationship,
+    /// Who says so (the `source` column), when the file has one.
+    pub source: Option<String>,
+    /// Under what terms (the `licence` column), when the file has one.
+    pub licence: Option<String>,
+    /// Byte offsets in the file of the `from` and `to` fields, for diagnostics.
+    pub at: [std::ops::Range<usize>; 2],
+}
+
+/// A crosswalk line that could not be read: 1-based line in the file, the byte range of
+/// what is wrong, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CrosswalkError {
     pub line: u64,
+    pub range: std::ops::Range<usize>,
     pub message: String,
 }
 
@@ -64,35 +108,69 @@ impl Crosswalk {
         }
     }
 
-    /// Reads a crosswalk CSV: `#` comment lines, then the header `from,to,relationship`.
+    /// Reads a crosswalk CSV: `#` comment lines (where it comes from), then the header
+    /// `from,to,relationship` with optional `source` and `licence` columns, in any order.
     pub(crate) fn parse(text: &str) -> Result<Crosswalk, CrosswalkError> {
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
+            .flexible(true)
             .from_reader(text.as_bytes());
-        let error = |line: u64, message: String| CrosswalkError { line, message };
+        let error = |line: u64, range: std::ops::Range<usize>, message: String| CrosswalkError {
+            line,
+            range,
+            message,
+        };
         let headers = reader
             .headers()
-            .map_err(|e| error(1, e.to_string()))?
+            .map_err(|e| error(1, 0..0, e.to_string()))?
             .clone();
-        if headers != vec!["from", "to", "relationship"] {
+        let header_at = headers.position().map_or(0, |p| p.byte() as usize);
+        let header_line = headers.position().map_or(1, |p| p.line());
+        let names: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+        let column = |name: &str| names.iter().position(|h| h == name);
+        const EXPECTED: &str = "the header must be `from,to,relationship`, with `source` and \
+                                `licence` columns if wanted";
+        let (Some(from_col), Some(to_col), Some(rel_col)) =
+            (column("from"), column("to"), column("relationship"))
+        else {
+            return Err(error(header_line, header_at..header_at, EXPECTED.into()));
+        };
+        if let Some(other) = names.iter().find(|h| {
+            !["from", "to", "relationship", "source", "licence", "license"].contains(&h.as_str())
+        }) {
             return Err(error(
-                headers.position().map_or(1, |p| p.line()),
-                "the header must be `from,to,relationship`".into(),
+                header_line,
+                header_at..header_at,
+                format!("unknown column `{other}`: {EXPECTED}"),
             ));
         }
+        let (source_col, licence_col) = (column("source"), column("licence").or(column("license")));
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                error(line, e.to_string())
+                let (line, at) = e
+                    .position()
+                    .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+                error(line, at..at, e.to_string())
             })?;
             let line = record.position().map_or(0, |p| p.line());
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            // Byte range of field `i` in `text`, found in the record's own line.
+            let range_of = |i: usize| -> std::ops::Range<usize> {
+                let (Some(value), Some(span)) = (record.get(i), record.range(i)) else {
+                    return start..start;
+                };
+                let rest = &text[start.min(text.len())..];
+                let skip = rest.find(value).unwrap_or(span.start);
+                start + skip..start + skip + value.len()
+            };
             let field = |i: usize| record.get(i).unwrap_or("").trim();
-            let (from, to, word) = (field(0), field(1), field(2));
-            for id in [from, to] {
+            let (from, to, word) = (field(from_col), field(to_col), field(rel_col));
+            for (id, col) in [(from, from_col), (to, to_col)] {
                 if split_qualified(id).is_none() {
                     return Err(error(
                         line,
+                        range_of(col),
                         format!("`{id}` is not a qualified id like `iso27001-2013:A.9.2.1`"),
                     ));
                 }
@@ -100,12 +178,23 @@ impl Crosswalk {
             let relationship = Relationship::parse(word).ok_or_else(|| {
                 error(
                     line,
+                    range_of(rel_col),
                     format!(
-                        "unknown relationship `{word}`: write equal, subset, superset or intersect"
+                        "unknown relationship `{word}`: write equal, subset, superset, \
+                         intersect or related"
                     ),
                 )
             })?;
-            rows.push((from.to_string(), to.to_string(), relationship));
+            let optional =
+                |col: Option<usize>| col.map(field).filter(|v| !v.is_empty()).map(str::to_string);
+            rows.push(Row {
+                from: from.to_string(),
+                to: to.to_string(),
+                relationship,
+                source: optional(source_col),
+                licence: optional(licence_col),
+                at: [range_of(from_col), range_of(to_col)],
+            });
         }
         Ok(Crosswalk { rows })
     }
@@ -130,7 +219,13 @@ impl Iso27001_2013 {
             let framework =
                 Framework::builtin(Self::ID).expect("iso27001-2013 is a built-in framework");
             let mut successors: HashMap<String, Vec<(String, Relationship)>> = HashMap::new();
-            for (from, to, relationship) in Crosswalk::iso27001_2013_to_2022().rows {
+            for Row {
+                from,
+                to,
+                relationship,
+                ..
+            } in Crosswalk::iso27001_2013_to_2022().rows
+            {
                 let (Some((Self::ID, old)), Some(("iso27001-2022", new))) =
                     (split_qualified(&from), split_qualified(&to))
                 else {
@@ -192,7 +287,7 @@ mod tests {
         assert_eq!(walk.rows.len(), 115);
         let mut from_seen = HashSet::new();
         let mut to_seen = HashSet::new();
-        for (from, to, _) in &walk.rows {
+        for Row { from, to, .. } in &walk.rows {
             let (fw, id) = split_qualified(from).unwrap();
             assert_eq!(fw, "iso27001-2013");
             let i = old
@@ -224,8 +319,8 @@ mod tests {
         );
         let row = |from: &str, to: &str| {
             (walk.rows.iter())
-                .find(|(f, t, _)| id_of(f) == from && id_of(t) == to)
-                .map(|(_, _, r)| *r)
+                .find(|r| id_of(&r.from) == from && id_of(&r.to) == to)
+                .map(|r| r.relationship)
         };
         assert_eq!(row("A.9.2.1", "A.5.16"), Some(Relationship::Equal));
         assert_eq!(row("A.9.2.5", "A.5.18"), Some(Relationship::Subset));
@@ -236,19 +331,19 @@ mod tests {
     #[test]
     fn crosswalk_relationships_follow_the_rule_in_the_header() {
         let walk = Crosswalk::iso27001_2013_to_2022();
-        let count = |pick: &dyn Fn(&(String, String, Relationship)) -> &String, id: &String| {
+        let count = |pick: &dyn Fn(&Row) -> &String, id: &String| {
             walk.rows.iter().filter(|row| pick(row) == id).count()
         };
         for row in &walk.rows {
-            let targets = count(&|r| &r.0, &row.0);
-            let sources = count(&|r| &r.1, &row.1);
+            let targets = count(&|r| &r.from, &row.from);
+            let sources = count(&|r| &r.to, &row.to);
             let expected = match (targets, sources) {
                 (1, 1) => Relationship::Equal,
                 (1, _) => Relationship::Subset,
                 (_, 1) => Relationship::Superset,
                 _ => Relationship::Intersect,
             };
-            assert_eq!(row.2, expected, "{} -> {}", row.0, row.1);
+            assert_eq!(row.relationship, expected, "{} -> {}", row.from, row.to);
         }
     }
     fn id_of(qualified: &str) -> &str {
@@ -257,13 +352,32 @@ mod tests {
     #[test]
     fn crosswalk_lines_are_checked() {
         let ok = "# comment\nfrom,to,relationship\na:1,b:2,equal\n";
+        let row = &Crosswalk::parse(ok).unwrap().rows[0];
         assert_eq!(
-            Crosswalk::parse(ok).unwrap().rows,
-            [("a:1".into(), "b:2".into(), Relationship::Equal)]
+            (
+                row.from.as_str(),
+                row.to.as_str(),
+                row.relationship,
+                row.at.clone()
+            ),
+            ("a:1", "b:2", Relationship::Equal, [31..34, 35..38])
         );
+        assert_eq!(&ok[row.at[1].clone()], "b:2");
+        let sourced = "to,from,Relationship,source\nb:2,a:1,Related,our mapping\n";
+        let row = &Crosswalk::parse(sourced).unwrap().rows[0];
+        assert_eq!(
+            (row.from.as_str(), row.relationship, row.source.as_deref()),
+            ("a:1", Relationship::Related, Some("our mapping"))
+        );
+        let unknown_column = "from,to,relationship,note\n";
+        assert!(Crosswalk::parse(unknown_column)
+            .unwrap_err()
+            .message
+            .contains("`note`"));
         let bad = "from,to,relationship\na:1,b:2,equal\na:1,b:2,same\n";
         let err = Crosswalk::parse(bad).unwrap_err();
         assert_eq!(err.line, 3);
+        assert_eq!(&bad[err.range.clone()], "same");
         assert!(err.message.contains("same"), "{err}");
         let unqualified = "from,to,relationship\nA.9.2.1,b:2,equal\n";
         assert!(Crosswalk::parse(unqualified)

@@ -180,6 +180,53 @@ impl Framework {
     }
 }
 
+impl Framework {
+    /// A framework made in code (ISO/IEC 27001:2022 from its catalog, tests).
+    pub(crate) fn new(
+        id: &str,
+        name: &str,
+        version: &str,
+        publisher: &str,
+        licence: &str,
+        requirements: Vec<Requirement>,
+    ) -> Framework {
+        let index = (requirements.iter().enumerate())
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Framework {
+            id: id.into(),
+            name: name.into(),
+            version: version.into(),
+            publisher: publisher.into(),
+            licence: licence.into(),
+            requirements,
+            index,
+        }
+    }
+}
+
+/// Reads a book's framework file.
+pub(crate) fn parse_file(id: &str, text: &str) -> Result<Framework, FrameworkError> {
+    Framework::parse(id, text)
+}
+
+impl FrameworkError {
+    /// 1-based line and column of the problem in the file.
+    pub(crate) fn place(&self) -> (usize, usize) {
+        match self {
+            FrameworkError::Yaml(e) => (e.line, e.column),
+            _ => (1, 1),
+        }
+    }
+
+    /// What to do about it.
+    pub(crate) fn hint(&self) -> String {
+        "a framework file holds `name`, `version`, `publisher`, `licence` and `requirements` \
+         (each with `id`, `title`, and `parent` for all but the top level)"
+            .into()
+    }
+}
+
 /// Ids of the built-in frameworks, in a fixed order.
 #[allow(dead_code)] // For the frameworks feature's book setting; only tests call it yet.
 pub(crate) fn builtin_ids() -> impl Iterator<Item = &'static str> {

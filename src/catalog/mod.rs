@@ -11,6 +11,7 @@ use crate::yaml;
 
 pub(crate) mod crosswalk;
 pub(crate) mod framework;
+pub(crate) mod registry;
 
 use crosswalk::{Iso27001_2013, Relationship};
 

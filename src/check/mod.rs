@@ -25,8 +25,57 @@ pub(crate) fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Ve
     overdue_reviews(model, &mut out);
     if !book_has_errors {
         gaps(model, &mut out);
+        uncovered_requirements(model, sources, &mut out);
     }
     out
+}
+
+/// Per framework of `[frameworks] use`: its requirements that nothing covers or excludes.
+/// Frameworks a document merely names are mapped, not answered to: they get no warning.
+fn uncovered_requirements(model: &Model, sources: &Sources, out: &mut Vec<Diagnostic>) {
+    use crate::model::coverage::State;
+    let frameworks = &model.frameworks;
+    for &fw in &frameworks.declared {
+        let Some(coverage) = model.coverage.of_framework(fw) else {
+            continue;
+        };
+        let f = &frameworks.list[fw];
+        let ids: Vec<&str> = (coverage.state.iter().enumerate())
+            .filter(|&(i, s)| coverage.leaf[i] && *s == State::Uncovered)
+            .map(|(i, _)| f.requirements[i].id.as_str())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 12;
+        let more = match ids.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        out.push(
+            Diagnostic::warning(
+                Code::UncoveredRequirements,
+                format!(
+                    "{} of the {} requirements of {} are covered by no approved document: {}{more}",
+                    ids.len(),
+                    coverage.leaf.iter().filter(|l| **l).count(),
+                    f.name,
+                    ids[..ids.len().min(SHOWN)].join(", "),
+                ),
+            )
+            .at_opt(
+                model
+                    .settings
+                    .table_key_span(sources, Some("frameworks"), "use"),
+            )
+            .hint(format!(
+                "list them as `{}:<id>` under `controls` of the approved documents that \
+                 address them, map them from ISO controls in `crosswalks/`, or exclude them \
+                 with a reason under [frameworks.excluded]; the gaps page lists them all",
+                f.id,
+            )),
+        );
+    }
 }
 
 /// Decisions in soa.yaml that contradict the documents or lack a justification (6.1.3 d).

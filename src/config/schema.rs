@@ -23,6 +23,20 @@ pub struct Config {
     /// `[variables]`: values filled into document bodies (see [`crate::variables`]). `None`
     /// when the book has no such table: its bodies are then never treated as templates.
     pub variables: Option<BTreeMap<String, Variable>>,
+    pub frameworks: FrameworksConfig,
+}
+
+/// `[frameworks]`: the frameworks besides ISO/IEC 27001:2022 that the organisation answers
+/// to, and their requirements out of its scope.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrameworksConfig {
+    /// Framework ids: each gets its pages even before a document names it, and `check` warns
+    /// about its requirements that nothing covers.
+    #[serde(rename = "use")]
+    pub use_: Vec<String>,
+    /// Qualified requirement id -> why it is out of scope (a group excludes what it holds).
+    pub excluded: BTreeMap<String, String>,
 }
 
 /// `[book]`: what the site is called and who it belongs to.

@@ -72,6 +72,10 @@ codes! {
     Control2013Ambiguous = "control-2013-ambiguous",
     /// A `related` id that no document has.
     UnknownDocument = "unknown-document",
+    /// A qualified id (`framework:id`) whose framework the book does not have.
+    UnknownFramework = "unknown-framework",
+    /// A qualified id whose framework has no such requirement.
+    UnknownRequirement = "unknown-requirement",
     /// A `[[name]]` that matches no document, clause or control.
     UnknownReference = "unknown-reference",
     /// A link to a document whose own front matter has errors.
@@ -150,6 +154,13 @@ codes! {
     SoaUndecided = "soa-undecided",
     /// Annex A controls that no approved document addresses.
     UncoveredControls = "uncovered-controls",
+    // Frameworks and crosswalks.
+    /// A file of `frameworks/`, or an entry of `[frameworks]`, that cannot be used.
+    InvalidFramework = "invalid-framework",
+    /// A file of `crosswalks/` that cannot be read.
+    InvalidCrosswalk = "invalid-crosswalk",
+    /// Requirements of a framework in `[frameworks] use` that nothing covers or excludes.
+    UncoveredRequirements = "uncovered-requirements",
     // Gaps.
     /// A clause that no document addresses.
     UncoveredClause = "uncovered-clause",

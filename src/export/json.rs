@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::catalog::registry::ReqRef;
 use crate::model::Model;
 
 #[derive(Serialize)]
@@ -104,6 +105,13 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
                 .filter_map(|t| match *t {
                     crate::markdown::Target::Clause(c) => Some(cat.clauses[c].id.clone()),
                     crate::markdown::Target::Control(c) => Some(cat.controls[c].id.clone()),
+                    crate::markdown::Target::Requirement {
+                        framework,
+                        requirement,
+                    } => Some(model.frameworks.qualified(ReqRef {
+                        framework,
+                        requirement,
+                    })),
                     crate::markdown::Target::Document(_) => None,
                 })
                 .collect();

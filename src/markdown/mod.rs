@@ -34,6 +34,12 @@ pub enum Target {
     Document(usize),
     Clause(usize),
     Control(usize),
+    /// A requirement of another framework: indices into the book's frameworks and that
+    /// framework's requirements.
+    Requirement {
+        framework: usize,
+        requirement: usize,
+    },
 }
 
 /// A resolved link: where it points and the title to show on hover.

@@ -154,6 +154,7 @@ impl Model {
         let d = &self.documents[i].doc;
         let resolver = BodyResolver {
             catalog: &self.catalog,
+            frameworks: &self.frameworks,
             by_id: &self.by_id,
             docs: &self.documents,
             dir: d.rel.parent().unwrap_or(Path::new("")),

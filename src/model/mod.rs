@@ -6,6 +6,7 @@
 //! as diagnostics with a did-you-mean.
 
 mod body;
+pub(crate) mod coverage;
 pub(crate) mod gaps;
 mod ids;
 pub(crate) mod redirects;
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::catalog::registry::{Frameworks, ReqRef};
 use crate::catalog::Catalog;
 use crate::config::BookSettings;
 use crate::diagnostic::Code;
@@ -49,6 +51,8 @@ pub struct Node {
     /// Indices into the catalog's clauses and controls, and into [`Model::documents`].
     pub clauses: Vec<usize>,
     pub controls: Vec<usize>,
+    /// Requirements of other frameworks named in `clauses` or `controls` (`nist-csf-2.0:...`).
+    pub(crate) requirements: Vec<ReqRef>,
     pub related: Vec<usize>,
     pub body: Arc<Rendered>,
     /// The body as rendered, when `body` has its broken links marked (see `mark_broken`):
@@ -100,6 +104,10 @@ impl Model {
 pub struct Model {
     pub settings: BookSettings,
     pub catalog: Catalog,
+    /// Every framework the book can name, ISO/IEC 27001:2022 first, and the crosswalks.
+    pub(crate) frameworks: Arc<Frameworks>,
+    /// Coverage of each framework the book uses besides ISO/IEC 27001:2022.
+    pub(crate) coverage: coverage::Coverage,
     pub documents: Vec<Node>,
     /// The content files that some document's body links to: what the site publishes.
     pub assets: Vec<Asset>,
@@ -137,6 +145,7 @@ pub struct BodyLinks {
 pub struct Inputs {
     pub settings: BookSettings,
     pub catalog: Catalog,
+    pub(crate) frameworks: Frameworks,
     pub content: Content,
     pub documents: Vec<Arc<Document>>,
     /// Files whose front matter failed to parse.
@@ -155,6 +164,7 @@ impl Model {
         let Inputs {
             settings,
             catalog,
+            frameworks,
             content,
             documents,
             broken,
@@ -170,6 +180,7 @@ impl Model {
             broken.iter().map(|b| paths::nfc_path(&b.rel)).collect();
         let names = Names {
             catalog: &catalog,
+            frameworks: &frameworks,
             by_id: &by_id,
             documents: &documents,
             known_broken: &known_broken,
@@ -208,6 +219,7 @@ impl Model {
         let mut assets_sorted: Vec<&PathBuf> = asset_paths.iter().collect();
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
+        frameworks.signature().hash(&mut signature);
         // What the bodies' tags are filled with (nothing for a book without variables).
         let book_variables = settings.config.variables.as_ref();
         for (name, v) in book_variables.into_iter().flatten() {
@@ -224,6 +236,7 @@ impl Model {
                 }
                 let resolver = BodyResolver {
                     catalog: &catalog,
+                    frameworks: &frameworks,
                     by_id: &by_id,
                     docs: &Parsed {
                         documents: &documents,
@@ -332,6 +345,7 @@ impl Model {
             let FrontMatterRefs {
                 clauses,
                 controls,
+                requirements,
                 related,
                 diagnostics: found,
             } = refs;
@@ -350,7 +364,7 @@ impl Model {
                     Target::Document(j) if j != i => referenced_by[j].push(i),
                     Target::Clause(c) => clause_mentions[c].push(i),
                     Target::Control(c) => control_mentions[c].push(i),
-                    Target::Document(_) => {}
+                    Target::Document(_) | Target::Requirement { .. } => {}
                 }
             }
             nodes.push(Node {
@@ -358,6 +372,7 @@ impl Model {
                 doc,
                 clauses,
                 controls,
+                requirements,
                 related,
                 body,
                 unmarked,
@@ -381,6 +396,8 @@ impl Model {
             soa,
             as_of,
             gaps: gaps::Gaps::default(),
+            frameworks: Arc::new(frameworks),
+            coverage: coverage::Coverage::default(),
             history: Default::default(),
             settings,
             catalog,
@@ -400,6 +417,7 @@ impl Model {
             },
         };
         model.gaps = model.compute_gaps();
+        model.coverage = coverage::Coverage::of(&model);
         (model, diagnostics)
     }
 

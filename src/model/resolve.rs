@@ -3,19 +3,63 @@
 //! points nowhere.
 
 use super::*;
+use crate::catalog::crosswalk::{split_qualified, Iso27001_2013};
+use crate::catalog::registry::{self, ISO27001_2022};
 use crate::catalog::ControlLookup;
 
 /// A document's front-matter references as indices, and what did not resolve.
 pub(super) struct FrontMatterRefs {
     pub(super) clauses: Vec<usize>,
     pub(super) controls: Vec<usize>,
+    pub(super) requirements: Vec<ReqRef>,
     pub(super) related: Vec<usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// `clauses` and `controls` sorted by what they name: ISO/IEC 27001:2022 clauses and controls
+/// (also written `iso27001-2022:...`), ISO/IEC 27001:2013 ids (for translation) and
+/// requirements of other frameworks.
+struct Sorted {
+    clauses: Vec<Ref>,
+    controls: Vec<Ref>,
+    others: Vec<Ref>,
+}
+
+fn sort_refs(d: &Document) -> Sorted {
+    let mut sorted = Sorted {
+        clauses: Vec::new(),
+        controls: Vec::new(),
+        others: Vec::new(),
+    };
+    for (r, is_clause) in
+        (d.clauses.iter().map(|r| (r, true))).chain(d.controls.iter().map(|r| (r, false)))
+    {
+        match split_qualified(&r.target).map(|(fw, id)| (fw.trim(), id.trim())) {
+            Some((ISO27001_2022, id)) => {
+                let unqualified = Ref {
+                    target: id.to_string(),
+                    span: r.span.clone(),
+                };
+                if is_clause {
+                    sorted.clauses.push(unqualified);
+                } else {
+                    sorted.controls.push(unqualified);
+                }
+            }
+            // A 2013 id is translated wherever it is written.
+            Some((Iso27001_2013::ID, _)) => sorted.controls.push(r.clone()),
+            Some(_) => sorted.others.push(r.clone()),
+            None if is_clause => sorted.clauses.push(r.clone()),
+            None => sorted.controls.push(r.clone()),
+        }
+    }
+    sorted
 }
 
 /// Name lookups shared by front-matter and body resolution.
 pub(super) struct Names<'a> {
     pub(super) catalog: &'a Catalog,
+    pub(super) frameworks: &'a Frameworks,
     pub(super) by_id: &'a HashMap<String, usize>,
     pub(super) documents: &'a [Arc<Document>],
     pub(super) known_broken: &'a HashSet<&'a str>,
@@ -52,7 +96,8 @@ impl Names<'_> {
             }
             out
         };
-        let clauses = lookup(&d.clauses, &|t| self.catalog.clause(t), &|r| {
+        let sorted = sort_refs(d);
+        let clauses = lookup(&sorted.clauses, &|t| self.catalog.clause(t), &|r| {
             Some(
                 Diagnostic::error(
                     Code::UnknownClause,
@@ -75,7 +120,20 @@ impl Names<'_> {
                 .hint(self.document_hint(&r.target)),
             )
         });
-        let controls = self.controls(&d.controls, &mut diags);
+        let controls = self.controls(&sorted.controls, &mut diags);
+        let mut requirements: Vec<ReqRef> = Vec::new();
+        for r in &sorted.others {
+            match self.frameworks.resolve(&r.target) {
+                Ok(found) if requirements.contains(&found) => diags.push(listed_twice(r)),
+                Ok(found) => requirements.push(found),
+                Err(e) => diags.push(registry::unresolved(
+                    self.frameworks,
+                    &r.target,
+                    e,
+                    r.span.clone(),
+                )),
+            }
+        }
         for (r, &j) in d.related.iter().zip(&related) {
             if self.documents[j].id == d.id {
                 diags.push(
@@ -88,6 +146,7 @@ impl Names<'_> {
         FrontMatterRefs {
             clauses,
             controls,
+            requirements,
             related,
             diagnostics: diags,
         }
@@ -269,6 +328,14 @@ impl Names<'_> {
                         .at(span)
                         .hint("fix that document's front matter first");
                 }
+                if split_qualified(name).is_some() {
+                    return match self.frameworks.resolve(name) {
+                        Err(e) => registry::unresolved(self.frameworks, name, e, span),
+                        Ok(_) => Diagnostic::error(Code::UnknownReference, format!("`[[{name}]]` has no page of its own"))
+                            .at(span)
+                            .hint("link one of its controls, or the controls page"),
+                    };
+                }
                 Diagnostic::error(Code::UnknownReference, format!("`[[{name}]]` matches no document, clause or control"))
                     .at(span)
                     .hint(self.name_hint(name))
@@ -393,6 +460,7 @@ pub(super) const FOLDER_INDEXES: [&str; 3] = ["_index.md", "index.md", "README.m
 /// Resolves one document's body links.
 pub(super) struct BodyResolver<'a> {
     pub(super) catalog: &'a Catalog,
+    pub(super) frameworks: &'a Frameworks,
     pub(super) by_id: &'a HashMap<String, usize>,
     pub(super) docs: &'a dyn Named,
     pub(super) dir: &'a Path,
@@ -410,6 +478,33 @@ impl BodyResolver<'_> {
         linked.sort();
         linked.dedup();
         linked
+    }
+}
+
+impl BodyResolver<'_> {
+    /// `[[framework:id]]`: a requirement's page; ISO/IEC 27001:2022's own (`iso27001-2022:A.5.15`)
+    /// are its clause and control pages.
+    fn requirement(&self, name: &str) -> Option<Resolved> {
+        let r = self.frameworks.resolve(name).ok()?;
+        let requirement = self.frameworks.requirement(r);
+        if r.framework == 0 {
+            return match requirement.kind.as_str() {
+                "clause" | "control" => self.wiki(&requirement.id),
+                _ => None,
+            };
+        }
+        let name = &self.frameworks.list[r.framework].name;
+        Some(Resolved {
+            target: Some(Target::Requirement {
+                framework: r.framework,
+                requirement: r.requirement,
+            }),
+            href: paths::site_href(&self.frameworks.page(r)),
+            title: match &requirement.title {
+                Some(title) => format!("{name} {} {title}", requirement.id),
+                None => format!("{name} {}", requirement.id),
+            },
+        })
     }
 }
 
@@ -431,6 +526,9 @@ impl Resolve for BodyResolver<'_> {
                 href: paths::site_href(&paths::clause_file(&clause.id)),
                 title: format!("Clause {} {}", clause.id, clause.title),
             });
+        }
+        if let Some(found) = self.requirement(name) {
+            return Some(found);
         }
         let &i = self.by_id.get(name)?;
         let (id, title, page) = self.docs.named(i);

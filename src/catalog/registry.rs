@@ -1,0 +1,776 @@
+//! The frameworks a book can name: ISO/IEC 27001:2022 (the [`Catalog`]), the built-in ones and
+//! the book's own under `frameworks/`, with the crosswalk rows among them (the built-in 2013 ->
+//! 2022 correspondence and the book's `crosswalks/*.csv`).
+//!
+//! Read once per check; everything after it names a requirement by [`ReqRef`], indices into
+//! [`Frameworks::list`], so that coverage can flow along crosswalk rows between any two
+//! frameworks, ISO/IEC 27001:2022 included.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::crosswalk::{split_qualified, Crosswalk, Relationship};
+use super::framework::{self, Framework, Requirement};
+use super::Catalog;
+use crate::config::BookSettings;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic, FileId, Sources, Span};
+
+/// The id that qualifies an ISO/IEC 27001:2022 clause or control: `iso27001-2022:A.5.15`.
+pub(crate) const ISO27001_2022: &str = "iso27001-2022";
+/// Where a book keeps its own frameworks and crosswalks, beside `book.toml`.
+pub(crate) const FRAMEWORKS_DIR: &str = "frameworks";
+pub(crate) const CROSSWALKS_DIR: &str = "crosswalks";
+
+/// A requirement of one of the book's frameworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub(crate) struct ReqRef {
+    /// Index into [`Frameworks::list`].
+    pub framework: usize,
+    /// Index into that framework's requirements.
+    pub requirement: usize,
+}
+
+/// A crosswalk row with both ends resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Link {
+    pub from: ReqRef,
+    pub to: ReqRef,
+    pub relationship: Relationship,
+    /// Who says so: the row's `source`, else its file's.
+    pub source: String,
+}
+
+/// Every framework the book can name, and how their requirements stand to each other.
+#[derive(Debug, Clone)]
+pub(crate) struct Frameworks {
+    /// ISO/IEC 27001:2022 first, then the built-in frameworks, then the book's own by id.
+    pub list: Vec<Framework>,
+    /// Per framework: its requirements' page names (unique within the framework, safe in a
+    /// path), in the requirements' order.
+    pub slugs: Vec<Vec<String>>,
+    /// Per framework: defined by a file of the book (not built in).
+    pub own: Vec<bool>,
+    pub links: Vec<Link>,
+    /// The frameworks of `[frameworks] use`, in its order.
+    pub declared: Vec<usize>,
+    /// `[frameworks.excluded]`: requirements out of the book's scope, with the reason.
+    pub excluded: BTreeMap<ReqRef, String>,
+    /// Frameworks named by the book's own crosswalks.
+    pub crosswalked: Vec<usize>,
+    index: HashMap<String, usize>,
+}
+
+impl Frameworks {
+    /// The framework called `id`.
+    pub(crate) fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn requirement(&self, r: ReqRef) -> &Requirement {
+        &self.list[r.framework].requirements[r.requirement]
+    }
+
+    /// `nist-csf-2.0:PR.AA-01`.
+    pub(crate) fn qualified(&self, r: ReqRef) -> String {
+        format!("{}:{}", self.list[r.framework].id, self.requirement(r).id)
+    }
+
+    /// The site path of a requirement's page: `frameworks/nist-csf-2.0/PR.AA-01.html`.
+    pub(crate) fn page(&self, r: ReqRef) -> String {
+        format!(
+            "{}/{}.html",
+            self.folder(r.framework),
+            self.slugs[r.framework][r.requirement]
+        )
+    }
+
+    /// The site folder of a framework's pages: `frameworks/nist-csf-2.0`.
+    pub(crate) fn folder(&self, framework: usize) -> String {
+        format!("{FRAMEWORKS_DIR}/{}", self.list[framework].id)
+    }
+
+    /// The requirement that `written` (`framework:id`) names, or what to tell the user.
+    pub(crate) fn resolve(&self, written: &str) -> Result<ReqRef, Unresolved> {
+        let Some((fw, id)) = split_qualified(written) else {
+            return Err(Unresolved::NotQualified);
+        };
+        let (fw, id) = (fw.trim(), id.trim());
+        let Some(framework) = self.get(fw) else {
+            return Err(Unresolved::Framework {
+                hint: self.framework_hint(fw),
+            });
+        };
+        let f = &self.list[framework];
+        match f.requirement(id) {
+            Some(requirement) => Ok(ReqRef {
+                framework,
+                requirement,
+            }),
+            None => Err(Unresolved::Requirement {
+                framework,
+                hint: requirement_hint(f, id),
+            }),
+        }
+    }
+
+    /// What to tell a user who wrote the framework id `wrong`.
+    pub(crate) fn framework_hint(&self, wrong: &str) -> String {
+        let ids = self.list.iter().map(|f| f.id.as_str());
+        match did_you_mean(wrong, ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => {
+                let known: Vec<&str> = self.list.iter().map(|f| f.id.as_str()).collect();
+                format!(
+                    "the frameworks are {}; a book adds its own as `{FRAMEWORKS_DIR}/<id>.yaml`",
+                    known.join(", ")
+                )
+            }
+        }
+    }
+
+    /// A requirement's children, in order.
+    pub(crate) fn children(&self, r: ReqRef) -> impl Iterator<Item = ReqRef> + '_ {
+        let f = &self.list[r.framework];
+        (f.requirements.iter().enumerate())
+            .filter(move |(_, c)| c.parent == Some(r.requirement))
+            .map(move |(i, _)| ReqRef {
+                framework: r.framework,
+                requirement: i,
+            })
+    }
+
+    /// The reason a requirement is out of scope: its own exclusion or its nearest excluded
+    /// ancestor's.
+    pub(crate) fn exclusion(&self, r: ReqRef) -> Option<&str> {
+        let f = &self.list[r.framework];
+        let mut at = Some(r.requirement);
+        while let Some(i) = at {
+            let here = ReqRef {
+                framework: r.framework,
+                requirement: i,
+            };
+            if let Some(reason) = self.excluded.get(&here) {
+                return Some(reason);
+            }
+            at = f.requirements[i].parent;
+        }
+        None
+    }
+
+    /// Identifies everything a body's `[[framework:id]]` link resolves against.
+    pub(crate) fn signature(&self) -> u64 {
+        let mut h = crate::key::hasher();
+        for (f, slugs) in self.list.iter().zip(&self.slugs) {
+            std::hash::Hash::hash(&(&f.id, &f.name, slugs), &mut h);
+            for r in &f.requirements {
+                std::hash::Hash::hash(&(&r.id, &r.title), &mut h);
+            }
+        }
+        std::hash::Hasher::finish(&h)
+    }
+}
+
+/// Why a qualified id names no requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unresolved {
+    /// No `framework:` prefix.
+    NotQualified,
+    Framework {
+        hint: String,
+    },
+    Requirement {
+        framework: usize,
+        hint: String,
+    },
+}
+
+/// What to tell a user who wrote `wrong` as a requirement of `f`.
+fn requirement_hint(f: &Framework, wrong: &str) -> String {
+    let ids = f.requirements.iter().map(|r| r.id.as_str());
+    if let Some(best) = did_you_mean(wrong, ids) {
+        return format!("did you mean `{}:{best}`?", f.id);
+    }
+    // Case or spacing only: `pr.aa-01`.
+    let folded = |s: &str| s.to_lowercase().replace(' ', "");
+    if let Some(r) = (f.requirements.iter()).find(|r| folded(&r.id) == folded(wrong)) {
+        return format!("write it as `{}:{}`", f.id, r.id);
+    }
+    match (f.requirements.first(), f.requirements.last()) {
+        (Some(first), Some(last)) => format!(
+            "{} has {} requirements, from `{}` to `{}`; see its page for the list",
+            f.name,
+            f.requirements.len(),
+            first.id,
+            last.id
+        ),
+        _ => format!("{} lists no requirements", f.name),
+    }
+}
+
+/// ISO/IEC 27001:2022 as a framework: clauses, then the four themes (`A.5` to `A.8`), then the
+/// controls, each control under its theme.
+fn iso27001_2022(catalog: &Catalog) -> Framework {
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for c in &catalog.clauses {
+        requirements.push(Requirement {
+            id: c.id.clone(),
+            title: Some(c.title.clone()),
+            parent: c.parent,
+            kind: "clause".into(),
+            order: requirements.len(),
+        });
+    }
+    let themes = requirements.len();
+    for (t, theme) in catalog.themes.iter().enumerate() {
+        requirements.push(Requirement {
+            id: format!("A.{}", t + 5),
+            title: Some(theme.title.clone()),
+            parent: None,
+            kind: "theme".into(),
+            order: requirements.len(),
+        });
+    }
+    for c in &catalog.controls {
+        requirements.push(Requirement {
+            id: c.id.clone(),
+            title: Some(c.title.clone()),
+            parent: Some(themes + c.theme),
+            kind: "control".into(),
+            order: requirements.len(),
+        });
+    }
+    Framework::new(
+        ISO27001_2022,
+        &catalog.edition,
+        "2022",
+        "ISO/IEC",
+        "ids and short titles only",
+        requirements,
+    )
+}
+
+impl Frameworks {
+    /// The ISO/IEC 27001:2022 requirement of a catalog clause.
+    pub(crate) fn iso_clause(clause: usize) -> ReqRef {
+        ReqRef {
+            framework: 0,
+            requirement: clause,
+        }
+    }
+
+    /// The ISO/IEC 27001:2022 requirement of a catalog control.
+    pub(crate) fn iso_control(&self, catalog: &Catalog, control: usize) -> ReqRef {
+        ReqRef {
+            framework: 0,
+            requirement: catalog.clauses.len() + catalog.themes.len() + control,
+        }
+    }
+
+    /// Only the built-in frameworks and crosswalk: what a book without `frameworks/`,
+    /// `crosswalks/` and `[frameworks]` can name.
+    pub(crate) fn builtin(catalog: &Catalog) -> Frameworks {
+        let mut list = vec![iso27001_2022(catalog)];
+        list.extend(framework::builtin_ids().filter_map(Framework::builtin));
+        let own = vec![false; list.len()];
+        let mut frameworks = Frameworks::new(list, own);
+        let walk = Crosswalk::iso27001_2013_to_2022();
+        for row in walk.rows {
+            let (Ok(from), Ok(to)) = (frameworks.resolve(&row.from), frameworks.resolve(&row.to))
+            else {
+                panic!("the built-in crosswalk names {} or {}", row.from, row.to);
+            };
+            frameworks.links.push(Link {
+                from,
+                to,
+                relationship: row.relationship,
+                source: "ISO/IEC 27002:2022 Annex B".into(),
+            });
+        }
+        frameworks
+    }
+
+    fn new(list: Vec<Framework>, own: Vec<bool>) -> Frameworks {
+        let index = (list.iter().enumerate())
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
+        let slugs = list.iter().map(slugs).collect();
+        Frameworks {
+            list,
+            slugs,
+            own,
+            links: Vec::new(),
+            declared: Vec::new(),
+            excluded: BTreeMap::new(),
+            crosswalked: Vec::new(),
+            index,
+        }
+    }
+}
+
+/// Page names for a framework's requirements: the id where it is safe in a path (letters,
+/// digits, `.`, `-`, `_`), other characters as `-`, and a number added where two would meet.
+fn slugs(f: &Framework) -> Vec<String> {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    (f.requirements.iter())
+        .map(|r| {
+            let mut slug = String::with_capacity(r.id.len());
+            for c in r.id.chars() {
+                let keep = c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
+                let c = if keep { c } else { '-' };
+                if !(c == '-' && slug.ends_with('-')) {
+                    slug.push(c);
+                }
+            }
+            let mut slug = slug.trim_matches(['-', '.']).to_string();
+            if slug.is_empty() {
+                slug = "requirement".into();
+            }
+            let lower = slug.to_lowercase();
+            let n = taken.entry(lower.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                slug = format!("{slug}-{n}");
+                taken.insert(slug.to_lowercase(), 1);
+            }
+            slug
+        })
+        .collect()
+}
+
+/// A framework id of a book's own file: lowercase letters, digits, `.` and `-`.
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+/// The files of `dir` (relative to the book root) with one of `extensions`, sorted by name;
+/// others are reported as ignored.
+fn files_in(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+    code: Code,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let path = root.join(dir);
+    if !path.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(&path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let name = PathBuf::from(dir).join(entry.file_name());
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let ext = name.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if is_file && extensions.contains(&ext.to_ascii_lowercase().as_str()) {
+            files.push(name);
+        } else if !hidden {
+            diagnostics.push(
+                Diagnostic::warning(
+                    code,
+                    format!(
+                        "`{}` is not read: `{dir}/` holds {} files",
+                        crate::diagnostic::display_path(&name),
+                        extensions.join(" or ")
+                    ),
+                )
+                .hint("move it elsewhere, or give it one of those extensions"),
+            );
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Adds a book file to `sources`: its id and text.
+fn read_source(
+    root: &Path,
+    rel: &Path,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<FileId> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", rel.display()))?;
+    let (text, bad_utf8) = crate::text::decode(bytes);
+    let file = sources.add(rel.to_path_buf(), text);
+    if let Some(at) = bad_utf8 {
+        diagnostics.push(
+            Diagnostic::error(Code::InvalidUtf8, "this file is not valid UTF-8")
+                .at(Span {
+                    file,
+                    range: at..at,
+                })
+                .hint("save the file as UTF-8"),
+        );
+    }
+    Ok(file)
+}
+
+/// Byte offset of a 1-based line and column in `text`.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = (text.split_inclusive('\n'))
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[start.min(text.len())..].lines().next().unwrap_or("");
+    let col: usize = (line_text.chars())
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    (start + col).min(text.len())
+}
+
+/// Reads the book's frameworks, crosswalks and `[frameworks]` settings.
+pub(crate) fn read(
+    settings: &BookSettings,
+    catalog: &Catalog,
+    sources: &mut Sources,
+) -> anyhow::Result<(Frameworks, Vec<Diagnostic>)> {
+    let root = &settings.root;
+    let mut diagnostics = Vec::new();
+    let mut frameworks = Frameworks::builtin(catalog);
+    let builtin = frameworks.list.len();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for rel in files_in(
+        root,
+        FRAMEWORKS_DIR,
+        &["yaml", "yml"],
+        Code::InvalidFramework,
+        &mut diagnostics,
+    )? {
+        let file = read_source(root, &rel, sources, &mut diagnostics)?;
+        let at_start = Span { file, range: 0..0 };
+        let id = rel
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        if !valid_id(&id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidFramework,
+                    format!("`{id}` cannot be a framework id: the file name is the id"),
+                )
+                .at(at_start)
+                .hint(
+                    "name the file with lowercase letters, digits, `.` and `-`, e.g. `soc2.yaml`",
+                ),
+            );
+            continue;
+        }
+        if let Some(&i) = frameworks.index.get(&id).filter(|&&i| i < builtin) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidFramework,
+                    format!(
+                        "`{id}` is the id of a built-in framework ({})",
+                        frameworks.list[i].name
+                    ),
+                )
+                .at(at_start)
+                .hint("name the file differently: built-in frameworks need no file"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidFramework,
+                    format!(
+                        "`{id}` is defined twice: here and in `{}`",
+                        crate::diagnostic::display_path(first)
+                    ),
+                )
+                .at(at_start)
+                .hint("keep one file per framework"),
+            );
+            continue;
+        }
+        seen.insert(id.clone(), rel.clone());
+        let text = sources.text(file);
+        match framework::parse_file(&id, text) {
+            Ok(f) => {
+                let at = frameworks.list.len();
+                frameworks.index.insert(id, at);
+                frameworks.slugs.push(slugs(&f));
+                frameworks.list.push(f);
+                frameworks.own.push(true);
+            }
+            Err(e) => {
+                let (line, column) = e.place();
+                diagnostics.push(
+                    Diagnostic::error(Code::InvalidFramework, e.to_string())
+                        .at(Span {
+                            file,
+                            range: {
+                                let at = offset(text, line, column);
+                                at..at
+                            },
+                        })
+                        .hint(e.hint()),
+                );
+            }
+        }
+    }
+    read_crosswalks(root, sources, &mut frameworks, &mut diagnostics)?;
+    read_settings(settings, sources, &mut frameworks, &mut diagnostics);
+    Ok((frameworks, diagnostics))
+}
+
+/// The book's `crosswalks/*.csv`, each row's ends resolved.
+fn read_crosswalks(
+    root: &Path,
+    sources: &mut Sources,
+    frameworks: &mut Frameworks,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<()> {
+    let mut crosswalked = Vec::new();
+    for rel in files_in(
+        root,
+        CROSSWALKS_DIR,
+        &["csv"],
+        Code::InvalidCrosswalk,
+        diagnostics,
+    )? {
+        let file = read_source(root, &rel, sources, diagnostics)?;
+        let text = sources.text(file);
+        let walk = match Crosswalk::parse(text) {
+            Ok(walk) => walk,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error(Code::InvalidCrosswalk, e.message)
+                        .at(Span {
+                            file,
+                            range: e.range,
+                        })
+                        .hint(
+                            "a crosswalk is CSV: `#` comment lines saying where it comes from, \
+                             then `from,to,relationship,source` with qualified ids",
+                        ),
+                );
+                continue;
+            }
+        };
+        let name = crate::diagnostic::display_path(&rel);
+        for row in walk.rows {
+            let mut ends = [None, None];
+            for (k, written) in [&row.from, &row.to].into_iter().enumerate() {
+                let span = Span {
+                    file,
+                    range: row.at[k].clone(),
+                };
+                match frameworks.resolve(written) {
+                    Ok(r) => ends[k] = Some(r),
+                    Err(e) => diagnostics.push(unresolved(frameworks, written, e, span)),
+                }
+            }
+            let [Some(from), Some(to)] = ends else {
+                continue;
+            };
+            crosswalked.extend([from.framework, to.framework]);
+            frameworks.links.push(Link {
+                from,
+                to,
+                relationship: row.relationship,
+                source: row.source.unwrap_or_else(|| name.clone()),
+            });
+        }
+    }
+    crosswalked.sort_unstable();
+    crosswalked.dedup();
+    frameworks.crosswalked = crosswalked;
+    Ok(())
+}
+
+/// `[frameworks] use` and `[frameworks.excluded]`.
+fn read_settings(
+    settings: &BookSettings,
+    sources: &Sources,
+    frameworks: &mut Frameworks,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let config = &settings.config.frameworks;
+    let use_span = settings.table_key_span(sources, Some("frameworks"), "use");
+    for id in &config.use_ {
+        match frameworks.get(id.trim()) {
+            Some(0) => diagnostics.push(
+                Diagnostic::warning(
+                    Code::InvalidFramework,
+                    "ISO/IEC 27001:2022 is always used: its Annex A has the SoA and its own pages",
+                )
+                .at_opt(use_span.clone())
+                .hint(format!("remove `{ISO27001_2022}` from `use`")),
+            ),
+            Some(i) if frameworks.declared.contains(&i) => {}
+            Some(i) => frameworks.declared.push(i),
+            None => diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownFramework,
+                    format!("`use` names `{id}`, which is not a framework of this book"),
+                )
+                .at_opt(use_span.clone())
+                .hint(frameworks.framework_hint(id)),
+            ),
+        }
+    }
+    for (written, reason) in &config.excluded {
+        let span = settings.table_key_span(sources, Some("frameworks.excluded"), written);
+        match frameworks.resolve(written) {
+            Ok(r) if r.framework == 0 => diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidFramework,
+                    "ISO/IEC 27001:2022 controls are excluded in the Statement of Applicability",
+                )
+                .at_opt(span)
+                .hint("record the exclusion and its justification in soa.yaml"),
+            ),
+            Ok(_) if reason.trim().is_empty() => diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidFramework,
+                    format!("the exclusion of `{written}` gives no reason"),
+                )
+                .at_opt(span)
+                .hint("write why it is out of scope, as the SoA does for a control"),
+            ),
+            Ok(r) => {
+                frameworks.excluded.insert(r, reason.trim().to_string());
+            }
+            Err(e) => {
+                let d = match span {
+                    Some(span) => unresolved(frameworks, written, e, span),
+                    None => unresolved_nowhere(frameworks, written, e),
+                };
+                diagnostics.push(d);
+            }
+        }
+    }
+}
+
+/// The diagnostic for a qualified id that names nothing, at `span`.
+pub(crate) fn unresolved(
+    frameworks: &Frameworks,
+    written: &str,
+    e: Unresolved,
+    span: Span,
+) -> Diagnostic {
+    unresolved_nowhere(frameworks, written, e).at(span)
+}
+
+fn unresolved_nowhere(frameworks: &Frameworks, written: &str, e: Unresolved) -> Diagnostic {
+    match e {
+        Unresolved::NotQualified => Diagnostic::error(
+            Code::UnknownRequirement,
+            format!("`{written}` names no framework"),
+        )
+        .hint("write a requirement as `framework:id`, e.g. `nist-csf-2.0:PR.AA-01`"),
+        Unresolved::Framework { hint } => {
+            let fw = split_qualified(written).map_or(written, |(fw, _)| fw);
+            Diagnostic::error(
+                Code::UnknownFramework,
+                format!("`{fw}` is not a framework of this book"),
+            )
+            .hint(hint)
+        }
+        Unresolved::Requirement { framework, hint } => Diagnostic::error(
+            Code::UnknownRequirement,
+            format!(
+                "`{}` is not a requirement of {}",
+                split_qualified(written).map_or(written, |(_, id)| id.trim()),
+                frameworks.list[framework].name
+            ),
+        )
+        .hint(hint),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso27001_2022_is_framework_zero_with_clauses_themes_and_controls() {
+        let catalog = Catalog::iso27001_2022();
+        let f = Frameworks::builtin(&catalog);
+        assert_eq!(f.list[0].id, ISO27001_2022);
+        let a515 = f.resolve("iso27001-2022:A.5.15").unwrap();
+        assert_eq!(
+            a515,
+            f.iso_control(&catalog, catalog.control("A.5.15").unwrap())
+        );
+        assert_eq!(f.requirement(a515).kind, "control");
+        let parent = f.requirement(a515).parent.unwrap();
+        assert_eq!(f.list[0].requirements[parent].id, "A.5");
+        let c52 = f.resolve("iso27001-2022:5.2").unwrap();
+        assert_eq!(c52, Frameworks::iso_clause(catalog.clause("5.2").unwrap()));
+        let ids: Vec<&str> = f.list.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "iso27001-2022",
+                "nist-csf-2.0",
+                "iso27001-2013",
+                "iso42001-2023"
+            ]
+        );
+        // The 2013 -> 2022 correspondence is there, resolved.
+        assert_eq!(f.links.len(), 115);
+    }
+
+    #[test]
+    fn qualified_ids_resolve_or_say_what_is_wrong() {
+        let f = Frameworks::builtin(&Catalog::iso27001_2022());
+        let r = f.resolve("nist-csf-2.0:PR.AA-01").unwrap();
+        assert_eq!(f.qualified(r), "nist-csf-2.0:PR.AA-01");
+        assert_eq!(f.page(r), "frameworks/nist-csf-2.0/PR.AA-01.html");
+        assert_eq!(
+            f.resolve("nist-csf-2:PR.AA-01"),
+            Err(Unresolved::Framework {
+                hint: "did you mean `nist-csf-2.0`?".into()
+            })
+        );
+        assert_eq!(
+            f.resolve("nist-csf-2.0:PR.AA-1"),
+            Err(Unresolved::Requirement {
+                framework: 1,
+                hint: "did you mean `nist-csf-2.0:PR.AA-01`?".into()
+            })
+        );
+        assert_eq!(f.resolve("A.5.15"), Err(Unresolved::NotQualified));
+    }
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        let requirements = ["AC-2(1)", "AC-2 1", "ac-2-1", "§ 3/4", "::"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Requirement {
+                id: id.to_string(),
+                title: None,
+                parent: None,
+                kind: "control".into(),
+                order: i,
+            })
+            .collect();
+        let f = Framework::new("t", "T", "1", "P", "L", requirements);
+        assert_eq!(
+            slugs(&f),
+            ["AC-2-1", "AC-2-1-2", "ac-2-1-3", "3-4", "requirement"]
+        );
+    }
+
+    #[test]
+    fn byte_offsets_of_lines_and_columns() {
+        let text = "ab\nçd\nef";
+        assert_eq!(offset(text, 1, 1), 0);
+        assert_eq!(offset(text, 2, 2), 5);
+        assert_eq!(offset(text, 3, 9), text.len());
+    }
+}
