@@ -269,8 +269,13 @@ impl Frameworks {
     }
 
     /// Only the built-in frameworks and crosswalk: what a book without `frameworks/`,
-    /// `crosswalks/` and `[frameworks]` can name.
+    /// `crosswalks/` and `[frameworks]` can name. Read once per process (`serve` checks often).
     pub(crate) fn builtin(catalog: &Catalog) -> Frameworks {
+        static ONCE: std::sync::OnceLock<Frameworks> = std::sync::OnceLock::new();
+        ONCE.get_or_init(|| Frameworks::read_builtin(catalog)).clone()
+    }
+
+    fn read_builtin(catalog: &Catalog) -> Frameworks {
         let mut list = vec![iso27001_2022(catalog)];
         list.extend(framework::builtin_ids().filter_map(Framework::builtin));
         let own = vec![false; list.len()];
