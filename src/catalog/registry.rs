@@ -272,7 +272,8 @@ impl Frameworks {
     /// `crosswalks/` and `[frameworks]` can name. Read once per process (`serve` checks often).
     pub(crate) fn builtin(catalog: &Catalog) -> Frameworks {
         static ONCE: std::sync::OnceLock<Frameworks> = std::sync::OnceLock::new();
-        ONCE.get_or_init(|| Frameworks::read_builtin(catalog)).clone()
+        ONCE.get_or_init(|| Frameworks::read_builtin(catalog))
+            .clone()
     }
 
     fn read_builtin(catalog: &Catalog) -> Frameworks {

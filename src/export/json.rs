@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::catalog::registry::ReqRef;
+use crate::model::coverage::State;
 use crate::model::Model;
 
 #[derive(Serialize)]
@@ -17,6 +18,51 @@ struct Export<'a> {
     clauses: Vec<Clause<'a>>,
     controls: Vec<Control<'a>>,
     soa: Soa<'a>,
+    /// The frameworks the book uses besides ISO/IEC 27001:2022.
+    frameworks: Vec<FrameworkOut<'a>>,
+    /// The crosswalk rows that touch them.
+    crosswalk: Vec<LinkOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FrameworkOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    publisher: &'a str,
+    licence: &'a str,
+    /// Defined by the book's `frameworks/` (not built in).
+    own: bool,
+    /// Listed in `[frameworks] use`.
+    declared: bool,
+    requirements: Vec<RequirementOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RequirementOut<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    kind: &'a str,
+    parent: Option<&'a str>,
+    state: State,
+    documents: Vec<&'a str>,
+    derived: Vec<DerivedOut<'a>>,
+    excluded: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DerivedOut<'a> {
+    document: &'a str,
+    /// Qualified ids from the requirement the document names to this one.
+    path: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct LinkOut<'a> {
+    from: String,
+    to: String,
+    relationship: &'a str,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -47,6 +93,8 @@ struct Document<'a> {
     page: &'a str,
     clauses: Vec<&'a str>,
     controls: Vec<&'a str>,
+    /// Requirements of other frameworks, qualified (`nist-csf-2.0:PR.AA-01`).
+    requirements: Vec<String>,
     related: Vec<&'a str>,
     /// Documents whose body or `related` links here.
     referenced_by: Vec<&'a str>,
@@ -145,6 +193,9 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
                     .iter()
                     .map(|&c| cat.controls[c].id.as_str())
                     .collect(),
+                requirements: (n.requirements.iter())
+                    .map(|&r| model.frameworks.qualified(r))
+                    .collect(),
                 related: doc_ids(&n.related),
                 referenced_by: doc_ids(&model.referenced_by[i]),
                 mentions,
@@ -183,7 +234,9 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
         })
         .collect();
     let export = Export {
-        schema: 1,
+        schema: 2,
+        frameworks: frameworks_out(model, &doc_ids),
+        crosswalk: crosswalk_out(model),
         generator: format!("policybook {}", env!("CARGO_PKG_VERSION")),
         edition: &cat.edition,
         as_of: model.as_of.to_string(),
@@ -208,4 +261,69 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(&export)?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// Every framework the book uses, each requirement with its coverage.
+fn frameworks_out<'a>(
+    model: &'a Model,
+    doc_ids: &dyn Fn(&[usize]) -> Vec<&'a str>,
+) -> Vec<FrameworkOut<'a>> {
+    let frameworks = &model.frameworks;
+    (model.coverage.frameworks.iter())
+        .map(|c| {
+            let f = &frameworks.list[c.framework];
+            let requirements = (f.requirements.iter().enumerate())
+                .map(|(i, r)| {
+                    let at = ReqRef {
+                        framework: c.framework,
+                        requirement: i,
+                    };
+                    RequirementOut {
+                        id: &r.id,
+                        title: r.title.as_deref(),
+                        kind: &r.kind,
+                        parent: r.parent.map(|p| f.requirements[p].id.as_str()),
+                        state: c.state[i],
+                        documents: doc_ids(&c.documents[i]),
+                        derived: (c.derived[i].iter())
+                            .map(|d| DerivedOut {
+                                document: &model.documents[d.document].doc.id,
+                                path: std::iter::once(frameworks.qualified(d.from))
+                                    .chain(
+                                        d.steps(frameworks).map(|(r, _)| frameworks.qualified(r)),
+                                    )
+                                    .collect(),
+                            })
+                            .collect(),
+                        excluded: frameworks.exclusion(at),
+                    }
+                })
+                .collect();
+            FrameworkOut {
+                id: &f.id,
+                name: &f.name,
+                version: &f.version,
+                publisher: &f.publisher,
+                licence: &f.licence,
+                own: frameworks.own[c.framework],
+                declared: frameworks.declared.contains(&c.framework),
+                requirements,
+            }
+        })
+        .collect()
+}
+
+/// The crosswalk rows with an end in a framework the book uses.
+fn crosswalk_out(model: &Model) -> Vec<LinkOut<'_>> {
+    let frameworks = &model.frameworks;
+    let used = |r: ReqRef| model.coverage.of_framework(r.framework).is_some();
+    (frameworks.links.iter())
+        .filter(|l| used(l.from) || used(l.to))
+        .map(|l| LinkOut {
+            from: frameworks.qualified(l.from),
+            to: frameworks.qualified(l.to),
+            relationship: l.relationship.as_str(),
+            source: &l.source,
+        })
+        .collect()
 }

@@ -39,5 +39,12 @@ pub(crate) fn each(
         xlsx::workbook("Statement of Applicability", &soa, model.as_of)?,
     )?;
     drop(soa);
+    for c in &model.coverage.frameworks {
+        let id = &model.frameworks.list[c.framework].id;
+        put(
+            &format!("coverage-{id}.csv"),
+            table::coverage(model, c).to_csv()?,
+        )?;
+    }
     put("traceability.csv", table::traceability(model).to_csv()?)
 }

@@ -1,5 +1,7 @@
 //! Tables of the model (header + rows of text), and their CSV form.
 
+use crate::catalog::registry::{ReqRef, ISO27001_2022};
+use crate::model::coverage::{FrameworkCoverage, State};
 use crate::model::gaps::REQUIRED_INFORMATION;
 use crate::model::Model;
 
@@ -30,6 +32,16 @@ pub(crate) fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),
+    }
+}
+
+/// The `state` column of `coverage-<framework>.csv`.
+fn state_word(state: State) -> &'static str {
+    match state {
+        State::Covered => "covered",
+        State::Derived => "derived",
+        State::Excluded => "excluded",
+        State::Uncovered => "uncovered",
     }
 }
 
@@ -112,6 +124,22 @@ pub(super) fn traceability(model: &Model) -> Table {
                 control.id.clone(),
                 control.title.clone(),
                 clauses.join("; "),
+                ISO27001_2022.to_string(),
+            ]);
+        }
+        // Requirements of other frameworks, by framework and the framework's order.
+        let mut requirements = n.requirements.clone();
+        requirements.sort_unstable();
+        for r in requirements {
+            let requirement = model.frameworks.requirement(r);
+            rows.push(vec![
+                n.doc.id.clone(),
+                n.doc.title.clone(),
+                n.doc.status.as_str().to_string(),
+                requirement.id.clone(),
+                requirement.title.clone().unwrap_or_default(),
+                clauses.join("; "),
+                model.frameworks.list[r.framework].id.clone(),
             ]);
         }
     }
@@ -123,6 +151,60 @@ pub(super) fn traceability(model: &Model) -> Table {
             "control_id",
             "control_title",
             "clauses",
+            "framework",
+        ],
+        rows,
+    }
+}
+
+/// One row per requirement of a framework the book uses: how it is covered and by what.
+pub(super) fn coverage(model: &Model, c: &FrameworkCoverage) -> Table {
+    let frameworks = &model.frameworks;
+    let f = &frameworks.list[c.framework];
+    let mut rows = Vec::with_capacity(f.requirements.len());
+    for (i, r) in f.requirements.iter().enumerate() {
+        let at = ReqRef {
+            framework: c.framework,
+            requirement: i,
+        };
+        let derived: Vec<String> = c.derived[i].iter().map(|d| d.describe(model)).collect();
+        let related: Vec<String> = (frameworks.links.iter())
+            .filter(|l| l.from == at || l.to == at)
+            .map(|l| {
+                let other = if l.from == at { l.to } else { l.from };
+                format!(
+                    "{} ({}, {})",
+                    frameworks.qualified(other),
+                    l.relationship.as_str(),
+                    l.source
+                )
+            })
+            .collect();
+        rows.push(vec![
+            r.id.clone(),
+            r.title.clone().unwrap_or_default(),
+            r.kind.clone(),
+            r.parent
+                .map(|p| f.requirements[p].id.clone())
+                .unwrap_or_default(),
+            state_word(c.state[i]).to_string(),
+            ids(model, &c.documents[i]),
+            derived.join("; "),
+            related.join("; "),
+            frameworks.exclusion(at).unwrap_or("").to_string(),
+        ]);
+    }
+    Table {
+        header: vec![
+            "requirement_id",
+            "requirement_title",
+            "kind",
+            "parent",
+            "state",
+            "direct_documents",
+            "derived_documents",
+            "crosswalk",
+            "excluded_because",
         ],
         rows,
     }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::Model;
-use crate::catalog::registry::{Frameworks, ReqRef};
+use crate::catalog::registry::{Frameworks, Link, ReqRef};
 use crate::document::Status;
 
 /// Where a requirement stands.
@@ -29,8 +29,44 @@ pub(crate) enum State {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Derivation {
     pub document: usize,
-    /// Indices into [`Frameworks::links`], from the requirement the document names to this one.
+    /// The requirement the document names (directly, approved).
+    pub from: ReqRef,
+    /// Indices into [`Frameworks::links`], from `from` to the covered requirement.
     pub path: Vec<usize>,
+}
+
+impl Derivation {
+    /// Each requirement after `from` with the crosswalk row that leads to it.
+    pub(crate) fn steps<'a>(
+        &'a self,
+        frameworks: &'a Frameworks,
+    ) -> impl Iterator<Item = (ReqRef, &'a Link)> + 'a {
+        let mut at = self.from;
+        self.path.iter().map(move |&k| {
+            let link = &frameworks.links[k];
+            at = if link.from == at { link.to } else { link.from };
+            (at, link)
+        })
+    }
+
+    /// `POL-AC-001 -> iso27001-2022:A.5.15 -> soc2:CC6.1 (superset, our mapping)`.
+    pub(crate) fn describe(&self, model: &Model) -> String {
+        let frameworks = &model.frameworks;
+        let mut text = format!(
+            "{} -> {}",
+            model.documents[self.document].doc.id,
+            frameworks.qualified(self.from)
+        );
+        for (to, link) in self.steps(frameworks) {
+            text.push_str(&format!(
+                " -> {} ({}, {})",
+                frameworks.qualified(to),
+                link.relationship.as_str(),
+                link.source
+            ));
+        }
+        text
+    }
 }
 
 /// One framework's coverage, per requirement (in the framework's order).
@@ -185,7 +221,7 @@ impl Coverage {
                 let derived: Vec<Vec<Derivation>> = (0..n)
                     .map(|i| derived.get(&at(i)).cloned().unwrap_or_default())
                     .collect();
-                let state = (0..n)
+                let mut state: Vec<State> = (0..n)
                     .map(|i| {
                         if direct.contains_key(&at(i)) {
                             State::Covered
@@ -198,6 +234,25 @@ impl Coverage {
                         }
                     })
                     .collect();
+                // A group nothing names stands as its weakest child (children come after
+                // their parent, so this runs from the leaves up).
+                let mut weakest: Vec<Option<State>> = vec![None; n];
+                for i in (0..n).rev() {
+                    if let Some(w) = weakest[i].filter(|_| state[i] == State::Uncovered) {
+                        state[i] = w;
+                    }
+                    if let Some(p) = f.requirements[i].parent {
+                        let rank = |s: State| match s {
+                            State::Uncovered => 0,
+                            State::Derived => 1,
+                            State::Covered => 2,
+                            State::Excluded => 3,
+                        };
+                        if weakest[p].is_none_or(|w| rank(state[i]) < rank(w)) {
+                            weakest[p] = Some(state[i]);
+                        }
+                    }
+                }
                 FrameworkCoverage {
                     framework: fw,
                     documents: (0..n).map(|i| list(&named, i)).collect(),
@@ -270,10 +325,14 @@ fn derive(
                     continue;
                 }
                 match list.iter_mut().find(|d| d.document == document) {
-                    Some(d) if d.path.len() > path.len() => d.path = path.clone(),
+                    Some(d) if d.path.len() > path.len() => {
+                        d.path = path.clone();
+                        d.from = source;
+                    }
                     Some(_) => {}
                     None => list.push(Derivation {
                         document,
+                        from: source,
                         path: path.clone(),
                     }),
                 }
