@@ -118,7 +118,12 @@ impl Frameworks {
     /// What to tell a user who wrote the framework id `wrong`.
     pub(crate) fn framework_hint(&self, wrong: &str) -> String {
         let ids = self.list.iter().map(|f| f.id.as_str());
-        match did_you_mean(wrong, ids) {
+        // `nist-csf` for `nist-csf-2.0`, `soc2` for `soc2-2017`: the id without its version.
+        let lower = wrong.to_lowercase();
+        let extended = (self.list.iter().map(|f| f.id.as_str()))
+            .filter(|id| id.starts_with(&lower))
+            .min_by_key(|id| id.len());
+        match extended.or_else(|| did_you_mean(wrong, ids)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => {
                 let known: Vec<&str> = self.list.iter().map(|f| f.id.as_str()).collect();
@@ -605,6 +610,17 @@ fn read_settings(
 ) {
     let config = &settings.config.frameworks;
     let use_span = settings.table_key_span(sources, Some("frameworks"), "use");
+    // The entry itself, `"soc2"`, when it is found after `use =`.
+    let entry_span = |id: &str| -> Option<Span> {
+        let span = use_span.clone()?;
+        let text = sources.text(span.file);
+        let quoted = format!("\"{id}\"");
+        let at = span.range.start + text[span.range.start..].find(&quoted)?;
+        Some(Span {
+            file: span.file,
+            range: at..at + quoted.len(),
+        })
+    };
     for id in &config.use_ {
         match frameworks.get(id.trim()) {
             Some(0) => diagnostics.push(
@@ -622,7 +638,7 @@ fn read_settings(
                     Code::UnknownFramework,
                     format!("`use` names `{id}`, which is not a framework of this book"),
                 )
-                .at_opt(use_span.clone())
+                .at_opt(entry_span(id).or_else(|| use_span.clone()))
                 .hint(frameworks.framework_hint(id)),
             ),
         }

@@ -7,6 +7,7 @@ mod check;
 mod codes;
 mod common;
 mod example;
+mod frameworks;
 mod git;
 mod hostile;
 mod import;
