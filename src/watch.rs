@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
+use crate::catalog::registry;
 use crate::config::CONFIG_FILE;
 use crate::model::soa::SOA_FILE;
 
@@ -28,6 +29,8 @@ pub(crate) enum ChangeKind {
     Config,
     /// `soa.yaml`.
     Soa,
+    /// A file of the book's `frameworks/` or `crosswalks/`.
+    Frameworks,
     /// A file of a theme.
     Theme,
     /// HEAD moved (a commit, checkout or reset): the revision history is read again.
@@ -77,6 +80,9 @@ pub(crate) fn classify(layout: &Layout, path: &Path) -> ChangeKind {
         ChangeKind::Config
     } else if rel == Path::new(SOA_FILE) {
         ChangeKind::Soa
+    } else if rel.starts_with(registry::FRAMEWORKS_DIR) || rel.starts_with(registry::CROSSWALKS_DIR)
+    {
+        ChangeKind::Frameworks
     } else if rel.starts_with("themes") {
         ChangeKind::Theme
     } else {
@@ -211,6 +217,11 @@ mod tests {
         assert_eq!(kind("/b/content/img/logo.png"), ChangeKind::Content);
         assert_eq!(kind("/b/book.toml"), ChangeKind::Config);
         assert_eq!(kind("/b/soa.yaml"), ChangeKind::Soa);
+        assert_eq!(kind("/b/frameworks/soc2.yaml"), ChangeKind::Frameworks);
+        assert_eq!(
+            kind("/b/crosswalks/iso-to-soc2.csv"),
+            ChangeKind::Frameworks
+        );
         assert_eq!(kind("/repo/.git/logs/HEAD"), ChangeKind::History);
         assert_eq!(
             kind("/b/themes/corp/templates/base.html"),
