@@ -20,6 +20,10 @@ use crate::yaml::{self, Text, YamlError};
 
 /// The built-in frameworks: id (the file's name) and YAML text.
 const BUILTIN: &[(&str, &str)] = &[
+    (
+        "iso27001-2022",
+        include_str!("frameworks/iso27001-2022.yaml"),
+    ),
     ("nist-csf-2.0", include_str!("frameworks/nist-csf-2.0.yaml")),
     (
         "iso27001-2013",
@@ -267,7 +271,15 @@ mod tests {
     #[test]
     fn every_builtin_framework_parses_into_a_tree() {
         let ids: Vec<&str> = builtin_ids().collect();
-        assert_eq!(ids, ["nist-csf-2.0", "iso27001-2013", "iso42001-2023"]);
+        assert_eq!(
+            ids,
+            [
+                "iso27001-2022",
+                "nist-csf-2.0",
+                "iso27001-2013",
+                "iso42001-2023"
+            ]
+        );
         for id in ids {
             let f = builtin(id);
             assert_eq!(f.id, id);
@@ -275,7 +287,23 @@ mod tests {
             assert_tree(&f);
             assert!(f.requirements.iter().all(|r| r.title.is_some()), "{id}");
         }
-        assert!(Framework::builtin("iso27001-2022").is_none());
+        assert!(Framework::builtin("soc2").is_none());
+    }
+    #[test]
+    fn iso27001_2022_has_41_clauses_4_themes_93_controls() {
+        let f = builtin("iso27001-2022");
+        assert_eq!(f.count("clause"), 41);
+        assert_eq!(f.count("theme"), 4);
+        assert_eq!(f.count("control"), 93);
+        assert_eq!(f.requirements.len(), 138);
+        assert_node(&f, "A.5", "Organizational controls", None);
+        assert_node(&f, "A.8.24", "Use of cryptography", Some("A.8"));
+        assert_node(
+            &f,
+            "6.1.2",
+            "Information security risk assessment",
+            Some("6.1"),
+        );
     }
     #[test]
     fn nist_csf_2_has_6_functions_22_categories_106_subcategories() {

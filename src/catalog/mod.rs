@@ -1,21 +1,17 @@
 //! The ISO/IEC 27001:2022 catalog: clause ids and Annex A control ids with short titles.
 //!
-//! The data file is embedded in the binary so that policybook works anywhere. It holds ids,
-//! titles and themes only: ISO's control text is copyrighted and stays out.
+//! The data is the built-in framework file `frameworks/iso27001-2022.yaml`, embedded in the
+//! binary so that policybook works anywhere. It holds ids, titles and themes only: ISO's
+//! control text is copyrighted and stays out.
 
 use std::collections::HashMap;
-
-use serde::Deserialize;
-
-use crate::yaml;
 
 pub(crate) mod crosswalk;
 pub(crate) mod framework;
 pub(crate) mod registry;
 
 use crosswalk::{Iso27001_2013, Relationship};
-
-const ISO27001_2022: &str = include_str!("iso27001_2022.yaml");
+use framework::Framework;
 
 /// A management-system clause (4 to 10) or one of its subclauses.
 #[derive(Debug, Clone)]
@@ -85,70 +81,60 @@ pub struct Catalog {
     control_index: HashMap<String, usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalog {
-    edition: String,
-    clauses: Vec<(String, String)>,
-    themes: Vec<RawTheme>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTheme {
-    id: String,
-    title: String,
-    controls: Vec<(String, String)>,
-}
-
 impl Catalog {
-    /// The built-in ISO/IEC 27001:2022 catalog.
+    /// The built-in ISO/IEC 27001:2022 catalog, read from its framework file.
     pub fn iso27001_2022() -> Catalog {
-        let raw: RawCatalog =
-            yaml::from_str(ISO27001_2022).expect("the embedded catalog is valid YAML");
-        Catalog::from_raw(raw)
+        let f = Framework::builtin(registry::ISO27001_2022)
+            .expect("ISO/IEC 27001:2022 is a built-in framework");
+        Catalog::from_framework(&f)
     }
 
-    fn from_raw(raw: RawCatalog) -> Catalog {
-        let mut clauses: Vec<Clause> = Vec::with_capacity(raw.clauses.len());
-        let mut clause_index = HashMap::new();
-        for (id, title) in raw.clauses {
-            let parent = id
-                .rsplit_once('.')
-                .and_then(|(p, _)| clause_index.get(p).copied());
-            let depth = id.matches('.').count();
-            clause_index.insert(id.clone(), clauses.len());
-            clauses.push(Clause {
-                id,
-                title,
-                parent,
-                depth,
-            });
-        }
+    /// Clauses, themes and controls by their `kind`, each in the file's order. A theme's short
+    /// name is the first word of its title in lowercase (`Organizational controls`).
+    fn from_framework(f: &Framework) -> Catalog {
+        let mut clauses: Vec<Clause> = Vec::new();
         let mut themes = Vec::new();
         let mut controls = Vec::new();
-        let mut control_index = HashMap::new();
-        for (t, raw_theme) in raw.themes.into_iter().enumerate() {
-            themes.push(Theme {
-                id: raw_theme.id,
-                title: raw_theme.title,
-            });
-            for (id, title) in raw_theme.controls {
-                control_index.insert(id.clone(), controls.len());
-                controls.push(Control {
-                    id,
+        // Requirement index -> index among clauses or themes.
+        let mut position: HashMap<usize, usize> = HashMap::new();
+        for (i, r) in f.requirements.iter().enumerate() {
+            let title = r.title.clone().unwrap_or_default();
+            match r.kind.as_str() {
+                "clause" => {
+                    position.insert(i, clauses.len());
+                    clauses.push(Clause {
+                        id: r.id.clone(),
+                        title,
+                        parent: r.parent.map(|p| position[&p]),
+                        depth: r.id.matches('.').count(),
+                    });
+                }
+                "theme" => {
+                    position.insert(i, themes.len());
+                    let id = title.split_whitespace().next().unwrap_or("").to_lowercase();
+                    themes.push(Theme { id, title });
+                }
+                "control" => controls.push(Control {
+                    id: r.id.clone(),
                     title,
-                    theme: t,
-                });
+                    theme: position[&r.parent.expect("a control has a theme")],
+                }),
+                other => panic!("ISO/IEC 27001:2022 has no requirement of the kind {other}"),
             }
         }
+        let index = |ids: Vec<&String>| -> HashMap<String, usize> {
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), i))
+                .collect()
+        };
         Catalog {
-            edition: raw.edition,
+            edition: format!("{}:{}", f.name, f.version),
+            clause_index: index(clauses.iter().map(|c| &c.id).collect()),
+            control_index: index(controls.iter().map(|c| &c.id).collect()),
             clauses,
             themes,
             controls,
-            clause_index,
-            control_index,
         }
     }
 

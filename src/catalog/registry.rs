@@ -214,62 +214,22 @@ fn requirement_hint(f: &Framework, wrong: &str) -> String {
     }
 }
 
-/// ISO/IEC 27001:2022 as a framework: clauses, then the four themes (`A.5` to `A.8`), then the
-/// controls, each control under its theme.
-fn iso27001_2022(catalog: &Catalog) -> Framework {
-    let mut requirements: Vec<Requirement> = Vec::new();
-    for c in &catalog.clauses {
-        requirements.push(Requirement {
-            id: c.id.clone(),
-            title: Some(c.title.clone()),
-            parent: c.parent,
-            kind: "clause".into(),
-            order: requirements.len(),
-        });
-    }
-    let themes = requirements.len();
-    for (t, theme) in catalog.themes.iter().enumerate() {
-        requirements.push(Requirement {
-            id: format!("A.{}", t + 5),
-            title: Some(theme.title.clone()),
-            parent: None,
-            kind: "theme".into(),
-            order: requirements.len(),
-        });
-    }
-    for c in &catalog.controls {
-        requirements.push(Requirement {
-            id: c.id.clone(),
-            title: Some(c.title.clone()),
-            parent: Some(themes + c.theme),
-            kind: "control".into(),
-            order: requirements.len(),
-        });
-    }
-    Framework::new(
-        ISO27001_2022,
-        &catalog.edition,
-        "2022",
-        "ISO/IEC",
-        "ids and short titles only",
-        requirements,
-    )
-}
-
 impl Frameworks {
     /// The ISO/IEC 27001:2022 requirement of a catalog clause.
-    pub(crate) fn iso_clause(clause: usize) -> ReqRef {
-        ReqRef {
-            framework: 0,
-            requirement: clause,
-        }
+    pub(crate) fn iso_clause(&self, catalog: &Catalog, clause: usize) -> ReqRef {
+        self.iso(&catalog.clauses[clause].id)
     }
 
     /// The ISO/IEC 27001:2022 requirement of a catalog control.
     pub(crate) fn iso_control(&self, catalog: &Catalog, control: usize) -> ReqRef {
+        self.iso(&catalog.controls[control].id)
+    }
+
+    fn iso(&self, id: &str) -> ReqRef {
         ReqRef {
             framework: 0,
-            requirement: catalog.clauses.len() + catalog.themes.len() + control,
+            requirement: (self.list[0].requirement(id))
+                .unwrap_or_else(|| panic!("{id} is in the catalog and its framework file")),
         }
     }
 
@@ -282,8 +242,11 @@ impl Frameworks {
     }
 
     fn read_builtin(catalog: &Catalog) -> Frameworks {
-        let mut list = vec![iso27001_2022(catalog)];
-        list.extend(framework::builtin_ids().filter_map(Framework::builtin));
+        // ISO/IEC 27001:2022 first: it is the one unqualified ids mean.
+        let list: Vec<Framework> = std::iter::once(ISO27001_2022)
+            .chain(framework::builtin_ids().filter(|&id| id != ISO27001_2022))
+            .filter_map(Framework::builtin)
+            .collect();
         let own = vec![false; list.len()];
         let mut frameworks = Frameworks::new(list, own);
         let walk = Crosswalk::iso27001_2013_to_2022();
@@ -731,7 +694,7 @@ mod tests {
         let parent = f.requirement(a515).parent.unwrap();
         assert_eq!(f.list[0].requirements[parent].id, "A.5");
         let c52 = f.resolve("iso27001-2022:5.2").unwrap();
-        assert_eq!(c52, Frameworks::iso_clause(catalog.clause("5.2").unwrap()));
+        assert_eq!(c52, f.iso_clause(&catalog, catalog.clause("5.2").unwrap()));
         let ids: Vec<&str> = f.list.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -189,7 +189,7 @@ impl Coverage {
         };
         let mut direct: BTreeMap<ReqRef, Vec<usize>> = BTreeMap::new();
         for (c, docs) in model.clause_docs.iter().enumerate() {
-            direct.insert(Frameworks::iso_clause(c), approved(docs));
+            direct.insert(frameworks.iso_clause(&model.catalog, c), approved(docs));
         }
         for (c, docs) in model.control_docs.iter().enumerate() {
             direct.insert(frameworks.iso_control(&model.catalog, c), approved(docs));
