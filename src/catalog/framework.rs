@@ -61,6 +61,11 @@ use crate::diagnostic::{did_you_mean, line_col, offset_of, unknown_field_hint};
 use crate::load::front_matter::{key_range, value_range};
 use crate::yaml::{self, Text, YamlError};
 
+/// `policybook framework import`: OSCAL catalogs into a book's framework YAML. Declared here,
+/// not in `catalog/mod.rs`, so that the file formats and their importer travel together.
+#[path = "oscal.rs"]
+pub(crate) mod oscal;
+
 /// The built-in frameworks: id (the file's name) and YAML text.
 const BUILTIN: &[(&str, &str)] = &[
     ("nist-csf-2.0", include_str!("frameworks/nist-csf-2.0.yaml")),
