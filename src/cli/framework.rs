@@ -13,7 +13,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum FrameworkCommand {
     /// Turn an OSCAL catalog (JSON: NIST SP 800-53, BSI Grundschutz++, ...) into the book's
-    /// frameworks/<id>.yaml: ids, titles and the tree, without the control text.
+    /// `frameworks/<id>.yaml`: ids, titles and the tree, without the control text.
     Import(ImportArgs),
 }
 
@@ -36,7 +36,7 @@ pub struct ImportArgs {
     #[arg(long, alias = "license", value_name = "TEXT")]
     pub licence: Option<String>,
 
-    /// Replace frameworks/<id>.yaml if it exists.
+    /// Replace `frameworks/<id>.yaml` if it exists.
     #[arg(long)]
     pub force: bool,
 }

@@ -64,7 +64,7 @@ pub enum Command {
     /// Rebuild the site on disk after every change.
     Watch(serve::WatchArgs),
     /// Work on the book's own frameworks: `framework import` turns an OSCAL catalog into
-    /// frameworks/<id>.yaml.
+    /// `frameworks/<id>.yaml`.
     Framework(framework::Args),
 }
 
