@@ -7,6 +7,7 @@ mod check;
 mod codes;
 mod common;
 mod example;
+mod framework_import;
 mod git;
 mod hostile;
 mod import;
