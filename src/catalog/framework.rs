@@ -271,6 +271,11 @@ impl FrameworkError {
             )
         } else if let Some((_, hint)) = unknown_field_hint(&e.message) {
             Some(hint)
+        } else if e.message.contains("missing field `requirements`") {
+            Some(
+                "list them: `requirements:`, then one `- { id: CC6.1, title: ... }` per line"
+                    .into(),
+            )
         } else {
             Some("check the YAML syntax near here; a value with `: ` or ` #` needs quotes".into())
         };
@@ -1280,8 +1285,9 @@ mod tests {
                     requirements:\n\
                     \x20 # id: CC7, parent: CC6 (a comment)\n\
                     \x20 - id: CC6\n\
-                    \x20   title: \"the id: CC7, parent: CC8\"\n\
-                    \x20 - id: 'CC6.1'\n\
+                    \x20 - title: \"the id: CC7, parent: CC8\" # parent: CC9\n\
+                    \x20   # id: CC10\n\
+                    \x20   id: 'CC6.1'\n\
                     \x20   parent: CC7\n";
         let err = yaml_error(text);
         assert_eq!(
@@ -1292,7 +1298,7 @@ mod tests {
                 later_line: None
             }
         );
-        assert_eq!((err.line, err.column), (8, 13));
+        assert_eq!((err.line, err.column), (9, 13));
         assert_eq!(err.hint.as_deref(), Some("did you mean `CC6`?"));
         let duplicate =
             "name: T\nlicence: L\nrequirements:\n  - id: A\n  - title: x\n    id: \"A\"\n";
@@ -1315,6 +1321,19 @@ mod tests {
         assert!(matches!(err.problem, FrameworkProblem::Yaml(ref m) if m.contains("license")));
         assert_eq!(err.line, 2);
         assert_eq!(err.hint.as_deref(), Some("did you mean `licence`?"));
+        let err = yaml_error("name: T\nlicence: L\n");
+        assert!(err.hint.unwrap().starts_with("list them: `requirements:`"));
+    }
+    #[test]
+    fn places_are_right_in_a_file_with_crlf_line_ends() {
+        let text = SOC2
+            .replace('\n', "\r\n")
+            .replace("parent: CC6 }", "parent: CC5 }");
+        let err = yaml_error(&text);
+        assert_eq!((err.line, err.column), (8, 58));
+        assert_eq!(&text[err.range.clone()], "CC5");
+        let err = csv_error("# licence: L\r\nid,parent\r\nA,\r\nB,Z\r\n");
+        assert_eq!((err.line, err.column), (4, 3));
     }
 
     const CSV: &str = "# name: SOC 2 Trust Services Criteria\n\

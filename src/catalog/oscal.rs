@@ -14,7 +14,8 @@
 //! - anything marked `status: withdrawn` is left out, with what it holds, and counted;
 //! - the facts come from `metadata`: name = title, version, publisher = the party with the role
 //!   `publisher` (else `creator`), else the title; the licence is never guessed: `--licence`,
-//!   else a `metadata.links` entry with rel `license`, else the import is refused.
+//!   else the text and address of a `metadata.links` entry with rel `license`, else the import
+//!   is refused.
 
 use std::collections::HashMap;
 use std::fmt;
