@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::catalog::{registry, Catalog};
+use crate::catalog::{book, Catalog};
 use crate::config::{self, BookSettings};
 use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Sources};
@@ -193,7 +193,7 @@ pub fn check(
     let catalog = Catalog::iso27001_2022();
     let (soa, found) = soa::read(root, &catalog, &mut sources)?;
     diagnostics.extend(found);
-    let (frameworks, found) = registry::read(&settings, &catalog, &mut sources)?;
+    let (frameworks, found) = book::read(&settings, &mut sources)?;
     diagnostics.extend(found);
     let inputs = Inputs {
         settings,

@@ -6,8 +6,10 @@
 
 use std::collections::HashMap;
 
+pub(crate) mod book;
 pub(crate) mod crosswalk;
 pub(crate) mod framework;
+pub(crate) mod oscal;
 pub(crate) mod registry;
 
 use crosswalk::{Iso27001_2013, Relationship};

@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod diff;
 mod export;
+mod framework;
 mod import;
 mod init;
 mod serve;
@@ -62,6 +63,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Rebuild the site on disk after every change.
     Watch(serve::WatchArgs),
+    /// Work on the book's own frameworks: `framework import` turns an OSCAL catalog into
+    /// `frameworks/<id>.yaml`.
+    Framework(framework::Args),
 }
 
 /// The book folder, shared by every subcommand.
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => diff::run(args, cli.color),
         Command::Serve(args) => serve::serve(args),
         Command::Watch(args) => serve::watch(args),
+        Command::Framework(args) => framework::run(args),
     }
 }
 

@@ -2,7 +2,7 @@
 //! own framework and crosswalk, coverage derived along the crosswalk with its path, and the
 //! errors of each at file:line:col.
 
-use crate::common::{json_report, located, Book};
+use crate::common::{json_report, located, tree, Book};
 
 /// The `small` fixture with a SOC 2 subset of the book's own, a crosswalk from ISO/IEC
 /// 27001:2022 to it, and `content/map.md` naming `controls` (one per line from line 6).
@@ -223,10 +223,48 @@ fn framework_files_crosswalks_and_settings_are_checked_at_their_place() {
             at("invalid-crosswalk", "crosswalks/bad.csv", 2, 32),
             at("unknown-requirement", "crosswalks/unknown.csv", 3, 1),
             at("unknown-framework", "crosswalks/unknown.csv", 3, 22),
-            at("invalid-framework", "frameworks/broken.yaml", 6, 5),
+            at("invalid-framework", "frameworks/broken.yaml", 6, 22),
             at("invalid-framework", "frameworks/nist-csf-2.0.yaml", 1, 1),
         ],
         "{found:?}"
     );
     assert_eq!(book.run(&["build"]).code, 1);
+}
+
+#[test]
+fn a_framework_in_csv_gives_the_same_site_as_in_yaml() {
+    let book = book(&["soc2:CC6.3"], "See [[soc2:CC6.2]].");
+    assert_eq!(book.run(&["build", "-d", "yaml"]).code, 0);
+    std::fs::remove_file(book.root.join("frameworks/soc2.yaml")).unwrap();
+    book.write(
+        "frameworks/soc2.csv",
+        "# name: SOC 2 Trust Services Criteria\n\
+         # version: 2017\n\
+         # publisher: AICPA\n\
+         # licence: ids and our own short titles\n\
+         # Ids from the AICPA TSC 2017, titles our own.\n\
+         id,title,parent,kind\n\
+         CC6,Logical and physical access,,group\n\
+         CC6.1,Logical access security,CC6,criterion\n\
+         CC6.2,User registration,CC6,criterion\n\
+         CC6.3,Access removal,CC6,criterion\n",
+    );
+    assert_eq!(book.run(&["build", "-d", "csv"]).code, 0);
+    let (yaml, csv) = (tree(&book.root.join("yaml")), tree(&book.root.join("csv")));
+    assert!(
+        yaml.keys().any(|k| k.contains("coverage-soc2.csv")),
+        "{:?}",
+        yaml.keys()
+    );
+    assert_eq!(yaml, csv);
+    // A mistake in the CSV is located at its cell.
+    book.write(
+        "frameworks/soc2.csv",
+        "# licence: ours\nid,title,parent\nCC6,Access,\nCC6.1,Logical,CC7\n",
+    );
+    let found = diagnostics(&book);
+    assert!(
+        found.contains(&at("invalid-framework", "frameworks/soc2.csv", 4, 15)),
+        "{found:?}"
+    );
 }

@@ -7,6 +7,7 @@ mod check;
 mod codes;
 mod common;
 mod example;
+mod framework_import;
 mod frameworks;
 mod git;
 mod hostile;
