@@ -66,6 +66,13 @@ pub(super) fn framework_pages(model: &Model, plan: &Plan) -> Vec<FrameworkPage> 
     pages
 }
 
+/// Whether a redirect at site path `path` would take the place of a framework page.
+pub(super) fn takes_framework_page(model: &Model, path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    !model.coverage.frameworks.is_empty()
+        && (lower == "frameworks.html" || lower.starts_with("frameworks/"))
+}
+
 fn matrix_parts(plan: &Plan, c: usize) -> usize {
     plan.frameworks[c].len().div_ceil(MATRIX_ROWS).max(1)
 }

@@ -5,12 +5,13 @@ use super::*;
 
 /// Every redirect page of the site: site path -> where it sends the reader (relative to it,
 /// or a web address), sorted by path. A redirect whose path another page or file takes is
-/// left out (`check` reports it).
+/// left out (`check` reports it), and so is one in the place of the framework pages of a book
+/// that has them (`check` does not report that yet).
 pub(crate) fn redirects(model: &Model) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = model
         .redirects()
         .into_iter()
-        .filter(|r| r.taken_by.is_none())
+        .filter(|r| r.taken_by.is_none() && !takes_framework_page(model, &r.path))
         .filter_map(|r| Some((r.path, r.to?)))
         .collect();
     out.sort();
