@@ -62,11 +62,23 @@ pub(super) fn book_key(model: &Model, views: &Views, site_key: u64) -> u64 {
             .map(|c| model.applicability(c))
             .collect::<Vec<_>>(),
     );
+    // The frameworks on the overview and gaps pages: coverage, names, titles and exclusions.
+    let f = &model.frameworks;
+    let about: Vec<(&str, &str, &str)> = (f.list.iter())
+        .map(|x| (x.version.as_str(), x.publisher.as_str(), x.licence.as_str()))
+        .collect();
+    let frameworks = (
+        &model.coverage,
+        (f.signature(), about),
+        &f.declared,
+        &f.excluded,
+    );
     crate::key::of(&(
         (site_key, model.as_of),
         (&views.docs, &views.clauses, &views.controls),
         references,
         (&model.gaps, model.review_schedule(), soa),
+        frameworks,
     ))
 }
 
@@ -332,6 +344,32 @@ mod tests {
         assert_serve_matches_build(&mut engine, &book);
         // B's version, shown on A's page among its related documents.
         book.edit("B", "version: \"2\"", "Text.");
+        assert_serve_matches_build(&mut engine, &book);
+    }
+
+    /// The framework pages follow edits of the framework ids documents name, of a document's
+    /// status (what derives coverage) and of the book's own framework file.
+    #[test]
+    fn framework_pages_follow_edits_of_the_requirements_documents_name() {
+        use crate::render::frameworks::tests::{book, site, SOC2};
+        let book = book();
+        let mut engine = book.engine();
+        assert_serve_matches_build(&mut engine, &book);
+        // POL-2 names CC7.1 instead of CC6.2: both pages, the overview, matrix and gaps change.
+        let fields = "controls: [\"soc2:CC7.1\", \"nist-csf-2.0:PR.AA-01\"]";
+        book.edit("POL-2", fields, "Users.");
+        assert_serve_matches_build(&mut engine, &book);
+        let built = site(&book);
+        assert!(built["frameworks/soc2/CC7.1.html"].contains("state-covered"));
+        assert!(built["frameworks/soc2/CC6.2.html"].contains("state-uncovered"));
+        // POL-1 becomes a draft: CC6.1 is no longer derived.
+        book.edit("POL-1", "status: draft\ncontrols: [\"A.5.15\"]", "Access.");
+        assert_serve_matches_build(&mut engine, &book);
+        // A title in the book's framework file.
+        book.write(
+            "frameworks/soc2.yaml",
+            SOC2.replace("User registration", "User registration and removal"),
+        );
         assert_serve_matches_build(&mut engine, &book);
     }
 }

@@ -4,6 +4,7 @@
 //! book except the page's own content. Templates autoescape everything; only document bodies,
 //! which the Markdown pass has already made safe, are inserted raw.
 
+mod frameworks;
 mod incremental;
 mod pages;
 mod plan;
@@ -14,6 +15,7 @@ pub(crate) mod views;
 pub(crate) use incremental::{render_bodies, PageCache};
 pub(crate) use pages::redirects;
 
+use frameworks::*;
 use incremental::*;
 use pages::*;
 use plan::*;
@@ -223,6 +225,7 @@ pub(crate) fn render_to(
                     let key = page_key(site_key, &path, &documents_shown(model, &views));
                     Some((path, key))
                 }
+                (Some(_), PageSpec::Framework(p)) => Some(p.key(model, &views, &plan, site_key)),
                 (Some(_), PageSpec::List(list)) => {
                     part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
                 }
@@ -477,6 +480,7 @@ fn site_view(model: &Model) -> SiteView<'_> {
         repository: html.git_repository_url.as_deref(),
         search: html.search.enable,
         print: html.print.enable,
+        frameworks: !model.coverage.frameworks.is_empty(),
     }
 }
 
@@ -499,6 +503,7 @@ enum PageSpec<'p> {
     Control(usize),
     /// Part `n` (0-based) of the print view.
     Print(&'p [Vec<usize>], usize),
+    Framework(FrameworkPage),
 }
 
 impl PageSpec<'_> {
@@ -516,6 +521,7 @@ impl PageSpec<'_> {
             PageSpec::Document(i) => document_page(model, views, i),
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
+            PageSpec::Framework(p) => p.page(model, views, plan),
         };
         (page, Vec::new())
     }

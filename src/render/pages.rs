@@ -5,12 +5,13 @@ use super::*;
 
 /// Every redirect page of the site: site path -> where it sends the reader (relative to it,
 /// or a web address), sorted by path. A redirect whose path another page or file takes is
-/// left out (`check` reports it).
+/// left out (`check` reports it), and so is one in the place of the framework pages of a book
+/// that has them (`check` does not report that yet).
 pub(crate) fn redirects(model: &Model) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = model
         .redirects()
         .into_iter()
-        .filter(|r| r.taken_by.is_none())
+        .filter(|r| r.taken_by.is_none() && !takes_framework_page(model, &r.path))
         .filter_map(|r| Some((r.path, r.to?)))
         .collect();
     out.sort();
@@ -30,7 +31,7 @@ pub(super) fn redirect_page(site: &SiteView, to: &str) -> String {
 
 pub(super) fn index_page(model: &Model, views: &Views) -> Page {
     #[derive(Serialize)]
-    struct Stats {
+    struct Stats<'a> {
         documents: usize,
         by_kind: Vec<Count>,
         by_status: Vec<Count>,
@@ -40,6 +41,7 @@ pub(super) fn index_page(model: &Model, views: &Views) -> Page {
         themes: Vec<Coverage>,
         clause_groups: Vec<Coverage>,
         soa_derived: bool,
+        frameworks: Vec<FrameworkSummary<'a>>,
     }
     let docs = &model.documents;
     let mut by_kind: Vec<Count> = DocKind::ALL
@@ -119,6 +121,7 @@ pub(super) fn index_page(model: &Model, views: &Views) -> Page {
         themes,
         clause_groups,
         soa_derived: model.soa.is_derived(),
+        frameworks: summaries(model),
     };
     let uncovered_clauses: Vec<&ItemRow> = views.clauses.iter().filter(|c| !c.covered).collect();
     let uncovered_controls: Vec<&ItemRow> = views
@@ -199,6 +202,8 @@ pub(super) struct DocumentShown<'a> {
     controls: Vec<ItemRef<'a>>,
     related: Vec<DocRow<'a>>,
     referenced_by: Vec<DocRow<'a>>,
+    /// Requirements of other frameworks it names, by framework.
+    requirements: Vec<DocRequirements<'a>>,
     history: &'a [crate::history::Revision],
     in_git: bool,
     versions: Vec<crate::history::ApprovedVersion>,
@@ -217,6 +222,7 @@ pub(super) fn document_shown<'a>(
         controls: views.control_refs(&n.controls),
         related: views.docs_of(&n.related),
         referenced_by: views.docs_of(&model.referenced_by[i]),
+        requirements: doc_requirements(model, i),
         history,
         in_git: model.history.head.is_some(),
         versions: crate::history::approved_versions(&n.doc, history),
@@ -546,6 +552,7 @@ pub(super) fn gaps_page(model: &Model, views: &Views) -> Page {
     data.insert("missing_information", &missing);
     data.insert("overdue", &views.docs_of(&g.overdue));
     data.insert("drafts", &views.docs_of(&g.drafts));
+    data.insert("frameworks", &framework_gaps(model));
     Page {
         path: "gaps.html".into(),
         template: "gaps.html",

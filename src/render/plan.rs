@@ -27,6 +27,8 @@ pub(super) struct Plan {
     pub(super) by_id: Vec<usize>,
     pub(super) chain: Vec<ChainPart>,
     pub(super) reverse: Vec<ChainPart>,
+    /// Per used framework: the rows of its matrix (see [`framework_rows`]).
+    pub(super) frameworks: Vec<Vec<usize>>,
 }
 
 /// One part of a chain: per clause (or control), the range of its documents shown there.
@@ -34,8 +36,10 @@ pub(super) type ChainPart = Vec<(usize, std::ops::Range<usize>)>;
 
 impl Plan {
     pub(super) fn new(model: &Model) -> Plan {
+        let by_id = docs_by_id(model);
         Plan {
-            by_id: docs_by_id(model),
+            frameworks: framework_rows(model, &by_id),
+            by_id,
             chain: chain_parts(&model.clause_docs),
             reverse: chain_parts(&model.control_docs),
         }
@@ -120,6 +124,11 @@ pub(super) fn pages<'p>(
     specs.extend((0..model.documents.len()).map(PageSpec::Document));
     specs.extend((0..model.catalog.clauses.len()).map(PageSpec::Clause));
     specs.extend((0..model.catalog.controls.len()).map(PageSpec::Control));
+    specs.extend(
+        framework_pages(model, plan)
+            .into_iter()
+            .map(PageSpec::Framework),
+    );
     specs
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct SiteView<'a> {
     pub search: bool,
     /// The print view is written.
     pub print: bool,
+    /// The book uses frameworks besides ISO/IEC 27001:2022: the navigation links their list.
+    pub frameworks: bool,
 }
 
 /// A document as a row in a list.

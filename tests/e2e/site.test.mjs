@@ -217,6 +217,48 @@ test("every kind of page passes axe (WCAG 2.1 A and AA), light and dark", async 
   }
 });
 
+// The pages of a book that maps its documents to frameworks besides ISO/IEC 27001:2022 (the
+// example does not, yet): every kind passes axe and the Nu HTML checker.
+const frameworkPages = {
+  frameworks: "frameworks.html",
+  framework: "frameworks/soc2/index.html",
+  "framework-builtin": "frameworks/nist-csf-2.0/index.html",
+  requirement: "frameworks/soc2/CC6.1.html",
+  "requirement-related": "frameworks/soc2/CC7.1.html",
+  "requirement-excluded": "frameworks/soc2/CC7.2.html",
+  "matrix-framework": "frameworks/soc2/matrix.html",
+  "matrix-framework-builtin": "frameworks/nist-csf-2.0/matrix.html",
+  "index-frameworks": "index.html",
+  "gaps-frameworks": "gaps.html",
+  "document-frameworks": "docs/policies/user-accounts.html",
+};
+
+test("framework pages pass axe (WCAG 2.1 A and AA), light and dark, and the Nu HTML checker", async () => {
+  const book = path.join(work, "frameworks");
+  fs.cpSync(path.join(repo, "tests/fixtures/frameworks"), book, { recursive: true });
+  const out = path.join(work, "frameworks-site");
+  run(["build", "--as-of", AS_OF, "-d", out], book);
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    for (const [name, file] of Object.entries(frameworkPages)) {
+      await page.goto(pathToFileURL(path.join(out, file)).href);
+      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
+      assert.deepEqual(found, [], `${name} (${scheme})`);
+      await page.screenshot({ path: path.join(artifacts, `${name}-${scheme}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+  const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+  const files = Object.values(frameworkPages).map((f) => path.join(out, f));
+  const r = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.error, undefined, "java runs the checker");
+  const messages = JSON.parse(r.stderr).messages;
+  const shown = messages.slice(0, 10).map((m) => `${path.relative(out, fileURLToPath(m.url))}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(shown, [], `${messages.length} validator errors`);
+});
+
 test("callouts of a handbook from MkDocs and GitHub are visible and pass axe, light and dark", async () => {
   const handbook = path.join(work, "handbook");
   fs.cpSync(path.join(repo, "tests/fixtures/handbook"), handbook, { recursive: true });
