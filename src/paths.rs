@@ -221,7 +221,14 @@ pub(crate) fn is_safe_redirect(to: &str) -> bool {
 pub(crate) fn is_generated(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let first = lower.split('/').next().unwrap_or_default();
-    let own_folders = ["clauses", "controls", "traceability", "static", "exports"];
+    let own_folders = [
+        "clauses",
+        "controls",
+        "traceability",
+        "frameworks",
+        "static",
+        "exports",
+    ];
     let own_files = [
         "index.html",
         "documents.html",
@@ -231,6 +238,7 @@ pub(crate) fn is_generated(path: &str) -> bool {
         "soa.html",
         "gaps.html",
         "reviews.html",
+        "frameworks.html",
         "search-index.js",
         "reviews.ics",
     ];
@@ -285,6 +293,7 @@ mod tests {
             assert!(!is_safe_redirect(bad), "{bad}");
         }
         assert!(is_generated("index.html") && is_generated("controls/A.5.1.html"));
+        assert!(is_generated("frameworks/soc2/CC6.1.html") && is_generated("frameworks.html"));
         assert!(!is_generated("docs/policies/old.html") && !is_generated("old-page.html"));
     }
 

@@ -289,7 +289,8 @@ impl Frameworks {
 }
 
 /// Page names for a framework's requirements: the id where it is safe in a path (letters,
-/// digits, `.`, `-`, `_`), other characters as `-`, and a number added where two would meet.
+/// digits, `.`, `-`, `_`), other characters as `-`, and a number added where two would meet
+/// or where the name is one of the framework's own pages (`index`, `matrix`, `matrix-2`).
 fn slugs(f: &Framework) -> Vec<String> {
     let mut taken: HashMap<String, usize> = HashMap::new();
     (f.requirements.iter())
@@ -307,7 +308,14 @@ fn slugs(f: &Framework) -> Vec<String> {
                 slug = "requirement".into();
             }
             let lower = slug.to_lowercase();
-            let n = taken.entry(lower.clone()).or_insert(0);
+            let own_page = lower == "index"
+                || lower.strip_prefix("matrix").is_some_and(|rest| {
+                    rest.is_empty()
+                        || rest
+                            .strip_prefix('-')
+                            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                });
+            let n = taken.entry(lower.clone()).or_insert(usize::from(own_page));
             *n += 1;
             if *n > 1 {
                 slug = format!("{slug}-{n}");
@@ -416,21 +424,32 @@ mod tests {
 
     #[test]
     fn slugs_are_safe_and_unique() {
-        let requirements = ["AC-2(1)", "AC-2 1", "ac-2-1", "§ 3/4", "::"]
-            .iter()
-            .enumerate()
-            .map(|(i, id)| Requirement {
-                id: id.to_string(),
-                title: None,
-                parent: None,
-                kind: "control".into(),
-                order: i,
-            })
-            .collect();
+        let requirements = [
+            "AC-2(1)", "AC-2 1", "ac-2-1", "§ 3/4", "::", "Index", "matrix-3", "matrix-x",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Requirement {
+            id: id.to_string(),
+            title: None,
+            parent: None,
+            kind: "control".into(),
+            order: i,
+        })
+        .collect();
         let f = Framework::new("t", "T", "1", "P", "L", requirements);
         assert_eq!(
             slugs(&f),
-            ["AC-2-1", "AC-2-1-2", "ac-2-1-3", "3-4", "requirement"]
+            [
+                "AC-2-1",
+                "AC-2-1-2",
+                "ac-2-1-3",
+                "3-4",
+                "requirement",
+                "Index-2",
+                "matrix-3-2",
+                "matrix-x"
+            ]
         );
     }
 }
