@@ -43,7 +43,9 @@ before(async () => {
   // The example in a repository of its own with two commits, so that pages show a revision
   // history however this repository was cloned.
   const book = path.join(work, "git-book");
-  fs.cpSync(path.join(repo, "content"), path.join(book, "content"), { recursive: true });
+  for (const d of ["content", "frameworks", "crosswalks"]) {
+    fs.cpSync(path.join(repo, d), path.join(book, d), { recursive: true });
+  }
   for (const f of ["book.toml", "soa.yaml"]) { fs.copyFileSync(path.join(repo, f), path.join(book, f)); }
   git(["init", "-q"], book, "2026-01-05");
   git(["add", "-A"], book, "2026-01-05");
@@ -330,7 +332,9 @@ test("the built site passes the Nu HTML checker", () => {
 
 test("serve reloads an open page within 2 seconds of an edit, and previews a broken edit with its reference marked", async () => {
   const book = path.join(work, "book");
-  fs.cpSync(path.join(repo, "content"), path.join(book, "content"), { recursive: true });
+  for (const d of ["content", "frameworks", "crosswalks"]) {
+    fs.cpSync(path.join(repo, d), path.join(book, d), { recursive: true });
+  }
   fs.copyFileSync(path.join(repo, "book.toml"), path.join(book, "book.toml"));
   fs.copyFileSync(path.join(repo, "soa.yaml"), path.join(book, "soa.yaml"));
   const port = 3900 + Math.floor(Math.random() * 90);
