@@ -1,0 +1,1 @@
+//! Tests of the OLIR and OSCAL readers and of the written crosswalk.
