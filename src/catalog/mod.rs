@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 pub(crate) mod book;
 pub(crate) mod crosswalk;
+pub(crate) mod crosswalk_import;
 pub(crate) mod framework;
 pub(crate) mod oscal;
 pub(crate) mod registry;

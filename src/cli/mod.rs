@@ -3,6 +3,7 @@
 mod build;
 mod bundle;
 mod check;
+mod crosswalk;
 mod diff;
 mod export;
 mod framework;
@@ -66,6 +67,9 @@ pub enum Command {
     /// Work on the book's own frameworks: `framework import` turns an OSCAL catalog into
     /// `frameworks/<id>.yaml`.
     Framework(framework::Args),
+    /// Work on the book's crosswalks: `crosswalk import` turns a NIST OLIR CSV or an OSCAL
+    /// mapping collection into `crosswalks/<name>.csv`.
+    Crosswalk(crosswalk::Args),
 }
 
 /// The book folder, shared by every subcommand.
@@ -178,6 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::serve(args),
         Command::Watch(args) => serve::watch(args),
         Command::Framework(args) => framework::run(args),
+        Command::Crosswalk(args) => crosswalk::run(args),
     }
 }
 

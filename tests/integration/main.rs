@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod codes;
 mod common;
+mod crosswalk_import;
 mod example;
 mod framework_import;
 mod frameworks;
