@@ -13,15 +13,6 @@ use super::registry::{
 use crate::config::BookSettings;
 use crate::diagnostic::{Code, Diagnostic, FileId, Sources, Span};
 
-/// A framework id of a book's own file: lowercase letters, digits, `.` and `-`.
-fn valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-}
-
 /// The files of `dir` (relative to the book root) with one of `extensions`, sorted by name;
 /// others are reported as ignored.
 fn files_in(
@@ -112,7 +103,7 @@ pub(crate) fn read(
             .and_then(|s| s.to_str())
             .unwrap_or("")
             .to_string();
-        if !valid_id(&id) {
+        if !super::registry::is_file_id(&id) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::InvalidFramework,

@@ -189,6 +189,16 @@ pub(crate) enum Unresolved {
     },
 }
 
+/// Whether `id` can name a framework or crosswalk file (and a folder of the site): lowercase
+/// ASCII letters, digits, `.` and `-`, starting with a letter or digit.
+pub(crate) fn is_file_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
 /// What to tell a user who wrote `wrong` as a requirement of `f`.
 fn requirement_hint(f: &Framework, wrong: &str) -> String {
     let ids = f.requirements.iter().map(|r| r.id.as_str());

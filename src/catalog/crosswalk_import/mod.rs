@@ -433,11 +433,7 @@ pub(crate) fn default_name(from: &str, to: &str) -> String {
 
 /// A crosswalk name must be a plain file name: `[a-z0-9][a-z0-9.-]*`.
 pub(crate) fn check_name(name: &str) -> Result<(), ImportError> {
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if first_ok && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c)) {
+    if super::registry::is_file_id(name) {
         return Ok(());
     }
     Err(refuse(

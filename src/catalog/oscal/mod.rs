@@ -113,11 +113,7 @@ pub(crate) fn default_id(file_name: &str) -> String {
 
 /// A framework id must be a plain file name and URL segment: `[a-z0-9][a-z0-9.-]*`.
 pub(crate) fn check_id(id: &str) -> Result<(), ImportError> {
-    let mut chars = id.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if first_ok && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c)) {
+    if super::registry::is_file_id(id) {
         return Ok(());
     }
     Err(refuse(
