@@ -54,6 +54,7 @@ mod output;
 mod paths;
 pub mod pipeline;
 pub mod progress;
+mod registers;
 mod render;
 mod revision;
 mod rewrite;

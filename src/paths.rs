@@ -123,6 +123,11 @@ pub(crate) fn control_file(id: &str) -> String {
     format!("controls/{id}.html")
 }
 
+/// The page of a risk of the register: `risks/R-002.html`.
+pub(crate) fn risk_file(id: &str) -> String {
+    format!("risks/{id}.html")
+}
+
 /// `../` once per folder level of `file`, so that `root + path` reaches any page from it.
 pub(crate) fn root_of(file: &str) -> String {
     "../".repeat(file.matches('/').count())

@@ -195,10 +195,13 @@ pub fn check(
     diagnostics.extend(found);
     let (frameworks, found) = book::read(&settings, &mut sources)?;
     diagnostics.extend(found);
+    let (registers, found) = crate::registers::read(&settings, &mut sources)?;
+    diagnostics.extend(found);
     let inputs = Inputs {
         settings,
         catalog,
         frameworks,
+        registers,
         content,
         documents,
         broken,

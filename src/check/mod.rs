@@ -11,6 +11,8 @@ use crate::document::{DocKind, Status};
 use crate::model::redirects::Origin;
 use crate::model::Model;
 
+mod registers;
+
 /// Runs every rule. The book-wide gaps (uncovered clauses and controls, missing documented
 /// information, drafts) are left out while the book has errors: they would bury the errors,
 /// and are often caused by them.
@@ -23,6 +25,7 @@ pub(crate) fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Ve
     colliding_redirects(model, sources, &mut out);
     statement_of_applicability(model, &mut out);
     overdue_reviews(model, &mut out);
+    registers::run(model, &mut out);
     if !book_has_errors {
         gaps(model, &mut out);
         uncovered_requirements(model, sources, &mut out);

@@ -161,6 +161,23 @@ codes! {
     InvalidCrosswalk = "invalid-crosswalk",
     /// Requirements of a framework in `[frameworks] use` that nothing covers or excludes.
     UncoveredRequirements = "uncovered-requirements",
+    // Risks and exceptions.
+    /// A register file (`registers/*.yaml`, `.csv`) or an entry of it that cannot be read.
+    InvalidRegister = "invalid-register",
+    /// A risk id (in a register, soa.yaml, front matter or a body) that the register does not have.
+    UnknownRisk = "unknown-risk",
+    /// A risk treated by a control that the SoA excludes.
+    RiskControlExcluded = "risk-control-excluded",
+    /// A risk accepted, or above the acceptance line after treatment, with no one accepting it.
+    RiskNotAccepted = "risk-not-accepted",
+    /// A treatment-plan action past its due date and not done.
+    ActionOverdue = "action-overdue",
+    /// A risk past its review date.
+    RiskReviewOverdue = "risk-review-overdue",
+    /// An exception past its expiry date.
+    ExceptionExpired = "exception-expired",
+    /// An exception that no one approved.
+    ExceptionNotApproved = "exception-not-approved",
     // Gaps.
     /// A clause that no document addresses.
     UncoveredClause = "uncovered-clause",

@@ -183,6 +183,8 @@ pub struct Document {
     pub clauses: Vec<Ref>,
     pub controls: Vec<Ref>,
     pub related: Vec<Ref>,
+    /// `risks:`, ids of the risk register (see [`crate::registers`]).
+    pub risks: Vec<Ref>,
     pub tags: Vec<String>,
     /// `extra:`, the organisation's own fields.
     pub extra: crate::yaml::Extra,
@@ -341,6 +343,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
     let clauses = r.refs(raw.clauses, "clauses");
     let controls = r.refs(raw.controls, "controls");
     let related = r.refs(raw.related, "related");
+    let risks = r.refs(raw.risks, "risks");
     let tags = raw
         .tags
         .unwrap_or_default()
@@ -392,6 +395,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             clauses,
             controls,
             related,
+            risks,
             tags,
             extra: raw.extra.unwrap_or_default(),
             aliases,

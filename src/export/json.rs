@@ -160,6 +160,7 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
                         framework,
                         requirement,
                     })),
+                    crate::markdown::Target::Risk(k) => Some(model.registers.risks[k].id.clone()),
                     crate::markdown::Target::Document(_) => None,
                 })
                 .collect();

@@ -33,6 +33,8 @@ pub struct RawFrontMatter {
     pub clauses: Option<Vec<Text>>,
     pub controls: Option<Vec<Text>>,
     pub related: Option<Vec<Text>>,
+    /// Ids of the risk register's risks the document addresses.
+    pub risks: Option<Vec<Text>>,
     pub tags: Option<Vec<Text>>,
     /// The organisation's own fields (Zola's `[extra]`): any YAML, shown and given to templates.
     pub extra: Option<Extra>,

@@ -40,6 +40,8 @@ pub enum Target {
         framework: usize,
         requirement: usize,
     },
+    /// A risk of the risk register: its index.
+    Risk(usize),
 }
 
 /// A resolved link: where it points and the title to show on hover.

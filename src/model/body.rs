@@ -155,6 +155,7 @@ impl Model {
         let resolver = BodyResolver {
             catalog: &self.catalog,
             frameworks: &self.frameworks,
+            registers: &self.registers,
             by_id: &self.by_id,
             docs: &self.documents,
             dir: d.rel.parent().unwrap_or(Path::new("")),

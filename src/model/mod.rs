@@ -12,6 +12,7 @@ mod ids;
 pub(crate) mod redirects;
 mod resolve;
 pub(crate) mod reviews;
+pub(crate) mod risks;
 pub(crate) mod soa;
 
 use body::*;
@@ -108,6 +109,10 @@ pub struct Model {
     pub(crate) frameworks: Arc<Frameworks>,
     /// Coverage of each framework the book uses besides ISO/IEC 27001:2022.
     pub(crate) coverage: coverage::Coverage,
+    /// The risk and exception registers (empty when the book keeps none).
+    pub(crate) registers: Arc<crate::registers::Registers>,
+    /// What the registers' ids resolve to.
+    pub(crate) risk_links: risks::RiskLinks,
     pub documents: Vec<Node>,
     /// The content files that some document's body links to: what the site publishes.
     pub assets: Vec<Asset>,
@@ -146,6 +151,7 @@ pub struct Inputs {
     pub settings: BookSettings,
     pub catalog: Catalog,
     pub(crate) frameworks: Frameworks,
+    pub(crate) registers: crate::registers::Registers,
     pub content: Content,
     pub documents: Vec<Arc<Document>>,
     /// Files whose front matter failed to parse.
@@ -165,6 +171,7 @@ impl Model {
             settings,
             catalog,
             frameworks,
+            registers,
             content,
             documents,
             broken,
@@ -220,6 +227,9 @@ impl Model {
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         frameworks.signature().hash(&mut signature);
+        for r in &registers.risks {
+            (&r.id, &r.title).hash(&mut signature);
+        }
         // What the bodies' tags are filled with (nothing for a book without variables).
         let book_variables = settings.config.variables.as_ref();
         for (name, v) in book_variables.into_iter().flatten() {
@@ -237,6 +247,7 @@ impl Model {
                 let resolver = BodyResolver {
                     catalog: &catalog,
                     frameworks: &frameworks,
+                    registers: &registers,
                     by_id: &by_id,
                     docs: &Parsed {
                         documents: &documents,
@@ -364,7 +375,7 @@ impl Model {
                     Target::Document(j) if j != i => referenced_by[j].push(i),
                     Target::Clause(c) => clause_mentions[c].push(i),
                     Target::Control(c) => control_mentions[c].push(i),
-                    Target::Document(_) | Target::Requirement { .. } => {}
+                    Target::Document(_) | Target::Requirement { .. } | Target::Risk(_) => {}
                 }
             }
             nodes.push(Node {
@@ -398,6 +409,8 @@ impl Model {
             gaps: gaps::Gaps::default(),
             frameworks: Arc::new(frameworks),
             coverage: coverage::Coverage::default(),
+            registers: Arc::default(),
+            risk_links: risks::RiskLinks::default(),
             history: Default::default(),
             settings,
             catalog,
@@ -418,6 +431,10 @@ impl Model {
         };
         model.gaps = model.compute_gaps();
         model.coverage = coverage::Coverage::of(&model);
+        let (risk_links, found) = model.link_risks(&registers);
+        diagnostics.extend(found);
+        model.risk_links = risk_links;
+        model.registers = Arc::new(registers);
         (model, diagnostics)
     }
 

@@ -461,6 +461,7 @@ pub(super) const FOLDER_INDEXES: [&str; 3] = ["_index.md", "index.md", "README.m
 pub(super) struct BodyResolver<'a> {
     pub(super) catalog: &'a Catalog,
     pub(super) frameworks: &'a Frameworks,
+    pub(super) registers: &'a crate::registers::Registers,
     pub(super) by_id: &'a HashMap<String, usize>,
     pub(super) docs: &'a dyn Named,
     pub(super) dir: &'a Path,
@@ -529,6 +530,14 @@ impl Resolve for BodyResolver<'_> {
         }
         if let Some(found) = self.requirement(name) {
             return Some(found);
+        }
+        if let Some(k) = self.registers.risk(name) {
+            let risk = &self.registers.risks[k];
+            return Some(Resolved {
+                target: Some(Target::Risk(k)),
+                href: paths::site_href(&paths::risk_file(&risk.id)),
+                title: format!("{} {}", risk.id, risk.title),
+            });
         }
         let &i = self.by_id.get(name)?;
         let (id, title, page) = self.docs.named(i);
