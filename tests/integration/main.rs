@@ -19,5 +19,6 @@ mod markdown;
 mod mdbook;
 mod properties;
 mod reviews;
+mod risks;
 mod serve;
 mod variables;

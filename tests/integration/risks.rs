@@ -1,0 +1,212 @@
+//! The risk and exception registers: each check at its file:line:col, the ids that must
+//! resolve (in the registers, soa.yaml, front matter and bodies), and the register as CSV.
+
+use crate::common::{json_report, located, Book};
+
+const RISKS: &str = "\
+# The risk register of the small book.
+scales:
+  accept-at-or-below: 6
+risks:
+  R-001:
+    title: Ransomware on the file server
+    owner: CISO
+    likelihood: likely
+    impact: major
+    treatment: mitigate
+    controls: [A.5.1, nist-csf-2.0:PR.DS-11]
+    documents: [POL-001]
+    residual: { likelihood: unlikely, impact: moderate }
+    review_by: 2027-06-01
+    plan:
+      - { action: Offline backups, owner: IT, due: 2026-12-31, status: in-progress }
+  R-002:
+    title: Supplier outage
+    owner: CFO
+    likelihood: possible
+    impact: minor
+    treatment: accept
+    accepted: { by: CEO, on: 2026-02-01 }
+    documents: [PRC-001]
+";
+
+/// The `small` fixture (as of 2026-11-22) with a register; `edit` changes its text.
+fn book(edit: &dyn Fn(&str) -> String) -> Book {
+    let book = Book::fixture("small");
+    book.write("registers/risks.yaml", &edit(RISKS));
+    book
+}
+
+fn found(book: &Book) -> Vec<(String, String, u64, u64)> {
+    let report = json_report(&book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]));
+    located(&report)
+        .into_iter()
+        .filter(|d| {
+            d.1.starts_with("registers/") || d.0.contains("risk") || d.0 == "unknown-reference"
+        })
+        .collect()
+}
+
+fn at(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.into(), file.into(), line, column)
+}
+
+#[test]
+fn a_good_register_gives_no_diagnostic() {
+    assert_eq!(found(&book(&|t| t.to_string())), []);
+}
+
+#[test]
+fn unknown_ids_in_a_register_are_located_with_a_did_you_mean() {
+    let book = book(&|t| {
+        t.replace(
+            "[A.5.1, nist-csf-2.0:PR.DS-11]",
+            "[A.5.51, nist-csf:PR.DS-11]",
+        )
+        .replace("documents: [POL-001]", "documents: [POL-01]")
+    });
+    assert_eq!(
+        found(&book),
+        [
+            at("unknown-control", "registers/risks.yaml", 11, 16),
+            at("unknown-framework", "registers/risks.yaml", 11, 24),
+            at("unknown-document", "registers/risks.yaml", 12, 17),
+        ]
+    );
+}
+
+#[test]
+fn acceptance_is_required_for_accept_and_above_the_line() {
+    // R-002 accepted by nobody; R-001's residual rated above the line.
+    let book = book(&|t| {
+        t.replace("    accepted: { by: CEO, on: 2026-02-01 }\n", "")
+            .replace(
+                "residual: { likelihood: unlikely, impact: moderate }",
+                "residual: { likelihood: likely, impact: moderate }",
+            )
+    });
+    assert_eq!(
+        found(&book),
+        [
+            at("risk-not-accepted", "registers/risks.yaml", 5, 3),
+            at("risk-not-accepted", "registers/risks.yaml", 17, 3),
+        ]
+    );
+}
+
+#[test]
+fn passed_dates_are_warnings_and_errors_under_strict() {
+    let book = book(&|t| {
+        t.replace("due: 2026-12-31", "due: 2026-10-31")
+            .replace("review_by: 2027-06-01", "review_by: 2026-06-01")
+    });
+    book.write(
+        "registers/exceptions.yaml",
+        "exceptions:\n  EX-1:\n    title: Old scanners\n    controls: [A.8.24]\n    risks: [R-001]\n    reason: vendor\n    requested_by: Ops\n    approved_by: CISO\n    approved_on: 2026-01-10\n    expires: 2026-06-30\n  EX-2:\n    title: Shared login\n    documents: [PRC-001]\n    risks: [R-009]\n    reason: none\n    expires: 2027-06-30\n",
+    );
+    assert_eq!(
+        found(&book),
+        [
+            at("exception-expired", "registers/exceptions.yaml", 10, 14),
+            at("exception-not-approved", "registers/exceptions.yaml", 11, 3),
+            at("unknown-risk", "registers/exceptions.yaml", 14, 13),
+            at("risk-review-overdue", "registers/risks.yaml", 14, 16),
+            at("action-overdue", "registers/risks.yaml", 16, 19),
+        ]
+    );
+    let strict = book.run(&["check", "--as-of", "2026-11-22", "--strict"]);
+    assert_eq!(strict.code, 1);
+}
+
+#[test]
+fn a_risk_treated_by_an_excluded_control_is_an_error_with_a_note_at_the_soa() {
+    let book = book(&|t| t.to_string());
+    book.write(
+        "soa.yaml",
+        "controls:\n  A.5.1:\n    applicable: false\n    justification: \"No policies (R-001 aside)\"\n",
+    );
+    let report = json_report(&book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]));
+    let d = (report["diagnostics"].as_array().unwrap().iter())
+        .find(|d| d["code"] == "risk-control-excluded")
+        .expect("reported");
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("registers/risks.yaml"), Some(11), Some(16))
+    );
+    assert!(
+        d.to_string().contains("soa.yaml"),
+        "a note at the SoA entry: {d}"
+    );
+}
+
+#[test]
+fn risk_ids_in_the_soa_front_matter_and_bodies_must_resolve() {
+    let book = book(&|t| t.to_string());
+    book.write(
+        "soa.yaml",
+        "controls:\n  A.5.1:\n    applicable: true\n    justification: \"Risk assessment (R-001 ransomware, R-007 fraud)\"\n",
+    );
+    book.write(
+        "content/risky.md",
+        "---\nid: RSK-1\ntitle: Risky\nstatus: draft\nrisks: [R-001, R-03]\n---\nSee [[R-002]] and [[R-004]].\n",
+    );
+    assert_eq!(
+        found(&book),
+        [
+            at("unknown-risk", "content/risky.md", 5, 16),
+            at("unknown-reference", "content/risky.md", 7, 19),
+            at("unknown-risk", "soa.yaml", 2, 3),
+        ]
+    );
+}
+
+#[test]
+fn a_register_in_csv_reads_as_the_same_register() {
+    let yaml = book(&|t| {
+        // No plan: a CSV register has none.
+        t.split("    plan:").next().unwrap().to_string() + &t[t.find("  R-002:").unwrap()..]
+    });
+    let csv = Book::fixture("small");
+    csv.write(
+        "registers/risks.csv",
+        "# The risk register of the small book.\n\
+         id,title,owner,likelihood,impact,treatment,controls,documents,residual_likelihood,residual_impact,accepted_by,accepted_on,review_by\n\
+         R-001,Ransomware on the file server,CISO,likely,major,mitigate,A.5.1; nist-csf-2.0:PR.DS-11,POL-001,unlikely,moderate,,,2027-06-01\n\
+         R-002,Supplier outage,CFO,possible,minor,accept,,PRC-001,,,CEO,2026-02-01,\n",
+    );
+    let model = |b: &Book| {
+        b.run(&["build", "--as-of", "2026-11-22"]);
+        let json: serde_json::Value =
+            serde_json::from_str(&b.read("book/exports/model.json")).unwrap();
+        json["documents"].to_string()
+    };
+    assert_eq!(found(&csv), []);
+    assert_eq!(model(&yaml), model(&csv));
+    // A bad row is located at its line.
+    csv.write(
+        "registers/risks.csv",
+        "id,title,owner,likelihood,impact,treatment\nR-001,Ransomware,CISO,likely,major,mitigate\nR-002,Outage,CFO,sometimes,minor,accept\n",
+    );
+    assert!(
+        found(&csv).contains(&at("invalid-register", "registers/risks.csv", 3, 1)),
+        "{:?}",
+        found(&csv)
+    );
+}
+
+#[test]
+fn bad_values_are_located() {
+    let book = book(&|t| {
+        t.replace("treatment: mitigate", "treatment: mitigated")
+            .replace("impact: minor", "impact: small")
+            .replace("on: 2026-02-01", "on: 2026-02-30")
+    });
+    assert_eq!(
+        found(&book),
+        [
+            at("invalid-register", "registers/risks.yaml", 10, 16),
+            at("invalid-register", "registers/risks.yaml", 21, 13),
+            at("invalid-date", "registers/risks.yaml", 23, 30),
+        ]
+    );
+}
