@@ -3,7 +3,10 @@
 //! whose coverage changed, and the SoA decisions that changed. Built from two models, so it
 //! speaks of the ISMS, not of lines of text.
 
+mod registers;
 pub(crate) mod report;
+
+pub(crate) use registers::RegisterChange;
 
 use std::collections::BTreeMap;
 
@@ -35,6 +38,8 @@ pub(crate) struct BookDiff {
     pub clauses: Vec<CoverageChange>,
     pub controls: Vec<CoverageChange>,
     pub soa: Vec<SoaChange>,
+    /// Risks and exceptions added, removed, changed or expired.
+    pub registers: Vec<RegisterChange>,
 }
 
 impl BookDiff {
@@ -45,6 +50,7 @@ impl BookDiff {
             && self.clauses.is_empty()
             && self.controls.is_empty()
             && self.soa.is_empty()
+            && self.registers.is_empty()
     }
 }
 
@@ -124,6 +130,7 @@ pub(crate) fn compare(from: &Side, to: &Side) -> BookDiff {
         clauses: Vec::new(),
         controls: Vec::new(),
         soa: Vec::new(),
+        registers: registers::compare(from.model, to.model),
     };
     let ids = |m: &Model| -> BTreeMap<String, usize> {
         m.documents
