@@ -43,7 +43,7 @@ before(async () => {
   // The example in a repository of its own with two commits, so that pages show a revision
   // history however this repository was cloned.
   const book = path.join(work, "git-book");
-  for (const d of ["content", "frameworks", "crosswalks"]) {
+  for (const d of ["content", "frameworks", "crosswalks", "registers"]) {
     fs.cpSync(path.join(repo, d), path.join(book, d), { recursive: true });
   }
   for (const f of ["book.toml", "soa.yaml"]) { fs.copyFileSync(path.join(repo, f), path.join(book, f)); }
@@ -332,7 +332,7 @@ test("the built site passes the Nu HTML checker", () => {
 
 test("serve reloads an open page within 2 seconds of an edit, and previews a broken edit with its reference marked", async () => {
   const book = path.join(work, "book");
-  for (const d of ["content", "frameworks", "crosswalks"]) {
+  for (const d of ["content", "frameworks", "crosswalks", "registers"]) {
     fs.cpSync(path.join(repo, d), path.join(book, d), { recursive: true });
   }
   fs.copyFileSync(path.join(repo, "book.toml"), path.join(book, "book.toml"));

@@ -12,12 +12,57 @@ fn count(files: &[&String], prefix: &str) -> usize {
 }
 
 #[test]
-fn example_checks_clean() {
-    // A fixed date, so that the example's review dates do not expire under CI.
+fn example_checks_clean_but_for_its_two_deliberate_register_findings() {
+    // A fixed date, so that the example's review dates do not expire under CI. The registers
+    // show on purpose one overdue treatment action and one expired exception (EX-001):
+    // exactly those two warnings, nothing else.
     let run = run_in(
         &repo_root(),
-        &["check", "--strict", "--as-of", "2026-11-22"],
+        &["check", "--as-of", "2026-11-22", "--format", "json"],
     );
+    let report = crate::common::json_report(&run);
+    let found: Vec<(String, String, u64)> = crate::common::located(&report)
+        .into_iter()
+        .filter(|d| d.0 != "not-approved")
+        .map(|(code, file, line, _)| (code, file, line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "exception-expired".into(),
+                "registers/exceptions.yaml".into(),
+                34
+            ),
+            ("action-overdue".into(), "registers/risks.yaml".into(), 418),
+        ]
+    );
+    // Without the registers, `check --strict` is clean.
+    let book = tempfile::tempdir().unwrap();
+    crate::common::copy_tree(&repo_root().join("content"), &book.path().join("content"));
+    for dir in ["frameworks", "crosswalks"] {
+        crate::common::copy_tree(&repo_root().join(dir), &book.path().join(dir));
+    }
+    for file in ["book.toml", "soa.yaml"] {
+        std::fs::copy(repo_root().join(file), book.path().join(file)).unwrap();
+    }
+    // The documents' `risks:` need the register, so keep it and drop only what it shows on
+    // purpose: the expired exception and the overdue action.
+    crate::common::copy_tree(
+        &repo_root().join("registers"),
+        &book.path().join("registers"),
+    );
+    std::fs::remove_file(book.path().join("registers/exceptions.yaml")).unwrap();
+    let risks = std::fs::read_to_string(book.path().join("registers/risks.yaml")).unwrap();
+    std::fs::write(
+        book.path().join("registers/risks.yaml"),
+        risks.replace(
+            "due: 2026-09-30, status: in-progress",
+            "due: 2026-12-31, status: in-progress",
+        ),
+    )
+    .unwrap();
+    let run = run_in(book.path(), &["check", "--strict", "--as-of", "2026-11-22"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("no problems"), "{}", run.stderr);
 }
