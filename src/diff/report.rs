@@ -23,7 +23,7 @@ fn or_dash(s: &str) -> &str {
 }
 
 fn counts(d: &BookDiff) -> String {
-    format!(
+    let mut line = format!(
         "{} added, {} removed, {} changed; {} clauses and {} controls changed coverage; {} SoA decisions changed",
         d.added.len(),
         d.removed.len(),
@@ -31,7 +31,19 @@ fn counts(d: &BookDiff) -> String {
         d.clauses.len(),
         d.controls.len(),
         d.soa.len()
-    )
+    );
+    if !d.registers.is_empty() {
+        line.push_str(&format!(
+            "; {} risks and exceptions changed",
+            d.registers.len()
+        ));
+    }
+    line
+}
+
+/// `R-002 Ransomware (risk, changed)`.
+fn register_label(r: &diff::RegisterChange) -> String {
+    format!("{} {} ({}, {})", r.id, r.title, r.kind, r.change)
 }
 
 fn errors_note(d: &BookDiff) -> Vec<String> {
@@ -137,6 +149,13 @@ pub(crate) fn text(d: &BookDiff, color: bool) -> String {
         for s in &d.soa {
             let fields: Vec<String> = s.fields.iter().map(field_line).collect();
             let _ = writeln!(o, "  {} {}: {}", s.control, s.title, fields.join("; "));
+        }
+    }
+    if !d.registers.is_empty() {
+        let _ = writeln!(o, "\nRisks and exceptions changed:");
+        for r in &d.registers {
+            let fields: Vec<String> = r.fields.iter().map(field_line).collect();
+            let _ = writeln!(o, "  {}: {}", register_label(r), fields.join("; "));
         }
     }
     o
@@ -292,6 +311,27 @@ fn markdown(d: &BookDiff, redlines: bool) -> String {
             }
         }
     }
+    if !d.registers.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n#### Risks and exceptions changed\n\n| Risk or exception | Field | Before | After |\n|---|---|---|---|"
+        );
+        for r in &d.registers {
+            let label = md(&register_label(r));
+            if r.fields.is_empty() {
+                let _ = writeln!(o, "| {label} | | | |");
+            }
+            for f in &r.fields {
+                let _ = writeln!(
+                    o,
+                    "| {label} | {} | {} | {} |",
+                    f.field,
+                    md(or_dash(&f.before)),
+                    md(or_dash(&f.after))
+                );
+            }
+        }
+    }
     o
 }
 
@@ -312,6 +352,7 @@ struct HtmlView<'a> {
     changed: Vec<ChangeView<'a>>,
     coverage: [Table<'a, CoverageView<'a>>; 2],
     soa: Vec<SoaView<'a>>,
+    registers: Vec<RegisterView<'a>>,
     version: &'static str,
 }
 
@@ -350,6 +391,12 @@ struct CoverageView<'a> {
 struct SoaView<'a> {
     control: &'a str,
     title: &'a str,
+    fields: Vec<FieldView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RegisterView<'a> {
+    label: String,
     fields: Vec<FieldView<'a>>,
 }
 
@@ -414,6 +461,14 @@ fn html_view<'a>(d: &'a BookDiff) -> HtmlView<'a> {
                 fields: s.fields.iter().map(field_view).collect(),
             })
             .collect(),
+        registers: d
+            .registers
+            .iter()
+            .map(|r| RegisterView {
+                label: register_label(r),
+                fields: r.fields.iter().map(field_view).collect(),
+            })
+            .collect(),
         version: env!("CARGO_PKG_VERSION"),
     }
 }
@@ -468,6 +523,7 @@ mod tests {
             clauses: Vec::new(),
             controls: Vec::new(),
             soa: Vec::new(),
+            registers: Vec::new(),
         }
     }
 

@@ -210,3 +210,82 @@ fn bad_values_are_located() {
         ]
     );
 }
+
+/// `git` in `dir` with a fixed identity and date, outside the user's configuration.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-11-01T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2026-11-01T10:00:00+00:00")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_reports_a_re_scored_risk_a_new_one_and_an_expired_exception() {
+    let book = book(&|t| t.to_string());
+    book.write(
+        "registers/exceptions.yaml",
+        "exceptions:\n  EX-1:\n    title: Old scanners\n    controls: [A.8.24]\n    reason: vendor\n    approved_by: CISO\n    approved_on: 2026-01-10\n    expires: 2027-06-30\n",
+    );
+    git(&book.root, &["init", "-q"]);
+    git(&book.root, &["add", "-A"]);
+    git(&book.root, &["commit", "-q", "-m", "v1"]);
+    book.write(
+        "registers/risks.yaml",
+        &RISKS.replace("likelihood: likely\n    impact: major", "likelihood: likely\n    impact: severe").replace(
+            "    documents: [PRC-001]\n",
+            "    documents: [PRC-001]\n  R-003:\n    title: Lost laptop\n    owner: IT\n    likelihood: rare\n    impact: minor\n    treatment: mitigate\n",
+        ),
+    );
+    book.write(
+        "registers/exceptions.yaml",
+        &book
+            .read("registers/exceptions.yaml")
+            .replace("2027-06-30", "2026-06-30"),
+    );
+    let text = book.run(&["diff", "HEAD", "--as-of", "2026-11-22"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("3 risks and exceptions changed"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("R-001 Ransomware on the file server (risk, changed): inherent: likely x major = 16 → likely x severe = 20"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("R-003 Lost laptop (risk, added)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("EX-1 Old scanners (exception, expired): expires: 2027-06-30 → 2026-06-30"),
+        "{}",
+        text.stdout
+    );
+    let json = book.run(&["diff", "HEAD", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["registers"][0]["fields"][0]["field"], "inherent");
+}
