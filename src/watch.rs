@@ -29,8 +29,8 @@ pub(crate) enum ChangeKind {
     Config,
     /// `soa.yaml`.
     Soa,
-    /// A file of the book's `frameworks/` or `crosswalks/`.
-    Frameworks,
+    /// A file of the book's `frameworks/`, `crosswalks/` or `registers/`.
+    BookData,
     /// A file of a theme.
     Theme,
     /// HEAD moved (a commit, checkout or reset): the revision history is read again.
@@ -80,9 +80,15 @@ pub(crate) fn classify(layout: &Layout, path: &Path) -> ChangeKind {
         ChangeKind::Config
     } else if rel == Path::new(SOA_FILE) {
         ChangeKind::Soa
-    } else if rel.starts_with(registry::FRAMEWORKS_DIR) || rel.starts_with(registry::CROSSWALKS_DIR)
+    } else if [
+        registry::FRAMEWORKS_DIR,
+        registry::CROSSWALKS_DIR,
+        crate::registers::DIR,
+    ]
+    .iter()
+    .any(|dir| rel.starts_with(dir))
     {
-        ChangeKind::Frameworks
+        ChangeKind::BookData
     } else if rel.starts_with("themes") {
         ChangeKind::Theme
     } else {
@@ -217,11 +223,9 @@ mod tests {
         assert_eq!(kind("/b/content/img/logo.png"), ChangeKind::Content);
         assert_eq!(kind("/b/book.toml"), ChangeKind::Config);
         assert_eq!(kind("/b/soa.yaml"), ChangeKind::Soa);
-        assert_eq!(kind("/b/frameworks/soc2.yaml"), ChangeKind::Frameworks);
-        assert_eq!(
-            kind("/b/crosswalks/iso-to-soc2.csv"),
-            ChangeKind::Frameworks
-        );
+        assert_eq!(kind("/b/frameworks/soc2.yaml"), ChangeKind::BookData);
+        assert_eq!(kind("/b/crosswalks/iso-to-soc2.csv"), ChangeKind::BookData);
+        assert_eq!(kind("/b/registers/risks.yaml"), ChangeKind::BookData);
         assert_eq!(kind("/repo/.git/logs/HEAD"), ChangeKind::History);
         assert_eq!(
             kind("/b/themes/corp/templates/base.html"),
