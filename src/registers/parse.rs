@@ -55,8 +55,8 @@ struct RawRisk {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRating {
-    likelihood: Text,
-    impact: Text,
+    likelihood: Option<Text>,
+    impact: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -346,10 +346,21 @@ pub(super) fn risks_yaml(
                 None
             }
         };
-        let residual = r
-            .residual
-            .as_ref()
-            .and_then(|x| rating(&x.likelihood, &x.impact, &scales, &places, diagnostics));
+        let residual = r.residual.as_ref().and_then(|x| match (&x.likelihood, &x.impact) {
+            (Some(l), Some(i)) => rating(l, i, &scales, &places, diagnostics),
+            (l, i) => {
+                let at = l.as_ref().or(i.as_ref()).map_or_else(|| span.clone(), |t| places.of(t));
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidRegister,
+                        format!("the residual rating of {entry} needs both `likelihood` and `impact`"),
+                    )
+                    .at(at)
+                    .hint("write `residual: { likelihood: ..., impact: ... }`"),
+                );
+                None
+            }
+        });
         let accepted = r
             .accepted
             .as_ref()
