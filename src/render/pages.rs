@@ -489,6 +489,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
     data.insert("version", &model.soa.version);
     data.insert("owner", &model.soa.owner);
     data.insert("approver", &model.soa.approver);
+    data.insert("risk_styles", &has_register(model));
     Page {
         path: "soa.html".into(),
         template: "soa.html",
