@@ -150,12 +150,14 @@ fn soa_justifications_link_their_risk_ids_and_escape_the_rest() {
     let files = files(&book());
     let soa = page(&files, "soa.html");
     assert!(
-        soa.contains("Risk assessment &lt;2026&gt; (<a href=\"risks/R-001.html\">R-001</a>, <a href=\"risks/R-002.html\">R-002</a>) &amp; policy"),
+        soa.contains("Risk assessment &lt;2026&gt; (<a class=\"risk-id\" href=\"risks/R-001.html\">R-001</a>, <a class=\"risk-id\" href=\"risks/R-002.html\">R-002</a>) &amp; policy"),
         "{soa}"
     );
-    assert!(soa.contains("Cryptography for <a href=\"risks/R-005.html\">R-005</a>"));
+    assert!(
+        soa.contains("Cryptography for <a class=\"risk-id\" href=\"risks/R-005.html\">R-005</a>")
+    );
     let control = page(&files, "controls/A.5.1.html");
-    assert!(control.contains("(<a href=\"../risks/R-001.html\">R-001</a>,"));
+    assert!(control.contains("(<a class=\"risk-id\" href=\"../risks/R-001.html\">R-001</a>,"));
 }
 
 #[test]
