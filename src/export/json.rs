@@ -22,6 +22,11 @@ struct Export<'a> {
     frameworks: Vec<FrameworkOut<'a>>,
     /// The crosswalk rows that touch them.
     crosswalk: Vec<LinkOut<'a>>,
+    /// The risk register and the exceptions register (schema 3), for a book that keeps them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risks: Option<Vec<super::risks::RiskOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exceptions: Option<Vec<super::risks::ExceptionOut<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -234,8 +239,12 @@ pub(crate) fn model_json(model: &Model) -> anyhow::Result<Vec<u8>> {
             }
         })
         .collect();
+    // Schema 3 adds `risks` and `exceptions`; a book without registers writes schema 2 as before.
+    let registers = !model.registers.files.is_empty();
     let export = Export {
-        schema: 2,
+        schema: if registers { 3 } else { 2 },
+        risks: registers.then(|| super::risks::risks_out(model)),
+        exceptions: registers.then(|| super::risks::exceptions_out(model)),
         frameworks: frameworks_out(model, &doc_ids),
         crosswalk: crosswalk_out(model),
         generator: format!("policybook {}", env!("CARGO_PKG_VERSION")),

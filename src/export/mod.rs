@@ -1,11 +1,13 @@
 //! Exports of the model for spreadsheets and other tools: `soa.csv`, `soa.xlsx`,
-//! `traceability.csv`, `gaps.csv` and `model.json`, written under `exports/` on every build.
+//! `traceability.csv`, `gaps.csv` and `model.json`, written under `exports/` on every build, and
+//! for a book with registers `risks.csv`, `risks.xlsx`, `treatment-plan.csv` and `exceptions.csv`.
 //!
 //! Every export reads the model; none re-parses a document. Spreadsheet cells that a
 //! spreadsheet program would run as a formula are neutralised.
 
 pub(crate) mod ics;
 mod json;
+mod risks;
 mod table;
 mod xlsx;
 
@@ -36,7 +38,7 @@ pub(crate) fn each(
     put("soa.csv", soa.to_csv()?)?;
     put(
         "soa.xlsx",
-        xlsx::workbook("Statement of Applicability", &soa, model.as_of)?,
+        xlsx::workbook("Statement of Applicability", "SoA", &soa, model.as_of)?,
     )?;
     drop(soa);
     for c in &model.coverage.frameworks {
@@ -45,6 +47,17 @@ pub(crate) fn each(
             &format!("coverage-{id}.csv"),
             table::coverage(model, c).to_csv()?,
         )?;
+    }
+    // The registers' exports, for a book that keeps one.
+    if !model.registers.files.is_empty() {
+        let register = risks::risks(model);
+        put("risks.csv", register.to_csv()?)?;
+        put(
+            "risks.xlsx",
+            xlsx::workbook("Risk register", "Risks", &register, model.as_of)?,
+        )?;
+        put("treatment-plan.csv", risks::treatment_plan(model).to_csv()?)?;
+        put("exceptions.csv", risks::exceptions(model).to_csv()?)?;
     }
     put("traceability.csv", table::traceability(model).to_csv()?)
 }

@@ -7,7 +7,12 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::Table;
 
-pub(super) fn workbook(title: &str, table: &Table, as_of: NaiveDate) -> anyhow::Result<Vec<u8>> {
+pub(super) fn workbook(
+    title: &str,
+    sheet_name: &str,
+    table: &Table,
+    as_of: NaiveDate,
+) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(
         as_of.year().clamp(1900, 9999) as u16,
@@ -20,7 +25,7 @@ pub(super) fn workbook(title: &str, table: &Table, as_of: NaiveDate) -> anyhow::
             .set_creation_datetime(&created),
     );
     let sheet = book.add_worksheet();
-    sheet.set_name("SoA")?;
+    sheet.set_name(sheet_name)?;
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     for (col, name) in table.header.iter().enumerate() {

@@ -135,17 +135,21 @@ impl Model {
                 gaps.undecided.push(c);
             }
         }
+        let by_registers = provided_by_registers(&self.registers);
         for (i, clause) in self.catalog.clauses.iter().enumerate() {
             let parent_covered = clause.parent.is_none_or(|p| self.clause_covered(p));
-            if !self.clause_covered(i) && parent_covered {
+            // A clause whose documented information the registers provide is addressed.
+            let by_register = by_registers.contains(&clause.id.as_str());
+            if !self.clause_covered(i) && parent_covered && !by_register {
                 gaps.uncovered_clauses.push(i);
             }
         }
         for (i, (clause, _)) in REQUIRED_INFORMATION.iter().enumerate() {
-            if !self
-                .catalog
-                .clause(clause)
-                .is_some_and(|c| self.clause_covered(c))
+            if !by_registers.contains(clause)
+                && !self
+                    .catalog
+                    .clause(clause)
+                    .is_some_and(|c| self.clause_covered(c))
             {
                 gaps.missing_information.push(i);
             }
@@ -162,4 +166,18 @@ impl Model {
         }
         gaps
     }
+}
+
+/// The clauses of [`REQUIRED_INFORMATION`] the registers provide: the risk register with any
+/// risk, the results of risk assessment and its process (6.1.2, 8.2); a treatment plan with
+/// any action, the plan and the results of treatment (6.1.3, 8.3).
+fn provided_by_registers(registers: &crate::registers::Registers) -> Vec<&'static str> {
+    let mut clauses = Vec::new();
+    if !registers.risks.is_empty() {
+        clauses.extend(["6.1.2", "8.2"]);
+    }
+    if registers.risks.iter().any(|r| !r.plan.is_empty()) {
+        clauses.extend(["6.1.3", "8.3"]);
+    }
+    clauses
 }

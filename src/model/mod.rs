@@ -429,12 +429,13 @@ impl Model {
                 signature,
             },
         };
-        model.gaps = model.compute_gaps();
         model.coverage = coverage::Coverage::of(&model);
         let (risk_links, found) = model.link_risks(&registers);
         diagnostics.extend(found);
         model.risk_links = risk_links;
         model.registers = Arc::new(registers);
+        // After the registers: they provide documented information (see `gaps`).
+        model.gaps = model.compute_gaps();
         (model, diagnostics)
     }
 

@@ -73,8 +73,18 @@ pub(super) fn book_key(model: &Model, views: &Views, site_key: u64) -> u64 {
         &f.declared,
         &f.excluded,
     );
+    // The SoA's links to risks and the traceability page's chain from each risk.
+    let risks = (!model.registers.is_empty()).then(|| {
+        (
+            &model.risk_links,
+            (model.registers.risks.iter())
+                .map(|r| (&r.id, &r.title, r.current()))
+                .collect::<Vec<_>>(),
+        )
+    });
     crate::key::of(&(
         (site_key, model.as_of),
+        risks,
         (&views.docs, &views.clauses, &views.controls),
         references,
         (&model.gaps, model.review_schedule(), soa),
@@ -369,6 +379,35 @@ mod tests {
         book.write(
             "frameworks/soc2.yaml",
             SOC2.replace("User registration", "User registration and removal"),
+        );
+        assert_serve_matches_build(&mut engine, &book);
+    }
+
+    /// The registers' pages follow edits of the register: a risk scored again renders its
+    /// page, the register (row and heat maps) and the pages that show its level again.
+    #[test]
+    fn risk_pages_follow_edits_of_the_register() {
+        use crate::render::risks::tests::{book, files, RISKS};
+        let book = book();
+        let mut engine = book.engine();
+        assert_serve_matches_build(&mut engine, &book);
+        let rare = "    likelihood: rare\n    impact: minor\n";
+        assert!(RISKS.contains(rare));
+        book.write(
+            "registers/risks.yaml",
+            RISKS.replace(rare, "    likelihood: likely\n    impact: severe\n"),
+        );
+        assert_serve_matches_build(&mut engine, &book);
+        let built = files(&book);
+        let page = String::from_utf8(built["risks/R-006.html"].clone()).unwrap();
+        assert!(page.contains("likely × severe = <span class=\"level level-high\">20 high</span>"));
+        let register = String::from_utf8(built["risks.html"].clone()).unwrap();
+        assert!(register.contains("aria-label=\"likely × severe: 1 risk (score 20, high)\""));
+        // A title in the exceptions register.
+        book.write(
+            "registers/exceptions.yaml",
+            crate::render::risks::tests::EXCEPTIONS
+                .replace("Unencrypted backup drive", "Backup drive"),
         );
         assert_serve_matches_build(&mut engine, &book);
     }

@@ -9,6 +9,7 @@ mod incremental;
 mod pages;
 mod plan;
 mod print;
+mod risks;
 mod traceability;
 pub(crate) mod views;
 
@@ -20,6 +21,7 @@ use incremental::*;
 use pages::*;
 use plan::*;
 use print::*;
+use risks::*;
 use traceability::*;
 
 use std::collections::{BTreeMap, HashMap};
@@ -226,6 +228,7 @@ pub(crate) fn render_to(
                     Some((path, key))
                 }
                 (Some(_), PageSpec::Framework(p)) => Some(p.key(model, &views, &plan, site_key)),
+                (Some(_), PageSpec::Risk(p)) => Some(p.key(model, &views, site_key)),
                 (Some(_), PageSpec::List(list)) => {
                     part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
                 }
@@ -325,6 +328,10 @@ pub(crate) fn render_to(
         return Ok(Outcome::BookErrors(errors));
     }
     for (name, bytes) in &theme.statics {
+        // The registers' stylesheet and script are written only for a book that keeps one.
+        if RISK_STATICS.contains(&name.as_str()) && !has_register(model) {
+            continue;
+        }
         sink(OutputFile {
             path: format!("static/{name}"),
             contents: Contents::Bytes(bytes.clone().into()),
@@ -357,6 +364,9 @@ pub(crate) fn render_to(
     }
     Ok(Outcome::Done(cache))
 }
+
+/// Static files of the theme that only the registers' pages use.
+const RISK_STATICS: [&str; 2] = ["risks.css", "risks.js"];
 
 /// True when the theme's template `name` is the built-in one, not the book's own.
 fn builtin(theme: &Theme, name: &str) -> bool {
@@ -481,6 +491,7 @@ fn site_view(model: &Model) -> SiteView<'_> {
         search: html.search.enable,
         print: html.print.enable,
         frameworks: !model.coverage.frameworks.is_empty(),
+        risks: has_register(model),
     }
 }
 
@@ -504,6 +515,7 @@ enum PageSpec<'p> {
     /// Part `n` (0-based) of the print view.
     Print(&'p [Vec<usize>], usize),
     Framework(FrameworkPage),
+    Risk(RiskPage),
 }
 
 impl PageSpec<'_> {
@@ -522,6 +534,7 @@ impl PageSpec<'_> {
             PageSpec::Clause(i) => clause_page(model, views, i),
             PageSpec::Control(i) => control_page(model, views, i),
             PageSpec::Framework(p) => p.page(model, views, plan),
+            PageSpec::Risk(p) => p.page(model, views),
         };
         (page, Vec::new())
     }

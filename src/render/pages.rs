@@ -12,6 +12,7 @@ pub(crate) fn redirects(model: &Model) -> Vec<(String, String)> {
         .redirects()
         .into_iter()
         .filter(|r| r.taken_by.is_none() && !takes_framework_page(model, &r.path))
+        .filter(|r| !takes_risk_page(model, &r.path))
         .filter_map(|r| Some((r.path, r.to?)))
         .collect();
     out.sort();
@@ -205,6 +206,8 @@ pub(super) struct DocumentShown<'a> {
     /// Requirements of other frameworks it names, by framework.
     requirements: Vec<DocRequirements<'a>>,
     history: &'a [crate::history::Revision],
+    /// Risks of the register it addresses.
+    risks: Vec<RiskRef<'a>>,
     in_git: bool,
     versions: Vec<crate::history::ApprovedVersion>,
 }
@@ -224,6 +227,7 @@ pub(super) fn document_shown<'a>(
         referenced_by: views.docs_of(&model.referenced_by[i]),
         requirements: doc_requirements(model, i),
         history,
+        risks: document_risks(model, i),
         in_git: model.history.head.is_some(),
         versions: crate::history::approved_versions(&n.doc, history),
     }
@@ -355,6 +359,10 @@ pub(super) struct ControlShown<'a> {
     documents: Vec<DocRow<'a>>,
     clauses: Vec<ItemRow<'a>>,
     mentions: Vec<DocRow<'a>>,
+    /// Risks of the register it treats.
+    risks: Vec<RiskRef<'a>>,
+    /// Its justification with the risk ids linked (empty when it names none).
+    justification: Vec<Piece<'a>>,
 }
 
 /// The theme (group) of Annex A a control belongs to.
@@ -383,6 +391,8 @@ pub(super) fn control_shown<'a>(model: &'a Model, views: &Views<'a>, i: usize) -
         documents: views.docs_of(&model.control_docs[i]),
         clauses: views.clauses_of(&clauses),
         mentions: views.docs_of(&without(&model.control_mentions[i], &model.control_docs[i])),
+        risks: control_risks(model, i),
+        justification: justification_pieces(model, i),
     }
 }
 
@@ -407,6 +417,8 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
         pending: Vec<DocRow<'a>>,
         /// Documents not shown (see [`SOA_DOCS`]); the control's page lists them all.
         more: usize,
+        /// The justification with its risk ids linked (empty when it names none).
+        justification: Vec<Piece<'a>>,
     }
     #[derive(Serialize)]
     struct ThemeRows<'a> {
@@ -448,6 +460,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
                         documents: views.docs_of(&approved[..shown]),
                         pending: views.docs_of(&pending[..shown_pending]),
                         more: approved.len() + pending.len() - shown - shown_pending,
+                        justification: justification_pieces(model, c),
                     }
                 })
                 .collect(),
@@ -476,6 +489,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
     data.insert("version", &model.soa.version);
     data.insert("owner", &model.soa.owner);
     data.insert("approver", &model.soa.approver);
+    data.insert("risk_styles", &has_register(model));
     Page {
         path: "soa.html".into(),
         template: "soa.html",

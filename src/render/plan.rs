@@ -92,13 +92,17 @@ impl List {
             List::Documents => documents_page(model, views),
             List::Clauses => clauses_page(views),
             List::Controls => controls_page(model, views),
-            List::Traceability => Page {
-                path: "traceability.html".into(),
-                template: "traceability.html",
-                nav: "traceability",
-                title: "Traceability".into(),
-                data: Data::new(views.keyed),
-            },
+            List::Traceability => {
+                let mut data = Data::new(views.keyed);
+                data.insert("risk_chain", &risk_chain(model, views));
+                Page {
+                    path: "traceability.html".into(),
+                    template: "traceability.html",
+                    nav: "traceability",
+                    title: "Traceability".into(),
+                    data,
+                }
+            }
             List::Soa => soa_page(model, views),
             List::Gaps => gaps_page(model, views),
             List::Reviews => reviews_page(model, views),
@@ -129,6 +133,7 @@ pub(super) fn pages<'p>(
             .into_iter()
             .map(PageSpec::Framework),
     );
+    specs.extend(risk_pages(model).into_iter().map(PageSpec::Risk));
     specs
 }
 

@@ -33,6 +33,8 @@ pub(crate) struct SiteView<'a> {
     pub print: bool,
     /// The book uses frameworks besides ISO/IEC 27001:2022: the navigation links their list.
     pub frameworks: bool,
+    /// The book keeps a risk or exception register: the navigation links the register.
+    pub risks: bool,
 }
 
 /// A document as a row in a list.
