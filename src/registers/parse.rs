@@ -1,4 +1,4 @@
-//! The register files read into [`Registers`](super::Registers)' parts: YAML through
+//! The register files read into [`Registers`]' parts: YAML through
 //! `marked_yaml`, which keeps where every value is, and the risk register as CSV.
 
 use std::collections::HashMap;
