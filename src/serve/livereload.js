@@ -8,6 +8,8 @@
       overlay = document.createElement("div");
       overlay.id = "policybook-problem";
       overlay.setAttribute("role", "alert");
+      // A long list scrolls: keyboard users must be able to reach and scroll it.
+      overlay.tabIndex = 0;
       var title = document.createElement("strong");
       var pre = document.createElement("pre");
       overlay.appendChild(title);
