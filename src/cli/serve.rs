@@ -120,7 +120,12 @@ pub(super) fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     );
     let watcher = watch::watch(layout, args.watcher)?;
     let server_site = site.clone();
-    std::thread::spawn(move || bound.run(server_site));
+    std::thread::spawn(move || {
+        if let Err(e) = bound.run(server_site) {
+            eprintln!("error: the server stopped: {e:#}");
+            std::process::exit(1);
+        }
+    });
     if args.open {
         open_browser(&url);
     }
