@@ -51,7 +51,7 @@ pub enum Command {
     Import(import::Args),
     /// Validate the book and report every problem; writes nothing.
     Check(check::Args),
-    /// Write the exports (SoA CSV and XLSX, traceability, gaps, model JSON) to a folder.
+    /// Write the exports (SoA, traceability, gaps, model JSON, framework coverage, risk registers) to a folder.
     Export(export::Args),
     /// Build the site into a reproducible zip with a manifest and SHA256SUMS, for an auditor.
     Bundle(bundle::Args),
