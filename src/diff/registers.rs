@@ -28,13 +28,15 @@ fn rating(scales: &Scales, r: Option<Rating>) -> String {
     })
 }
 
+/// The ids of `refs`, as a diff shows a list.
+fn list(refs: &[crate::document::Ref]) -> String {
+    refs.iter()
+        .map(|r| r.target.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn risk_fields(scales: &Scales, r: &Risk) -> Vec<(&'static str, String)> {
-    let list = |refs: &[crate::document::Ref]| {
-        refs.iter()
-            .map(|r| r.target.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     vec![
         ("title", r.title.clone()),
         ("owner", r.owner.clone()),
@@ -66,12 +68,6 @@ fn risk_fields(scales: &Scales, r: &Risk) -> Vec<(&'static str, String)> {
 }
 
 fn exception_fields(e: &Exception) -> Vec<(&'static str, String)> {
-    let list = |refs: &[crate::document::Ref]| {
-        refs.iter()
-            .map(|r| r.target.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     vec![
         ("title", e.title.clone()),
         ("controls", list(&e.controls)),

@@ -211,19 +211,6 @@ fn rating_out(model: &Model, r: Rating) -> RatingOut {
 }
 
 #[derive(Serialize)]
-pub(super) struct ApprovalOut<'a> {
-    by: &'a str,
-    on: Option<String>,
-}
-
-fn approval_out(a: &Approval) -> ApprovalOut<'_> {
-    ApprovalOut {
-        by: &a.by,
-        on: a.on.map(|d| d.to_string()),
-    }
-}
-
-#[derive(Serialize)]
 pub(super) struct ActionOut<'a> {
     action: &'a str,
     owner: Option<&'a str>,
@@ -247,7 +234,7 @@ pub(super) struct RiskOut<'a> {
     /// Annex A control ids, then other frameworks' qualified ids.
     controls: Vec<String>,
     documents: Vec<&'a str>,
-    accepted: Option<ApprovalOut<'a>>,
+    accepted: Option<&'a Approval>,
     review_by: Option<String>,
     plan: Vec<ActionOut<'a>>,
     exceptions: Vec<&'a str>,
@@ -268,7 +255,7 @@ pub(super) fn risks_out(model: &Model) -> Vec<RiskOut<'_>> {
             treatment: r.treatment,
             controls: controls(model, k),
             documents: doc_ids(model, &links.documents[k]),
-            accepted: r.accepted.as_ref().map(approval_out),
+            accepted: r.accepted.as_ref(),
             review_by: r.review_by.as_ref().map(|d| d.0.to_string()),
             plan: (r.plan.iter())
                 .map(|a| ActionOut {
@@ -298,7 +285,7 @@ pub(super) struct ExceptionOut<'a> {
     compensating_controls: Vec<&'a str>,
     compensating: Option<&'a str>,
     requested_by: Option<&'a str>,
-    approved: Option<ApprovalOut<'a>>,
+    approved: Option<&'a Approval>,
     expires: Option<String>,
     expired: bool,
 }
@@ -316,7 +303,7 @@ pub(super) fn exceptions_out(model: &Model) -> Vec<ExceptionOut<'_>> {
             compensating_controls: control_ids(model, &links.compensating[x]),
             compensating: e.compensating.as_deref(),
             requested_by: e.requested_by.as_deref(),
-            approved: e.approved.as_ref().map(approval_out),
+            approved: e.approved.as_ref(),
             expires: e.expires.as_ref().map(|d| d.0.to_string()),
             expired: e.expires.as_ref().is_some_and(|d| d.0 < model.as_of),
         })

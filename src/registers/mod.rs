@@ -118,7 +118,7 @@ impl Treatment {
 }
 
 /// Who accepted a risk or approved an exception, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub(crate) struct Approval {
     pub by: String,
     pub on: Option<NaiveDate>,

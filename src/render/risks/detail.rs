@@ -15,22 +15,9 @@ struct RiskDetail<'a> {
     treatment: &'static str,
     inherent: RatingView<'a>,
     residual: Option<RatingView<'a>>,
-    accepted: Option<ApprovalView<'a>>,
+    accepted: Option<&'a Approval>,
     review_by: Option<String>,
     review_overdue: bool,
-}
-
-#[derive(Serialize, Hash)]
-pub(super) struct ApprovalView<'a> {
-    by: &'a str,
-    on: Option<String>,
-}
-
-fn approval(a: &Approval) -> ApprovalView<'_> {
-    ApprovalView {
-        by: &a.by,
-        on: a.on.map(|d| d.to_string()),
-    }
 }
 
 /// A control treating a risk: its SoA decision and the documents implementing it.
@@ -145,7 +132,7 @@ pub(super) fn risk_shown<'a>(model: &'a Model, views: &Views<'a>, k: usize) -> R
             treatment: r.treatment.as_str(),
             inherent: rating_view(&reg.scales, r.inherent),
             residual: r.residual.map(|x| rating_view(&reg.scales, x)),
-            accepted: r.accepted.as_ref().map(approval),
+            accepted: r.accepted.as_ref(),
             review_by: r.review_by.as_ref().map(|d| d.0.to_string()),
             review_overdue: r.review_by.as_ref().is_some_and(|d| d.0 < model.as_of),
         },
@@ -209,7 +196,7 @@ struct ExceptionRow<'a> {
     compensating_controls: Vec<ItemRow<'a>>,
     compensating: Option<&'a str>,
     requested_by: Option<&'a str>,
-    approved: Option<ApprovalView<'a>>,
+    approved: Option<&'a Approval>,
     expires: String,
     state: &'static str,
 }
@@ -248,7 +235,7 @@ pub(super) fn exceptions_shown<'a>(model: &'a Model, views: &Views<'a>) -> Excep
                 compensating_controls: views.controls_of(&links.compensating[x]),
                 compensating: e.compensating.as_deref(),
                 requested_by: e.requested_by.as_deref(),
-                approved: e.approved.as_ref().map(approval),
+                approved: e.approved.as_ref(),
                 expires: e
                     .expires
                     .as_ref()
