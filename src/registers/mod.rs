@@ -6,6 +6,7 @@
 //! name is resolved by the model (see `model::risks`), and the rules are in `check`.
 
 mod parse;
+mod places;
 
 use std::path::Path;
 

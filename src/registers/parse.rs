@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use marked_yaml::Spanned;
 use serde::Deserialize;
 
+use super::places::{Places, Text};
 use super::*;
-use crate::diagnostic::{did_you_mean, offset_of};
-
-type Text = Spanned<String>;
+use crate::diagnostic::did_you_mean;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,65 +99,6 @@ struct RawException {
     approved_by: Option<Text>,
     approved_on: Option<Text>,
     expires: Option<Text>,
-}
-
-/// Turns marked_yaml's places into spans of one file.
-struct Places<'a> {
-    text: &'a str,
-    file: FileId,
-}
-
-impl Places<'_> {
-    fn at(&self, span: &marked_yaml::Span, len: usize) -> Span {
-        let start = span
-            .start()
-            .map_or(0, |m| offset_of(self.text, m.line(), m.column()));
-        let end = (start + len).min(self.text.len());
-        Span {
-            file: self.file,
-            range: start..end,
-        }
-    }
-
-    fn of(&self, t: &Text) -> Span {
-        self.at(t.span(), t.len())
-    }
-
-    fn whole(&self) -> Span {
-        Span {
-            file: self.file,
-            range: 0..0,
-        }
-    }
-
-    fn yaml_error(&self, e: marked_yaml::FromYamlError, what: &str) -> Diagnostic {
-        let (marker, message) = match &e {
-            marked_yaml::FromYamlError::ParseYaml(load) => (load_marker(load), e.to_string()),
-            marked_yaml::FromYamlError::FromNode(node) => (node.start_mark(), node.to_string()),
-        };
-        let start = marker.map_or(0, |m| offset_of(self.text, m.line(), m.column()));
-        Diagnostic::error(Code::InvalidRegister, format!("{what}: {message}"))
-            .at(Span {
-                file: self.file,
-                range: start..start,
-            })
-            .hint(format!(
-                "see the README's \"Risks and exceptions\" for the shape of {what}"
-            ))
-    }
-}
-
-fn load_marker(e: &marked_yaml::LoadError) -> Option<marked_yaml::Marker> {
-    use marked_yaml::LoadError::*;
-    match e {
-        TopLevelMustBeMapping(m)
-        | TopLevelMustBeSequence(m)
-        | UnexpectedAnchor(m)
-        | MappingKeyMustBeScalar(m)
-        | UnexpectedTag(m)
-        | ScanError(m, _) => Some(*m),
-        DuplicateKey(inner) => inner.key.span().start().copied(),
-    }
 }
 
 fn text(t: &Option<Text>) -> Option<String> {
@@ -297,7 +237,7 @@ pub(super) fn risks_yaml(
     file: FileId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Scales, Vec<Risk>) {
-    let places = Places { text: text_, file };
+    let places = Places::new(text_, file);
     let raw: RawRisks = match marked_yaml::from_yaml(0, text_) {
         Ok(raw) => raw,
         Err(e) => {
@@ -463,7 +403,7 @@ pub(super) fn exceptions_yaml(
     file: FileId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Exception> {
-    let places = Places { text: text_, file };
+    let places = Places::new(text_, file);
     let raw: RawExceptions = match marked_yaml::from_yaml(0, text_) {
         Ok(raw) => raw,
         Err(e) => {
