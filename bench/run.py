@@ -57,14 +57,17 @@ def measure(cmd, runs, before=None, cwd=None):
     return statistics.median(times), max(peaks)
 
 
-def corpus(work, n):
-    book = os.path.join(work, f"book-{n}")
+def corpus(work, n, risks=0):
+    name = f"{n}-r{risks}" if risks else f"{n}"
+    book = os.path.join(work, f"book-{name}")
     if not os.path.isdir(os.path.join(book, "content")):
-        gen = os.path.join(work, f"gen-{n}")
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "-n", str(n), "-o", gen, "--seed", "42"],
-                       check=True, stdout=subprocess.DEVNULL)
+        gen = os.path.join(work, f"gen-{name}")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), "-n", str(n), "-o", gen, "--seed", "42",
+                        "--risks", str(risks)], check=True, stdout=subprocess.DEVNULL)
         os.makedirs(book, exist_ok=True)
         shutil.move(os.path.join(gen, "content"), os.path.join(book, "content"))
+        if risks:
+            shutil.move(os.path.join(gen, "registers"), os.path.join(book, "registers"))
         with open(os.path.join(book, "book.toml"), "w") as f:
             f.write(f'[book]\ntitle = "Generated ISMS of {n} documents"\n')
         shutil.rmtree(gen, ignore_errors=True)
@@ -158,6 +161,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--work", default="/tmp/policybook-bench")
+    ap.add_argument("--risks", type=int, default=0,
+                    help="give every generated book a risk register of this many risks (and a tenth as many exceptions)")
     ap.add_argument("--baseline", help="another policybook binary (a build of an older commit) to measure "
                     "beside this one, each measure taken of both in turn, with the ratio new/old")
     args = ap.parse_args()
@@ -167,7 +172,7 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        book = corpus(args.work, n)
+        book = corpus(args.work, n, args.risks)
         site, floor_out = os.path.join(book, "book"), os.path.join(args.work, f"floor-{n}")
         trash = os.path.join(args.work, "trash")
         clean_site = lambda: set_aside(site, trash)
