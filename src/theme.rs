@@ -45,6 +45,7 @@ pub(crate) const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/risks.html"),
     embed!("templates/risk-exceptions.html"),
     embed!("templates/risk-plan.html"),
+    embed!("templates/risk-chain.html"),
     embed!("templates/soa.html"),
     embed!("templates/traceability.html"),
     embed!("static/risks.css"),

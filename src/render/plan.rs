@@ -19,6 +19,7 @@ pub(super) enum List {
     ControlMatrix(usize),
     Chain(usize),
     ReverseChain(usize),
+    RiskChain(usize),
 }
 
 /// How the matrices and chains are cut into parts: indices only, cheap to compute.
@@ -29,6 +30,8 @@ pub(super) struct Plan {
     pub(super) reverse: Vec<ChainPart>,
     /// Per used framework: the rows of its matrix (see [`framework_rows`]).
     pub(super) frameworks: Vec<Vec<usize>>,
+    /// Parts of the risk -> control -> document chain (none without a risk register).
+    pub(super) risk_parts: usize,
 }
 
 /// One part of a chain: per clause (or control), the range of its documents shown there.
@@ -42,6 +45,7 @@ impl Plan {
             by_id,
             chain: chain_parts(&model.clause_docs),
             reverse: chain_parts(&model.control_docs),
+            risk_parts: model.registers.risks.len().div_ceil(RISK_CHAIN_ROWS),
         }
     }
 
@@ -64,6 +68,7 @@ impl Plan {
         lists.extend((0..self.matrix_parts()).map(List::ControlMatrix));
         lists.extend((0..self.chain.len().max(1)).map(List::Chain));
         lists.extend((0..self.reverse.len().max(1)).map(List::ReverseChain));
+        lists.extend((0..self.risk_parts).map(List::RiskChain));
         lists
     }
 }
@@ -83,6 +88,7 @@ impl List {
             List::ControlMatrix(n) => part_path("traceability/controls", n + 1),
             List::Chain(n) => part_path("traceability/chain", n + 1),
             List::ReverseChain(n) => part_path("traceability/reverse", n + 1),
+            List::RiskChain(n) => part_path("traceability/risks", n + 1),
         }
     }
 
@@ -94,7 +100,7 @@ impl List {
             List::Controls => controls_page(model, views),
             List::Traceability => {
                 let mut data = Data::new(views.keyed);
-                data.insert("risk_chain", &risk_chain(model, views));
+                data.insert("risk_chain", &(plan.risk_parts > 0));
                 Page {
                     path: "traceability.html".into(),
                     template: "traceability.html",
@@ -110,6 +116,7 @@ impl List {
             List::ControlMatrix(n) => control_matrix(model, views, plan, n),
             List::Chain(n) => chain_page(model, views, &plan.chain, n),
             List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
+            List::RiskChain(n) => risk_chain_page(model, views, n, plan.risk_parts),
         }
     }
 }
@@ -154,6 +161,9 @@ pub(super) const SOA_DOCS: usize = 12;
 
 /// Document rows per page of a chain.
 pub(super) const CHAIN_ROWS: usize = 500;
+
+/// Risks per page of the risk -> control -> document chain.
+pub(super) const RISK_CHAIN_ROWS: usize = 100;
 
 /// Links between the parts of a page split to stay small.
 #[derive(Serialize, Hash)]

@@ -312,28 +312,52 @@ pub(super) fn register_shown(model: &Model) -> RegisterShown<'_> {
 struct ChainControl<'a> {
     control: ItemRef<'a>,
     documents: Vec<DocRow<'a>>,
+    /// Documents not shown (see [`SOA_DOCS`]); the control's page lists them all.
+    more: usize,
 }
 
 /// A risk's row of the risk -> control -> document chain.
 #[derive(Serialize, Hash)]
-pub(super) struct RiskChain<'a> {
+struct RiskChain<'a> {
     risk: RiskRef<'a>,
     controls: Vec<ChainControl<'a>>,
     requirements: Vec<ReqRow<'a>>,
     documents: Vec<DocRow<'a>>,
 }
 
-/// The chain from each risk through its controls to the documents implementing them (empty
-/// without a register).
-pub(super) fn risk_chain<'a>(model: &'a Model, views: &Views<'a>) -> Vec<RiskChain<'a>> {
+/// Part `n` of `total` of the chain from each risk through its controls to the documents
+/// implementing them.
+pub(super) fn risk_chain_page(model: &Model, views: &Views, n: usize, total: usize) -> Page {
+    let risks = model.registers.risks.len();
+    let shown = (n * RISK_CHAIN_ROWS).min(risks)..((n + 1) * RISK_CHAIN_ROWS).min(risks);
+    part_page("traceability/risks", n, total, views.keyed, |data| {
+        data.insert("rows", &risk_chain(model, views, shown));
+        (
+            "risk-chain.html",
+            "traceability",
+            "Risk → control → document".into(),
+        )
+    })
+}
+
+/// The chain from each risk of `shown` through its controls to the documents implementing them.
+fn risk_chain<'a>(
+    model: &'a Model,
+    views: &Views<'a>,
+    shown: std::ops::Range<usize>,
+) -> Vec<RiskChain<'a>> {
     let links = &model.risk_links;
-    (0..model.registers.risks.len())
+    shown
         .map(|k| RiskChain {
             risk: risk_ref(&model.registers, k),
             controls: (links.controls[k].iter())
-                .map(|&c| ChainControl {
-                    control: (&views.controls[c]).into(),
-                    documents: views.docs_of(&model.control_docs[c]),
+                .map(|&c| {
+                    let (documents, more) = views.docs_capped(&model.control_docs[c], SOA_DOCS);
+                    ChainControl {
+                        control: (&views.controls[c]).into(),
+                        documents,
+                        more,
+                    }
                 })
                 .collect(),
             requirements: (links.requirements[k].iter())

@@ -244,6 +244,13 @@ impl<'a> Views<'a> {
         indices.iter().map(|&i| self.docs[i].clone()).collect()
     }
 
+    /// The first `cap` of [`Views::docs_of`], and how many more there are: a control that a
+    /// large book's every procedure names would otherwise fill a row with hundreds of links.
+    pub(crate) fn docs_capped(&self, indices: &[usize], cap: usize) -> (Vec<DocRow<'a>>, usize) {
+        let shown = indices.len().min(cap);
+        (self.docs_of(&indices[..shown]), indices.len() - shown)
+    }
+
     pub(crate) fn clauses_of(&self, indices: &[usize]) -> Vec<ItemRow<'a>> {
         indices.iter().map(|&i| self.clauses[i].clone()).collect()
     }

@@ -25,7 +25,7 @@ const pages = {
   "control-risks": "controls/A.5.15.html",
   "document-risks": "docs/policy.html",
   "soa-risks": "soa.html",
-  "traceability-risks": "traceability.html",
+  "traceability-risks": "traceability/risks.html",
 };
 
 before(async () => {

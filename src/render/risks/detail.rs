@@ -28,6 +28,8 @@ struct RiskControl<'a> {
     /// `implemented`, ..., `undecided`, or `excluded`.
     status: &'static str,
     documents: Vec<DocRow<'a>>,
+    /// Documents not shown (see [`SOA_DOCS`]); the control's page lists them all.
+    more: usize,
 }
 
 /// An action of the treatment plan, with its risk.
@@ -109,6 +111,7 @@ pub(super) fn risk_shown<'a>(model: &'a Model, views: &Views<'a>, k: usize) -> R
     let controls = (links.controls[k].iter())
         .map(|&c| {
             let entry = model.applicability(c);
+            let (documents, more) = views.docs_capped(&model.control_docs[c], SOA_DOCS);
             RiskControl {
                 control: views.controls[c].clone(),
                 applicable: entry.applicable,
@@ -117,7 +120,8 @@ pub(super) fn risk_shown<'a>(model: &'a Model, views: &Views<'a>, k: usize) -> R
                 } else {
                     entry.status.map_or("undecided", |s| s.as_str())
                 },
-                documents: views.docs_of(&model.control_docs[c]),
+                documents,
+                more,
             }
         })
         .collect();

@@ -301,3 +301,33 @@ fn spreadsheet_cells_of_the_register_are_neutralised() {
     let csv = page(&files(&book), "exports/risks.csv");
     assert!(csv.contains("R-006,'=HYPERLINK(1),"), "{csv}");
 }
+
+#[test]
+fn the_risk_chain_comes_in_parts_and_caps_the_documents_of_a_control() {
+    let mut register = String::from("risks:\n");
+    for k in 1..=150 {
+        register.push_str(&format!(
+            "  R-{k:03}:\n    title: Risk {k}\n    owner: CISO\n    likelihood: rare\n    impact: minor\n    treatment: mitigate\n    controls: [A.5.15]\n"
+        ));
+    }
+    let mut book = TestBook::new().file("registers/risks.yaml", &register);
+    for d in 1..=14 {
+        book = book.doc_with(&format!("STD-{d:03}"), "controls: [\"A.5.15\"]", "Access.");
+    }
+    let files = files(&book);
+    let trace = page(&files, "traceability.html");
+    assert!(
+        trace.contains("href=\"traceability/risks.html\""),
+        "{trace}"
+    );
+    let first = page(&files, "traceability/risks.html");
+    let second = page(&files, "traceability/risks-2.html");
+    assert!(first.contains("R-100") && !first.contains("R-101"));
+    assert!(second.contains("R-101") && second.contains("R-150"));
+    assert!(!files.contains_key("traceability/risks-3.html"));
+    // 14 documents implement A.5.15: the first 12 are shown, the control's page has them all.
+    for shown in [&first, &page(&files, "risks/R-001.html")] {
+        assert!(shown.contains("STD-012") && !shown.contains("STD-013"));
+        assert!(shown.contains("and 2 more</a>"));
+    }
+}
