@@ -112,6 +112,22 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
                 .hint("set `title` under [book]"),
         );
     }
+    let scales = &c.registers.scales;
+    for (key, words) in [
+        ("likelihood", &scales.likelihood),
+        ("impact", &scales.impact),
+    ] {
+        if words
+            .as_ref()
+            .is_some_and(|w| w.len() < 2 || w.iter().any(|w| w.trim().is_empty()))
+        {
+            out.push(
+                Diagnostic::error(Code::ConfigInvalid, "a risk scale needs two or more words")
+                    .at_opt(settings.table_key_span(sources, Some("registers.scales"), key))
+                    .hint("list the words from the lowest to the highest"),
+            );
+        }
+    }
     let html = &c.output.html;
     let files = html
         .extra_css

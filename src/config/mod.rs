@@ -14,7 +14,7 @@ mod mdbook;
 mod schema;
 
 pub(crate) use load::load;
-pub(crate) use schema::{Config, HtmlConfig, SearchConfig};
+pub(crate) use schema::{Config, HtmlConfig, ScalesConfig, SearchConfig};
 
 use std::path::PathBuf;
 

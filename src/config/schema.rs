@@ -24,6 +24,24 @@ pub struct Config {
     /// when the book has no such table: its bodies are then never treated as templates.
     pub variables: Option<BTreeMap<String, Variable>>,
     pub frameworks: FrameworksConfig,
+    pub registers: RegistersConfig,
+}
+
+/// `[registers]`: settings of the risk register that hold for every register file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RegistersConfig {
+    /// The book's risk scales; `scales:` in registers/risks.yaml overrides them key by key.
+    pub scales: ScalesConfig,
+}
+
+/// `[registers.scales]`: likelihood and impact words from the lowest, and the acceptance line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScalesConfig {
+    pub likelihood: Option<Vec<String>>,
+    pub impact: Option<Vec<String>>,
+    pub accept_at_or_below: Option<usize>,
 }
 
 /// `[frameworks]`: the frameworks besides ISO/IEC 27001:2022 that the organisation answers

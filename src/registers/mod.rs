@@ -40,6 +40,24 @@ impl Default for Scales {
 }
 
 impl Scales {
+    /// `[registers.scales]` of book.toml over the defaults (a scale of fewer than two words is
+    /// reported where the settings are checked, and left out here).
+    fn of_book(book: &crate::config::ScalesConfig) -> Scales {
+        let mut scales = Scales::default();
+        for (words, into) in [
+            (&book.likelihood, &mut scales.likelihood),
+            (&book.impact, &mut scales.impact),
+        ] {
+            if let Some(words) = words.as_ref().filter(|w| w.len() >= 2) {
+                *into = words.iter().map(|w| w.trim().to_string()).collect();
+            }
+        }
+        if let Some(line) = book.accept_at_or_below {
+            scales.accept_at_or_below = line;
+        }
+        scales
+    }
+
     /// The highest score the scales allow.
     pub(crate) fn max_score(&self) -> usize {
         self.likelihood.len() * self.impact.len()
@@ -256,10 +274,11 @@ pub(crate) fn read(
     }
     if let Some(rel) = risks.first() {
         let file = add(root, rel, sources, &mut diagnostics)?;
+        let book_scales = Scales::of_book(&settings.config.registers.scales);
         let (scales, list) = if rel.ends_with(".csv") {
-            parse::risks_csv(sources.text(file), file, &mut diagnostics)
+            parse::risks_csv(sources.text(file), file, &book_scales, &mut diagnostics)
         } else {
-            parse::risks_yaml(sources.text(file), file, &mut diagnostics)
+            parse::risks_yaml(sources.text(file), file, &book_scales, &mut diagnostics)
         };
         registers.scales = scales;
         registers.risks = list;

@@ -235,6 +235,7 @@ fn valid_id(id: &str, at: &Span, diagnostics: &mut Vec<Diagnostic>) -> bool {
 pub(super) fn risks_yaml(
     text_: &str,
     file: FileId,
+    book_scales: &Scales,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Scales, Vec<Risk>) {
     let places = Places::new(text_, file);
@@ -245,7 +246,7 @@ pub(super) fn risks_yaml(
             return (Scales::default(), Vec::new());
         }
     };
-    let scales = scales(raw.scales, &places, diagnostics);
+    let scales = scales(raw.scales, book_scales, &places, diagnostics);
     let mut risks = Vec::new();
     for (id, r) in raw.risks {
         let span = places.of(&id);
@@ -367,8 +368,14 @@ fn approval(
     }
 }
 
-fn scales(raw: Option<RawScales>, places: &Places, diagnostics: &mut Vec<Diagnostic>) -> Scales {
-    let mut scales = Scales::default();
+/// The register's `scales:` over the book's.
+fn scales(
+    raw: Option<RawScales>,
+    book: &Scales,
+    places: &Places,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Scales {
+    let mut scales = book.clone();
     let Some(raw) = raw else {
         return scales;
     };
@@ -473,6 +480,7 @@ pub(super) fn exceptions_yaml(
 pub(super) fn risks_csv(
     text_: &str,
     file: FileId,
+    book_scales: &Scales,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Scales, Vec<Risk>) {
     const COLUMNS: [&str; 16] = [
@@ -600,7 +608,7 @@ pub(super) fn risks_csv(
         }
     }
     let mut found = Vec::new();
-    let (scales, risks) = risks_yaml(&yaml, file, &mut found);
+    let (scales, risks) = risks_yaml(&yaml, file, book_scales, &mut found);
     // Back to the CSV: a diagnostic's place is the start of its row.
     let line_of = |offset: usize| yaml[..offset.min(yaml.len())].matches('\n').count();
     let remap = |span: &mut Span| {

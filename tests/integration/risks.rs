@@ -289,3 +289,54 @@ fn diff_reports_a_re_scored_risk_a_new_one_and_an_expired_exception() {
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(report["registers"][0]["fields"][0]["field"], "inherent");
 }
+
+#[test]
+fn book_toml_sets_the_scales_of_a_csv_register_and_a_yaml_register_overrides_them() {
+    let book = Book::fixture("small");
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[registers.scales]\nlikelihood = [\"low\", \"medium\", \"high\"]\nimpact = [\"low\", \"medium\", \"high\"]\naccept-at-or-below = 2\n"),
+    );
+    let rows = "id,title,owner,likelihood,impact,treatment,accepted_by,accepted_on\n\
+                R-001,Ransomware,CISO,high,medium,mitigate,CEO,2026-02-01\n\
+                R-002,Outage,CFO,low,low,mitigate,,\n";
+    book.write("registers/risks.csv", rows);
+    // high x medium = 6, accepted; low x low = 1, under the line.
+    assert_eq!(found(&book), []);
+    book.run(&["build", "--as-of", "2026-11-22"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&book.read("book/exports/model.json")).unwrap();
+    assert_eq!(json["risks"][0]["inherent"]["score"], 6);
+    assert_eq!(json["risks"][0]["inherent"]["level"], "high");
+    // medium x medium = 4 is above the book's line of 2.
+    book.write(
+        "registers/risks.csv",
+        &format!("{rows}R-003,Fraud,CFO,medium,medium,mitigate,,\n"),
+    );
+    assert_eq!(
+        found(&book),
+        [at("risk-not-accepted", "registers/risks.csv", 4, 1)]
+    );
+
+    // A YAML register's own `scales:` wins, key by key: its likelihood, the book's impact.
+    std::fs::remove_file(book.root.join("registers/risks.csv")).unwrap();
+    book.write(
+        "registers/risks.yaml",
+        "scales:\n  likelihood: [never, sometimes]\nrisks:\n  R-001:\n    title: Ransomware\n    owner: CISO\n    likelihood: sometimes\n    impact: high\n    treatment: mitigate\n    accepted: { by: CEO, on: 2026-02-01 }\n",
+    );
+    assert_eq!(found(&book), []);
+
+    // A scale of one word is an error at its line in book.toml.
+    book.write(
+        "book.toml",
+        &format!("{toml}\n[registers.scales]\nimpact = [\"all\"]\n"),
+    );
+    let report = json_report(&book.run(&["check", "--as-of", "2026-11-22", "--format", "json"]));
+    let line = toml.lines().count() as u64 + 3;
+    assert!(
+        located(&report).contains(&at("config-invalid", "book.toml", line, 1)),
+        "{:?}",
+        located(&report)
+    );
+}
