@@ -193,6 +193,7 @@ impl Model {
             known_broken: &known_broken,
             allow_html: settings.config.output.html.allow_html,
             broken_paths: &broken_paths,
+            registers: &registers,
         };
 
         let resolved: Vec<FrontMatterRefs> = documents

@@ -67,6 +67,8 @@ pub(super) struct Names<'a> {
     pub(super) allow_html: bool,
     /// Where the files whose front matter failed to parse are (relative to the content folder).
     pub(super) broken_paths: &'a HashSet<PathBuf>,
+    /// For `[[R-099]]`: a name shaped like the register's risk ids is a missing risk.
+    pub(super) registers: &'a crate::registers::Registers,
 }
 
 /// `duplicate-reference`: an entry of `clauses`, `controls` or `related` written a second time.
@@ -335,6 +337,9 @@ impl Names<'_> {
                             .at(span)
                             .hint("link one of its controls, or the controls page"),
                     };
+                }
+                if self.registers.looks_like_risk(name) {
+                    return super::risks::unknown_risk(self.registers, name, span);
                 }
                 Diagnostic::error(Code::UnknownReference, format!("`[[{name}]]` matches no document, clause or control"))
                     .at(span)

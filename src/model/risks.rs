@@ -174,21 +174,15 @@ impl Model {
         links: &mut RiskLinks,
         out: &mut Vec<Diagnostic>,
     ) {
-        let prefixes: Vec<&str> = (registers.risks.iter())
-            .filter_map(|r| r.id.rsplit_once('-').map(|(p, _)| p))
-            .collect();
         for (c, decision) in self.soa.decisions.iter().enumerate() {
             let Some(d) = decision else { continue };
             let Some(text) = &d.justification else {
                 continue;
             };
             for (range, word) in id_like_words(text) {
-                let looks_like = word.rsplit_once('-').is_some_and(|(p, n)| {
-                    prefixes.contains(&p) && n.bytes().all(|b| b.is_ascii_digit())
-                });
                 match registers.risk(word) {
                     Some(k) => links.justification_risks[c].push((range, k)),
-                    None if looks_like => out.push(
+                    None if registers.looks_like_risk(word) => out.push(
                         Diagnostic::error(
                             Code::UnknownRisk,
                             format!(
@@ -241,19 +235,22 @@ pub(super) fn risk_ids(
     for r in refs {
         match registers.risk(&r.target) {
             Some(k) => found.push(k),
-            None => out.push(
-                Diagnostic::error(
-                    Code::UnknownRisk,
-                    format!("`{}` is not in the risk register", r.target),
-                )
-                .at(r.span.clone())
-                .hint(risk_hint(registers, &r.target)),
-            ),
+            None => out.push(unknown_risk(registers, &r.target, r.span.clone())),
         }
     }
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// `unknown-risk`: `id` is not in the register, with a did-you-mean.
+pub(super) fn unknown_risk(registers: &Registers, id: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::UnknownRisk,
+        format!("`{id}` is not in the risk register"),
+    )
+    .at(span)
+    .hint(risk_hint(registers, id))
 }
 
 fn risk_hint(registers: &Registers, wrong: &str) -> String {

@@ -243,6 +243,17 @@ impl Registers {
     pub(crate) fn risk(&self, id: &str) -> Option<usize> {
         self.risks.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
     }
+
+    /// `word` is shaped like the register's risk ids (a prefix some risk has, `-`, digits),
+    /// so where it names nothing it is a risk missing from the register.
+    pub(crate) fn looks_like_risk(&self, word: &str) -> bool {
+        word.rsplit_once('-').is_some_and(|(prefix, n)| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (self.risks.iter())
+                    .any(|r| r.id.rsplit_once('-').is_some_and(|(p, _)| p == prefix))
+        })
+    }
 }
 
 /// Reads `registers/` of the book at `settings.root`.

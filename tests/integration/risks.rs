@@ -154,7 +154,7 @@ fn risk_ids_in_the_soa_front_matter_and_bodies_must_resolve() {
         found(&book),
         [
             at("unknown-risk", "content/risky.md", 5, 16),
-            at("unknown-reference", "content/risky.md", 7, 19),
+            at("unknown-risk", "content/risky.md", 7, 19),
             at("unknown-risk", "soa.yaml", 2, 3),
         ]
     );
