@@ -117,14 +117,18 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         ("likelihood", &scales.likelihood),
         ("impact", &scales.impact),
     ] {
-        if words
-            .as_ref()
-            .is_some_and(|w| w.len() < 2 || w.iter().any(|w| w.trim().is_empty()))
-        {
+        if words.as_ref().is_some_and(|w| {
+            w.len() < 2
+                || w.iter().any(|w| w.trim().is_empty())
+                || (1..w.len()).any(|i| w[..i].contains(&w[i]))
+        }) {
             out.push(
-                Diagnostic::error(Code::ConfigInvalid, "a risk scale needs two or more words")
-                    .at_opt(settings.table_key_span(sources, Some("registers.scales"), key))
-                    .hint("list the words from the lowest to the highest"),
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    "a risk scale needs two or more different words",
+                )
+                .at_opt(settings.table_key_span(sources, Some("registers.scales"), key))
+                .hint("list the words from the lowest to the highest"),
             );
         }
     }

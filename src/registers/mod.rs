@@ -48,7 +48,9 @@ impl Scales {
             (&book.likelihood, &mut scales.likelihood),
             (&book.impact, &mut scales.impact),
         ] {
-            if let Some(words) = words.as_ref().filter(|w| w.len() >= 2) {
+            let usable =
+                |w: &&Vec<String>| w.len() >= 2 && (1..w.len()).all(|i| !w[..i].contains(&w[i]));
+            if let Some(words) = words.as_ref().filter(usable) {
                 *into = words.iter().map(|w| w.trim().to_string()).collect();
             }
         }

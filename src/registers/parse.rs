@@ -239,7 +239,7 @@ pub(super) fn risks_yaml(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Scales, Vec<Risk>) {
     let places = Places::new(text_, file);
-    let raw: RawRisks = match marked_yaml::from_yaml(0, text_) {
+    let raw: RawRisks = match strict_yaml(text_) {
         Ok(raw) => raw,
         Err(e) => {
             diagnostics.push(places.yaml_error(e, "the risk register"));
@@ -368,6 +368,15 @@ fn approval(
     }
 }
 
+/// A register file read with every value's place. An id written twice is an error, never
+/// one of the two entries silently dropped.
+fn strict_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, marked_yaml::FromYamlError> {
+    let options = marked_yaml::LoaderOptions::default().error_on_duplicate_keys(true);
+    marked_yaml::from_yaml_with_options(0, text, options)
+}
+
 /// The register's `scales:` over the book's.
 fn scales(
     raw: Option<RawScales>,
@@ -385,13 +394,17 @@ fn scales(
     ] {
         if let Some(list) = list {
             let words: Vec<String> = list.iter().map(|w| w.trim().to_string()).collect();
-            if words.len() < 2 || words.iter().any(String::is_empty) {
+            let repeated = (1..words.len()).any(|i| words[..i].contains(&words[i]));
+            if words.len() < 2 || words.iter().any(String::is_empty) || repeated {
                 diagnostics.push(
-                    Diagnostic::error(Code::InvalidRegister, "a scale needs two or more words")
-                        .at(list
-                            .first()
-                            .map_or_else(|| places.whole(), |w| places.of(w)))
-                        .hint("list the words from the lowest to the highest"),
+                    Diagnostic::error(
+                        Code::InvalidRegister,
+                        "a scale needs two or more different words",
+                    )
+                    .at(list
+                        .first()
+                        .map_or_else(|| places.whole(), |w| places.of(w)))
+                    .hint("list the words from the lowest to the highest"),
                 );
             } else {
                 *into = words;
@@ -411,7 +424,7 @@ pub(super) fn exceptions_yaml(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Exception> {
     let places = Places::new(text_, file);
-    let raw: RawExceptions = match marked_yaml::from_yaml(0, text_) {
+    let raw: RawExceptions = match strict_yaml(text_) {
         Ok(raw) => raw,
         Err(e) => {
             diagnostics.push(places.yaml_error(e, "the exceptions register"));

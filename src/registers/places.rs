@@ -68,9 +68,13 @@ impl<'a> Places<'a> {
                 file: self.file,
                 range: start..start,
             })
-            .hint(format!(
-                "see the README's \"Risks and exceptions\" for the shape of {what}"
-            ))
+            .hint(match &e {
+                marked_yaml::FromYamlError::ParseYaml(marked_yaml::LoadError::DuplicateKey(_)) => {
+                    "each id and key is written once: merge the two entries, or give one a new id"
+                        .to_string()
+                }
+                _ => format!("see the README's \"Risks and exceptions\" for the shape of {what}"),
+            })
     }
 }
 

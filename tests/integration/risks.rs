@@ -340,3 +340,30 @@ fn book_toml_sets_the_scales_of_a_csv_register_and_a_yaml_register_overrides_the
         located(&report)
     );
 }
+
+#[test]
+fn an_id_written_twice_and_a_scale_word_written_twice_are_errors() {
+    let book = book(&|t| {
+        let first = &t[t.find("  R-001:").unwrap()..t.find("  R-002:").unwrap()];
+        format!("{t}{first}")
+    });
+    let line = RISKS.lines().count() as u64 + 1;
+    assert_eq!(
+        found(&book),
+        [at("invalid-register", "registers/risks.yaml", line, 3)]
+    );
+    let book = book_with_scales("scales:\n  impact: [minor, major, minor]\n");
+    assert_eq!(
+        found(&book),
+        [at("invalid-register", "registers/risks.yaml", 2, 12)]
+    );
+}
+
+fn book_with_scales(scales: &str) -> Book {
+    let book = Book::fixture("small");
+    book.write(
+        "registers/risks.yaml",
+        &format!("{scales}risks:\n  R-1:\n    title: T\n    owner: O\n    likelihood: rare\n    impact: minor\n    treatment: mitigate\n"),
+    );
+    book
+}
