@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::crosswalk::Crosswalk;
+use super::crosswalk::{Crosswalk, Relationship};
 use super::framework;
 use super::registry::{
-    unresolved, unresolved_nowhere, Frameworks, Link, CROSSWALKS_DIR, FRAMEWORKS_DIR, ISO27001_2022,
+    unresolved, unresolved_nowhere, Frameworks, Link, ReqRef, CROSSWALKS_DIR, FRAMEWORKS_DIR,
+    ISO27001_2022,
 };
 use crate::config::BookSettings;
 use crate::diagnostic::{Code, Diagnostic, FileId, Sources, Span};
@@ -176,6 +177,8 @@ fn read_crosswalks(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<()> {
     let mut crosswalked = Vec::new();
+    // Each pair's first row: the same pair again with another relationship contradicts it.
+    let mut first: HashMap<(ReqRef, ReqRef), (Relationship, Span)> = HashMap::new();
     for rel in files_in(
         root,
         CROSSWALKS_DIR,
@@ -218,6 +221,41 @@ fn read_crosswalks(
             let [Some(from), Some(to)] = ends else {
                 continue;
             };
+            let at = Span {
+                file,
+                range: row.at[0].start..row.at[1].end,
+            };
+            if from == to {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::InvalidCrosswalk,
+                        format!("`{}` is mapped to itself", row.from),
+                    )
+                    .at(at.clone())
+                    .hint("remove the row, or name the requirement of the other framework"),
+                );
+            }
+            match first.get(&(from, to)) {
+                Some((earlier, place)) if *earlier != row.relationship => diagnostics.push(
+                    Diagnostic::warning(
+                        Code::InvalidCrosswalk,
+                        format!(
+                            "`{}` -> `{}` is `{}` here and `{}` in an earlier row",
+                            row.from,
+                            row.to,
+                            row.relationship.as_str(),
+                            earlier.as_str()
+                        ),
+                    )
+                    .at(at.clone())
+                    .note(place.clone(), "the earlier row")
+                    .hint("keep one relationship for the pair: the mapping cannot be both"),
+                ),
+                Some(_) => {}
+                None => {
+                    first.insert((from, to), (row.relationship, at.clone()));
+                }
+            }
             crosswalked.extend([from.framework, to.framework]);
             frameworks.links.push(Link {
                 from,

@@ -232,6 +232,43 @@ fn framework_files_crosswalks_and_settings_are_checked_at_their_place() {
 }
 
 #[test]
+fn a_crosswalk_pair_with_two_relationships_and_a_row_mapping_a_requirement_to_itself_are_warned() {
+    let book = book(&["soc2:CC6.1"], "Text.");
+    book.write(
+        "crosswalks/ours.csv",
+        "from,to,relationship,source
+\
+         iso27001-2022:A.5.15,soc2:CC6.1,equal,ours
+\
+         iso27001-2022:A.5.16,soc2:CC6.1,subset,ours
+",
+    );
+    book.write(
+        "crosswalks/theirs.csv",
+        "from,to,relationship,source
+\
+         iso27001-2022:A.5.15,soc2:CC6.1,intersect,theirs
+\
+         iso27001-2022:A.5.16,soc2:CC6.1,subset,theirs
+\
+         soc2:CC6.1,soc2:CC6.1,equal,theirs
+",
+    );
+    let crosswalk_ones: Vec<_> = (diagnostics(&book).into_iter())
+        .filter(|d| d.1.starts_with("crosswalks/"))
+        .collect();
+    assert_eq!(
+        crosswalk_ones,
+        [
+            at("invalid-crosswalk", "crosswalks/theirs.csv", 2, 1),
+            at("invalid-crosswalk", "crosswalks/theirs.csv", 4, 1),
+        ]
+    );
+    // Warnings: the book still builds.
+    assert_eq!(book.run(&["build"]).code, 0);
+}
+
+#[test]
 fn a_framework_in_csv_gives_the_same_site_as_in_yaml() {
     let book = book(&["soc2:CC6.3"], "See [[soc2:CC6.2]].");
     assert_eq!(book.run(&["build", "-d", "yaml"]).code, 0);
