@@ -128,6 +128,11 @@ pub(crate) fn risk_file(id: &str) -> String {
     format!("risks/{id}.html")
 }
 
+/// The reading list of an audience of `[audiences]`.
+pub(crate) fn audience_file(id: &str) -> String {
+    format!("audiences/{id}.html")
+}
+
 /// `../` once per folder level of `file`, so that `root + path` reaches any page from it.
 pub(crate) fn root_of(file: &str) -> String {
     "../".repeat(file.matches('/').count())

@@ -46,6 +46,8 @@ pub(crate) const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/risk-exceptions.html"),
     embed!("templates/risk-plan.html"),
     embed!("templates/risk-chain.html"),
+    embed!("templates/audiences.html"),
+    embed!("templates/reading-list.html"),
     embed!("templates/soa.html"),
     embed!("templates/traceability.html"),
     embed!("static/risks.css"),

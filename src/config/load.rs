@@ -112,6 +112,18 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
                 .hint("set `title` under [book]"),
         );
     }
+    for id in c.audiences.keys() {
+        if !crate::model::audiences::portable(id) {
+            out.push(
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("`{id}` cannot be an audience's id"),
+                )
+                .at_opt(settings.table_key_span(sources, Some("audiences"), id))
+                .hint("write the id with letters, digits, `-` and `_` (it names the reading list's page), and the name as its value: `engineering = \"Engineering\"`"),
+            );
+        }
+    }
     let scales = &c.registers.scales;
     for (key, words) in [
         ("likelihood", &scales.likelihood),

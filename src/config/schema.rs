@@ -25,6 +25,9 @@ pub struct Config {
     pub variables: Option<BTreeMap<String, Variable>>,
     pub frameworks: FrameworksConfig,
     pub registers: RegistersConfig,
+    /// `[audiences]`: who reads what, id -> name (`engineering = "Engineering"`). Documents
+    /// name theirs in `audience:`; each gets a reading list.
+    pub audiences: BTreeMap<String, String>,
 }
 
 /// `[registers]`: settings of the risk register that hold for every register file.

@@ -166,6 +166,8 @@ codes! {
     InvalidRegister = "invalid-register",
     /// A risk id (in a register, soa.yaml, front matter or a body) that the register does not have.
     UnknownRisk = "unknown-risk",
+    /// An `audience:` of a document that book.toml's `[audiences]` does not declare.
+    UnknownAudience = "unknown-audience",
     /// A risk treated by a control that the SoA excludes.
     RiskControlExcluded = "risk-control-excluded",
     /// A risk accepted, or above the acceptance line after treatment, with no one accepting it.

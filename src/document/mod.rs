@@ -186,6 +186,8 @@ pub struct Document {
     /// `risks:`, ids of the risk register (see [`crate::registers`]).
     pub risks: Vec<Ref>,
     pub tags: Vec<String>,
+    /// `audience:`, ids of the book's `[audiences]` who must read it.
+    pub audience: Vec<Ref>,
     /// `extra:`, the organisation's own fields.
     pub extra: crate::yaml::Extra,
     /// `aliases:`, old site paths that redirect to this page, checked by
@@ -344,6 +346,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
     let controls = r.refs(raw.controls, "controls");
     let related = r.refs(raw.related, "related");
     let risks = r.refs(raw.risks, "risks");
+    let audience = r.refs(raw.audience, "audience");
     let tags = raw
         .tags
         .unwrap_or_default()
@@ -397,6 +400,7 @@ pub fn parse(source: &SourceFile, sources: &Sources) -> (Option<Document>, Vec<D
             related,
             risks,
             tags,
+            audience,
             extra: raw.extra.unwrap_or_default(),
             aliases,
             body_start: parsed.split.body_start,

@@ -1,10 +1,12 @@
 //! Exports of the model for spreadsheets and other tools: `soa.csv`, `soa.xlsx`,
 //! `traceability.csv`, `gaps.csv` and `model.json`, written under `exports/` on every build, and
-//! for a book with registers `risks.csv`, `risks.xlsx`, `treatment-plan.csv` and `exceptions.csv`.
+//! for a book with registers `risks.csv`, `risks.xlsx`, `treatment-plan.csv` and `exceptions.csv`,
+//! and for a book with `[audiences]` `acknowledgements.csv`.
 //!
 //! Every export reads the model; none re-parses a document. Spreadsheet cells that a
 //! spreadsheet program would run as a formula are neutralised.
 
+mod acknowledgements;
 pub(crate) mod ics;
 mod json;
 mod risks;
@@ -58,6 +60,12 @@ pub(crate) fn each(
         )?;
         put("treatment-plan.csv", risks::treatment_plan(model).to_csv()?)?;
         put("exceptions.csv", risks::exceptions(model).to_csv()?)?;
+    }
+    if !model.audience_docs.is_empty() {
+        put(
+            "acknowledgements.csv",
+            acknowledgements::acknowledgements(model).to_csv()?,
+        )?;
     }
     put("traceability.csv", table::traceability(model).to_csv()?)
 }

@@ -36,6 +36,8 @@ pub struct RawFrontMatter {
     /// Ids of the risk register's risks the document addresses.
     pub risks: Option<Vec<Text>>,
     pub tags: Option<Vec<Text>>,
+    /// Who must read and acknowledge it: ids of the book's `[audiences]`.
+    pub audience: Option<Vec<Text>>,
     /// The organisation's own fields (Zola's `[extra]`): any YAML, shown and given to templates.
     pub extra: Option<Extra>,
     /// Old site paths of this page (Hugo's and Zola's `aliases`): each gets a redirect page.

@@ -5,6 +5,7 @@
 //! read, by `check`, by the renderer and by exports. References that do not resolve come back
 //! as diagnostics with a did-you-mean.
 
+pub(crate) mod audiences;
 mod body;
 pub(crate) mod coverage;
 pub(crate) mod gaps;
@@ -113,6 +114,8 @@ pub struct Model {
     pub(crate) registers: Arc<crate::registers::Registers>,
     /// What the registers' ids resolve to.
     pub(crate) risk_links: risks::RiskLinks,
+    /// Per audience of `[audiences]` (by id): its reading list (see [`audiences`]).
+    pub(crate) audience_docs: Vec<Vec<usize>>,
     pub documents: Vec<Node>,
     /// The content files that some document's body links to: what the site publishes.
     pub assets: Vec<Asset>,
@@ -412,6 +415,7 @@ impl Model {
             coverage: coverage::Coverage::default(),
             registers: Arc::default(),
             risk_links: risks::RiskLinks::default(),
+            audience_docs: Vec::new(),
             history: Default::default(),
             settings,
             catalog,
@@ -435,6 +439,9 @@ impl Model {
         diagnostics.extend(found);
         model.risk_links = risk_links;
         model.registers = Arc::new(registers);
+        let (audience_docs, found) = model.link_audiences();
+        diagnostics.extend(found);
+        model.audience_docs = audience_docs;
         // After the registers: they provide documented information (see `gaps`).
         model.gaps = model.compute_gaps();
         (model, diagnostics)

@@ -84,7 +84,7 @@ pub(super) fn book_key(model: &Model, views: &Views, site_key: u64) -> u64 {
     });
     crate::key::of(&(
         (site_key, model.as_of),
-        risks,
+        (risks, &model.audience_docs),
         (&views.docs, &views.clauses, &views.controls),
         references,
         (&model.gaps, model.review_schedule(), soa),
@@ -231,7 +231,7 @@ pub(super) fn part_key(
     }
     match list {
         List::ClauseMatrix(n) | List::ControlMatrix(n) => {
-            (site_key, list.path(), plan.matrix_parts()).hash(&mut h);
+            (site_key, list.path(plan), plan.matrix_parts()).hash(&mut h);
             let clauses = matches!(list, List::ClauseMatrix(_));
             for &d in matrix_rows(plan, n) {
                 let n = &model.documents[d];
@@ -245,7 +245,7 @@ pub(super) fn part_key(
             } else {
                 (&plan.reverse, &model.control_docs)
             };
-            (site_key, list.path(), parts.len()).hash(&mut h);
+            (site_key, list.path(plan), parts.len()).hash(&mut h);
             for (item, range) in parts.get(n).map_or(&[][..], |p| &p[..]) {
                 (item, range).hash(&mut h);
                 for &d in &docs_of[*item][range.clone()] {

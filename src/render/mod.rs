@@ -4,6 +4,7 @@
 //! book except the page's own content. Templates autoescape everything; only document bodies,
 //! which the Markdown pass has already made safe, are inserted raw.
 
+mod audiences;
 mod frameworks;
 mod incremental;
 mod pages;
@@ -16,6 +17,7 @@ pub(crate) mod views;
 pub(crate) use incremental::{render_bodies, PageCache};
 pub(crate) use pages::redirects;
 
+use audiences::*;
 use frameworks::*;
 use incremental::*;
 use pages::*;
@@ -192,7 +194,7 @@ pub(crate) fn render_to(
     let specs = pages(model, &plan, &print, reuse_lists.is_none());
     let lists: Vec<String> = match reuse_lists {
         Some(p) => p.lists.clone(),
-        None => plan.lists().into_iter().map(List::path).collect(),
+        None => (plan.lists().into_iter()).map(|l| l.path(&plan)).collect(),
     };
     progress.stage("rendering", specs.len());
     // Where the print parts rendered now hold their bodies (see `render_bodies`).
@@ -223,14 +225,14 @@ pub(crate) fn render_to(
                     Some((path, key))
                 }
                 (Some(_), PageSpec::List(List::Documents)) => {
-                    let path = List::Documents.path();
+                    let path = List::Documents.path(&plan);
                     let key = page_key(site_key, &path, &documents_shown(model, &views));
                     Some((path, key))
                 }
                 (Some(_), PageSpec::Framework(p)) => Some(p.key(model, &views, &plan, site_key)),
                 (Some(_), PageSpec::Risk(p)) => Some(p.key(model, &views, site_key)),
                 (Some(_), PageSpec::List(list)) => {
-                    part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(), k))
+                    part_key(model, &views, &plan, *list, site_key).map(|k| (list.path(&plan), k))
                 }
                 _ => None,
             };
@@ -492,6 +494,7 @@ fn site_view(model: &Model) -> SiteView<'_> {
         print: html.print.enable,
         frameworks: !model.coverage.frameworks.is_empty(),
         risks: has_register(model),
+        audiences: !model.audience_docs.is_empty(),
     }
 }
 

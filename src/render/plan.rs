@@ -20,6 +20,8 @@ pub(super) enum List {
     Chain(usize),
     ReverseChain(usize),
     RiskChain(usize),
+    Audiences,
+    ReadingList(usize),
 }
 
 /// How the matrices and chains are cut into parts: indices only, cheap to compute.
@@ -32,6 +34,8 @@ pub(super) struct Plan {
     pub(super) frameworks: Vec<Vec<usize>>,
     /// Parts of the risk -> control -> document chain (none without a risk register).
     pub(super) risk_parts: usize,
+    /// Ids of `[audiences]`: each has a reading list.
+    pub(super) audience_ids: Vec<String>,
 }
 
 /// One part of a chain: per clause (or control), the range of its documents shown there.
@@ -46,6 +50,9 @@ impl Plan {
             chain: chain_parts(&model.clause_docs),
             reverse: chain_parts(&model.control_docs),
             risk_parts: model.registers.risks.len().div_ceil(RISK_CHAIN_ROWS),
+            audience_ids: (crate::model::audiences::declared(&model.settings).into_iter())
+                .map(|(id, _)| id.to_string())
+                .collect(),
         }
     }
 
@@ -69,12 +76,16 @@ impl Plan {
         lists.extend((0..self.chain.len().max(1)).map(List::Chain));
         lists.extend((0..self.reverse.len().max(1)).map(List::ReverseChain));
         lists.extend((0..self.risk_parts).map(List::RiskChain));
+        if !self.audience_ids.is_empty() {
+            lists.push(List::Audiences);
+            lists.extend((0..self.audience_ids.len()).map(List::ReadingList));
+        }
         lists
     }
 }
 
 impl List {
-    pub(super) fn path(self) -> String {
+    pub(super) fn path(self, plan: &Plan) -> String {
         match self {
             List::Index => "index.html".into(),
             List::Documents => "documents.html".into(),
@@ -89,6 +100,8 @@ impl List {
             List::Chain(n) => part_path("traceability/chain", n + 1),
             List::ReverseChain(n) => part_path("traceability/reverse", n + 1),
             List::RiskChain(n) => part_path("traceability/risks", n + 1),
+            List::Audiences => "audiences.html".into(),
+            List::ReadingList(a) => paths::audience_file(&plan.audience_ids[a]),
         }
     }
 
@@ -117,6 +130,8 @@ impl List {
             List::Chain(n) => chain_page(model, views, &plan.chain, n),
             List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
             List::RiskChain(n) => risk_chain_page(model, views, n, plan.risk_parts),
+            List::Audiences => audiences_page(model, views),
+            List::ReadingList(a) => reading_list_page(model, views, a),
         }
     }
 }

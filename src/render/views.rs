@@ -35,6 +35,8 @@ pub(crate) struct SiteView<'a> {
     pub frameworks: bool,
     /// The book keeps a risk or exception register: the navigation links the register.
     pub risks: bool,
+    /// The book declares `[audiences]`: the navigation links their reading lists.
+    pub audiences: bool,
 }
 
 /// A document as a row in a list.

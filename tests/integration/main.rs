@@ -1,6 +1,7 @@
 //! The integration suite: one test binary driving the real `policybook` binary on fixture books.
 
 mod architecture;
+mod audiences;
 mod audit;
 mod build;
 mod check;

@@ -1,0 +1,77 @@
+//! Reading lists: per audience of `[audiences]`, the approved documents its readers must read
+//! and acknowledge, and the list of audiences.
+
+use super::*;
+
+/// A document of a reading list.
+#[derive(Serialize, Hash)]
+struct Reading<'a> {
+    doc: DocRow<'a>,
+    effective: String,
+    /// The document's revision history (its page's `#history`), where git has one.
+    history: bool,
+}
+
+/// An audience with its reading list's length, for the list of audiences.
+#[derive(Serialize, Hash)]
+struct AudienceRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    path: String,
+    documents: usize,
+}
+
+fn audience_rows(model: &Model) -> Vec<AudienceRow<'_>> {
+    (crate::model::audiences::declared(&model.settings).into_iter())
+        .zip(&model.audience_docs)
+        .map(|((id, name), docs)| AudienceRow {
+            id,
+            name,
+            path: paths::encode(&paths::audience_file(id)),
+            documents: docs.len(),
+        })
+        .collect()
+}
+
+/// `audiences.html`: every audience and how many documents it must read.
+pub(super) fn audiences_page(model: &Model, views: &Views) -> Page {
+    let mut data = Data::new(views.keyed);
+    data.insert("audiences", &audience_rows(model));
+    Page {
+        path: "audiences.html".into(),
+        template: "audiences.html",
+        nav: "audiences",
+        title: "Reading lists".into(),
+        data,
+    }
+}
+
+/// `audiences/<id>.html`: the reading list of audience `a`.
+pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page {
+    let (id, name) = crate::model::audiences::declared(&model.settings)[a];
+    let readings: Vec<Reading> = (model.audience_docs[a].iter())
+        .map(|&d| {
+            let doc = &model.documents[d].doc;
+            Reading {
+                doc: views.docs[d].clone(),
+                effective: doc.effective.map(|e| e.to_string()).unwrap_or_default(),
+                history: !model.history.of(&doc.rel).is_empty(),
+            }
+        })
+        .collect();
+    let mut data = Data::new(views.keyed);
+    data.insert("audience", &(id, name));
+    data.insert("readings", &readings);
+    let all = crate::model::audiences::ALL;
+    data.insert(
+        "everyone",
+        &(id != all && model.settings.config.audiences.contains_key(all)),
+    );
+    Page {
+        path: paths::audience_file(id),
+        template: "reading-list.html",
+        nav: "audiences",
+        title: format!("Reading list: {name}"),
+        data,
+    }
+}
