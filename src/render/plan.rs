@@ -21,7 +21,7 @@ pub(super) enum List {
     ReverseChain(usize),
     RiskChain(usize),
     Audiences,
-    ReadingList(usize),
+    Reading(usize),
 }
 
 /// How the matrices and chains are cut into parts: indices only, cheap to compute.
@@ -78,7 +78,7 @@ impl Plan {
         lists.extend((0..self.risk_parts).map(List::RiskChain));
         if !self.audience_ids.is_empty() {
             lists.push(List::Audiences);
-            lists.extend((0..self.audience_ids.len()).map(List::ReadingList));
+            lists.extend((0..self.audience_ids.len()).map(List::Reading));
         }
         lists
     }
@@ -101,7 +101,7 @@ impl List {
             List::ReverseChain(n) => part_path("traceability/reverse", n + 1),
             List::RiskChain(n) => part_path("traceability/risks", n + 1),
             List::Audiences => "audiences.html".into(),
-            List::ReadingList(a) => paths::audience_file(&plan.audience_ids[a]),
+            List::Reading(a) => paths::audience_file(&plan.audience_ids[a]),
         }
     }
 
@@ -131,7 +131,7 @@ impl List {
             List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
             List::RiskChain(n) => risk_chain_page(model, views, n, plan.risk_parts),
             List::Audiences => audiences_page(model, views),
-            List::ReadingList(a) => reading_list_page(model, views, a),
+            List::Reading(a) => reading_list_page(model, views, a),
         }
     }
 }
