@@ -113,7 +113,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         );
     }
     for id in c.audiences.keys() {
-        if !crate::model::audiences::portable(id) {
+        if !super::audience_id(id) {
             out.push(
                 Diagnostic::error(
                     Code::ConfigInvalid,

@@ -22,6 +22,14 @@ use crate::diagnostic::{FileId, Sources, Span};
 
 pub(crate) const CONFIG_FILE: &str = "book.toml";
 
+/// An audience's id names its reading list's page: letters, digits, `-` and `_`.
+pub(crate) fn audience_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
 /// A loaded book configuration with the book's root folder.
 #[derive(Debug, Clone)]
 pub struct BookSettings {
@@ -32,6 +40,15 @@ pub struct BookSettings {
 }
 
 impl BookSettings {
+    /// The audiences of `[audiences]` that have reading lists (id and name, by id): those
+    /// whose id can name a page (the others are `config-invalid`).
+    pub(crate) fn audiences(&self) -> Vec<(&str, &str)> {
+        (self.config.audiences.iter())
+            .filter(|(id, _)| audience_id(id))
+            .map(|(id, name)| (id.as_str(), name.as_str()))
+            .collect()
+    }
+
     pub fn content_dir(&self) -> PathBuf {
         self.root.join(&self.config.build.content_dir)
     }

@@ -72,6 +72,8 @@ codes! {
     Control2013Ambiguous = "control-2013-ambiguous",
     /// A `related` id that no document has.
     UnknownDocument = "unknown-document",
+    /// An `audience:` of a document that book.toml's `[audiences]` does not declare.
+    UnknownAudience = "unknown-audience",
     /// A qualified id (`framework:id`) whose framework the book does not have.
     UnknownFramework = "unknown-framework",
     /// A qualified id whose framework has no such requirement.
@@ -166,8 +168,6 @@ codes! {
     InvalidRegister = "invalid-register",
     /// A risk id (in a register, soa.yaml, front matter or a body) that the register does not have.
     UnknownRisk = "unknown-risk",
-    /// An `audience:` of a document that book.toml's `[audiences]` does not declare.
-    UnknownAudience = "unknown-audience",
     /// A risk treated by a control that the SoA excludes.
     RiskControlExcluded = "risk-control-excluded",
     /// A risk accepted, or above the acceptance line after treatment, with no one accepting it.

@@ -11,7 +11,7 @@ pub(super) fn acknowledgements(model: &Model) -> Table {
     let site = (model.settings.config.output.html.site_url.as_deref())
         .map(|u| u.trim_end_matches('/').to_string() + "/");
     let mut rows = Vec::new();
-    let declared = crate::model::audiences::declared(&model.settings);
+    let declared = model.settings.audiences();
     for ((audience, _), docs) in declared.into_iter().zip(&model.audience_docs) {
         for &d in docs {
             let node = &model.documents[d];

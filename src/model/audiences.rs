@@ -6,30 +6,15 @@ use super::*;
 /// `all`: an audience whose documents every other audience reads too.
 pub(crate) const ALL: &str = "all";
 
-/// An audience's id names its reading list's page: letters, digits, `-` and `_`.
-pub(crate) fn portable(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-}
-
-/// The audiences of `[audiences]` that have reading lists (id and name, by id): those whose id
-/// can name a page (the others are `config-invalid`).
-pub(crate) fn declared(settings: &BookSettings) -> Vec<(&str, &str)> {
-    (settings.config.audiences.iter())
-        .filter(|(id, _)| portable(id))
-        .map(|(id, name)| (id.as_str(), name.as_str()))
-        .collect()
-}
-
 impl Model {
     /// Per declared audience (in the order of `[audiences]`, by id), the approved documents
     /// its readers must read, in reading order: policies, then standards, procedures and the
     /// rest, each by id. Documents for `all` are on every list. An undeclared audience is an
     /// `unknown-audience` error at its place.
     pub(super) fn link_audiences(&self) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
-        let declared: Vec<&str> = declared(&self.settings).into_iter().map(|a| a.0).collect();
+        let declared: Vec<&str> = (self.settings.audiences().into_iter())
+            .map(|a| a.0)
+            .collect();
         let mut lists = vec![Vec::new(); declared.len()];
         let mut found = Vec::new();
         let all = declared.iter().position(|a| *a == ALL);

@@ -22,7 +22,7 @@ struct AudienceRow<'a> {
 }
 
 fn audience_rows(model: &Model) -> Vec<AudienceRow<'_>> {
-    (crate::model::audiences::declared(&model.settings).into_iter())
+    (model.settings.audiences().into_iter())
         .zip(&model.audience_docs)
         .map(|((id, name), docs)| AudienceRow {
             id,
@@ -48,7 +48,7 @@ pub(super) fn audiences_page(model: &Model, views: &Views) -> Page {
 
 /// `audiences/<id>.html`: the reading list of audience `a`.
 pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page {
-    let (id, name) = crate::model::audiences::declared(&model.settings)[a];
+    let (id, name) = model.settings.audiences()[a];
     let readings: Vec<Reading> = (model.audience_docs[a].iter())
         .map(|&d| {
             let doc = &model.documents[d].doc;

@@ -50,7 +50,7 @@ impl Plan {
             chain: chain_parts(&model.clause_docs),
             reverse: chain_parts(&model.control_docs),
             risk_parts: model.registers.risks.len().div_ceil(RISK_CHAIN_ROWS),
-            audience_ids: (crate::model::audiences::declared(&model.settings).into_iter())
+            audience_ids: (model.settings.audiences().into_iter())
                 .map(|(id, _)| id.to_string())
                 .collect(),
         }

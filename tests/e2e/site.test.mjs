@@ -185,6 +185,8 @@ const pages = {
   soa: "soa.html",
   gaps: "gaps.html",
   reviews: "reviews.html",
+  audiences: "audiences.html",
+  "reading-list": "audiences/engineering.html",
   print: "print.html",
 };
 
