@@ -343,7 +343,8 @@ impl Engine {
 
     /// [`Engine::extras`] as a job that can run on another thread while the next edit builds,
     /// at low priority: pages first, the search index and exports when there is time. With
-    /// `search_only`, just the search index: what an edit to bodies alone changes.
+    /// `search_only`, just what an edit to bodies alone changes: the search index, and the
+    /// acknowledgements' fingerprints.
     pub(crate) fn extras_job(
         &self,
         search_only: bool,
@@ -358,7 +359,9 @@ impl Engine {
             };
             let mut search = search.lock().unwrap_or_else(|e| e.into_inner());
             if search_only {
-                Ok(vec![pipeline::search_index(&model, Some(&mut search))])
+                let mut files = vec![pipeline::search_index(&model, Some(&mut search))];
+                files.extend(crate::export::acknowledgements(&model)?);
+                Ok(files)
             } else {
                 pipeline::extras(&model, Some(&mut search))
             }

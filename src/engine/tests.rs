@@ -357,3 +357,34 @@ fn front_matter_edits_give_the_site_a_whole_build_gives() {
     assert_eq!(row.matches("class=\"chip").count(), 12, "{row}");
     assert!(row.contains(">and 435 more</a>"), "{row}");
 }
+
+#[test]
+fn a_body_edit_brings_the_acknowledgements_a_whole_build_gives() {
+    let book = TestBook::new()
+        .toml("[audiences]\nall = \"All staff\"\n")
+        .folder("policies")
+        .doc_with("A", "audience: [all]", "Read me.")
+        .doc_with("B", "audience: [all]", "Me too.");
+    let mut engine = book.engine();
+    stats(engine.rebuild().unwrap());
+    let acknowledgements = |files: Vec<OutputFile>| -> Vec<u8> {
+        let file = files
+            .into_iter()
+            .find(|f| f.path == "exports/acknowledgements.csv")
+            .expect("acknowledgements.csv");
+        match file.contents {
+            Contents::Bytes(b) => b.to_vec(),
+            Contents::Copy(_) => unreachable!("made in memory"),
+        }
+    };
+    let before = acknowledgements(engine.extras().unwrap());
+    book.edit("A", "audience: [all]", "Read me, changed.");
+    let changes = vec![(ChangeKind::Content, book.path("content/policies/a.md"))];
+    assert!(stats(engine.rebuild_after(&changes).unwrap()).patched);
+    let patched = acknowledgements(engine.extras_job(true)().unwrap());
+    let mut fresh = book.engine();
+    stats(fresh.rebuild().unwrap());
+    let whole = acknowledgements(fresh.extras().unwrap());
+    assert_ne!(patched, before, "A's fingerprint changed");
+    assert_eq!(patched, whole);
+}

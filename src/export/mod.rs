@@ -61,11 +61,21 @@ pub(crate) fn each(
         put("treatment-plan.csv", risks::treatment_plan(model).to_csv()?)?;
         put("exceptions.csv", risks::exceptions(model).to_csv()?)?;
     }
-    if !model.audience_docs.is_empty() {
-        put(
-            "acknowledgements.csv",
-            acknowledgements::acknowledgements(model).to_csv()?,
-        )?;
+    put("traceability.csv", table::traceability(model).to_csv()?)?;
+    match acknowledgements(model)? {
+        Some(file) => sink(file),
+        None => Ok(()),
     }
-    put("traceability.csv", table::traceability(model).to_csv()?)
+}
+
+/// `acknowledgements.csv` for a book with `[audiences]`: the one export that shows bodies (by
+/// their fingerprint), so `serve` makes it again after an edit to bodies alone.
+pub(crate) fn acknowledgements(model: &Model) -> anyhow::Result<Option<OutputFile>> {
+    if model.audience_docs.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(OutputFile {
+        path: format!("{DIR}/acknowledgements.csv"),
+        contents: Contents::Bytes(acknowledgements::acknowledgements(model).to_csv()?.into()),
+    }))
 }
