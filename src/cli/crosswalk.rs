@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::data_import::{file_name, in_the_way, refused, write};
 use crate::catalog::crosswalk_import::{self as import_, ImportError};
 use crate::catalog::framework::{self, Framework};
 use crate::catalog::registry::{Frameworks, CROSSWALKS_DIR, FRAMEWORKS_DIR};
@@ -62,18 +63,9 @@ pub(super) fn run(args: Args) -> anyhow::Result<u8> {
     }
 }
 
-/// Exit code of an import refused for what the input is (not a mapping, no licence, unknown
-/// framework, nothing matched, a file in the way); a file that cannot be read or written is an
-/// error (exit 2).
-const EXIT_REFUSED: u8 = 1;
-
 fn import(args: ImportArgs) -> anyhow::Result<u8> {
     super::existing_root(&args.book)?;
-    let file_name = args
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.file.display().to_string());
+    let file_name = file_name(&args.file);
     let name = match &args.id {
         Some(name) => name.clone(),
         None => import_::default_name(args.from.trim(), args.to.trim()),
@@ -91,11 +83,8 @@ fn import(args: ImportArgs) -> anyhow::Result<u8> {
     };
     let folder = args.book.join(CROSSWALKS_DIR);
     let target = folder.join(format!("{name}.csv"));
-    if target.exists() && !args.force {
-        return Ok(refused(&ImportError {
-            message: format!("{} exists; nothing was written", target.display()),
-            hint: Some("pass `--force` to replace it, or `--id` to import beside it".into()),
-        }));
+    if let Some(e) = in_the_way(&target, args.force) {
+        return Ok(refused(&e));
     }
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
@@ -110,10 +99,7 @@ fn import(args: ImportArgs) -> anyhow::Result<u8> {
         Ok(imported) => imported,
         Err(e) => return Ok(refused(&e)),
     };
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", folder.display()))?;
-    std::fs::write(&target, &imported.csv)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", target.display()))?;
+    write(&target, &imported.csv)?;
     let left_out = if imported.skipped.is_empty() {
         "nothing".to_string()
     } else {
@@ -175,13 +161,4 @@ fn framework(book: &Path, id: &str, flag: &str) -> anyhow::Result<Result<Framewo
         message: format!("{flag} names `{id}`, which is not a framework of this book"),
         hint: Some(builtin.framework_hint(id)),
     }))
-}
-
-/// Prints why the import was refused and what to do; the exit code for it.
-fn refused(e: &ImportError) -> u8 {
-    eprintln!("error: {}", e.message);
-    if let Some(hint) = &e.hint {
-        eprintln!("hint: {hint}");
-    }
-    EXIT_REFUSED
 }

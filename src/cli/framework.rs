@@ -1,7 +1,8 @@
 //! `policybook framework`: work on the book's own frameworks (`frameworks/<id>.yaml`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::data_import::{file_name, in_the_way, refused, write};
 use crate::catalog::oscal;
 
 #[derive(Debug, clap::Args)]
@@ -47,17 +48,9 @@ pub(super) fn run(args: Args) -> anyhow::Result<u8> {
     }
 }
 
-/// Exit code of an import refused for what the input is (not JSON, not a catalog, no licence,
-/// a file in the way); a file that cannot be read or written is an error (exit 2).
-const EXIT_REFUSED: u8 = 1;
-
 fn import(args: ImportArgs) -> anyhow::Result<u8> {
     super::existing_root(&args.book)?;
-    let source = args
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.file.display().to_string());
+    let source = file_name(&args.file);
     let id = match &args.id {
         Some(id) => id.clone(),
         None => oscal::default_id(&source),
@@ -77,11 +70,8 @@ fn import(args: ImportArgs) -> anyhow::Result<u8> {
             hint: Some("import under another id with `--id`, or remove the CSV first".into()),
         }));
     }
-    if target.exists() && !args.force {
-        return Ok(refused(&oscal::ImportError {
-            message: format!("{} exists; nothing was written", target.display()),
-            hint: Some("pass `--force` to replace it, or `--id` to import beside it".into()),
-        }));
+    if let Some(e) = in_the_way(&target, args.force) {
+        return Ok(refused(&e));
     }
     let json = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
@@ -94,7 +84,7 @@ fn import(args: ImportArgs) -> anyhow::Result<u8> {
         Ok(imported) => imported,
         Err(e) => return Ok(refused(&e)),
     };
-    write(&folder, &target, &imported.yaml)?;
+    write(&target, &imported.yaml)?;
     let kinds: Vec<String> = (imported.kinds.iter())
         .map(|(kind, n)| format!("{kind}: {n}"))
         .collect();
@@ -107,21 +97,4 @@ fn import(args: ImportArgs) -> anyhow::Result<u8> {
         oscal::withdrawn_text(imported.withdrawn, imported.under_withdrawn),
     );
     Ok(0)
-}
-
-/// Prints why the import was refused and what to do; the exit code for it.
-fn refused(e: &oscal::ImportError) -> u8 {
-    eprintln!("error: {}", e.message);
-    if let Some(hint) = &e.hint {
-        eprintln!("hint: {hint}");
-    }
-    EXIT_REFUSED
-}
-
-/// Writes the framework file, making `frameworks/` if the book has none yet.
-fn write(folder: &Path, target: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::create_dir_all(folder)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", folder.display()))?;
-    std::fs::write(target, text)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", target.display()))
 }

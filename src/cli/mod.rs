@@ -4,6 +4,7 @@ mod build;
 mod bundle;
 mod check;
 mod crosswalk;
+mod data_import;
 mod diff;
 mod export;
 mod framework;
