@@ -25,20 +25,6 @@ pub(crate) const FORMAT: &str = "an OSCAL mapping collection";
 /// OSCAL's own namespace: a relationship in it (or in none) means what OSCAL says.
 const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
 
-/// The other OSCAL models, by root key: what a user gave instead of a mapping collection.
-const OTHER_MODELS: &[(&str, &str)] = &[
-    ("catalog", "a catalog"),
-    ("profile", "a profile"),
-    ("component-definition", "a component definition"),
-    ("system-security-plan", "a system security plan"),
-    ("assessment-plan", "an assessment plan"),
-    ("assessment-results", "assessment results"),
-    (
-        "plan-of-action-and-milestones",
-        "a plan of action and milestones",
-    ),
-];
-
 /// What an OSCAL relationship token says (sources to targets, policybook's direction).
 pub(crate) fn said(word: &str) -> Said {
     match word.trim().to_lowercase().as_str() {
@@ -114,7 +100,10 @@ pub(crate) fn read(json: &str, file_name: &str) -> Result<Read, ImportError> {
         )
     })?;
     let Some(collection) = root.get("mapping-collection").filter(|c| c.is_object()) else {
-        if let Some((key, what)) = OTHER_MODELS.iter().find(|(k, _)| root.get(*k).is_some()) {
+        if let Some((key, what)) = (crate::catalog::oscal::MODELS.iter())
+            .filter(|(k, _)| *k != "mapping-collection")
+            .find(|(k, _)| root.get(*k).is_some())
+        {
             let hint = if *key == "catalog" {
                 "a catalog is a framework: import it with `policybook framework import`"
             } else {

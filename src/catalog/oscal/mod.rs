@@ -32,12 +32,11 @@ use json::*;
 /// OSCAL's own namespace: a property in it (or in none) means what OSCAL says it means.
 const OSCAL_NS: &str = "http://csrc.nist.gov/ns/oscal";
 
-/// The other OSCAL models, by root key: what a user gave instead of a catalog.
-const OTHER_MODELS: &[(&str, &str)] = &[
-    (
-        "profile",
-        "a profile (a selection of controls from other catalogs)",
-    ),
+/// OSCAL's models, by root key, as a refusal names them: what a user gave instead of the
+/// one an importer reads (a catalog here, a mapping collection for `crosswalk import`).
+pub(crate) const MODELS: &[(&str, &str)] = &[
+    ("catalog", "a catalog"),
+    ("profile", "a profile"),
     ("mapping-collection", "a mapping collection"),
     ("component-definition", "a component definition"),
     ("system-security-plan", "a system security plan"),
@@ -153,11 +152,20 @@ pub(crate) fn import(json: &str, options: &Options) -> Result<Imported, ImportEr
     if !object.get("catalog").is_some_and(|c| c.is_object()) {
         let hint =
             "only OSCAL catalogs are imported (a file whose top level is `{\"catalog\": {...}}`)";
-        if let Some((_, what)) = OTHER_MODELS.iter().find(|(k, _)| object.contains_key(*k)) {
-            let hint = if object.contains_key("profile") {
-                "only catalogs are imported: resolve the profile into a catalog first (e.g. `oscal-cli profile resolve`), then import that"
+        if let Some((key, what)) = (MODELS.iter())
+            .filter(|(k, _)| *k != "catalog")
+            .find(|(k, _)| object.contains_key(*k))
+        {
+            let (what, hint) = if *key == "profile" {
+                (
+                    "a profile (a selection of controls from other catalogs)",
+                    "only catalogs are imported: resolve the profile into a catalog first (e.g. `oscal-cli profile resolve`), then import that",
+                )
             } else {
-                "only catalogs are imported: import the catalog it draws its controls from"
+                (
+                    *what,
+                    "only catalogs are imported: import the catalog it draws its controls from",
+                )
             };
             return Err(refuse(
                 format!("{source} is {what} in OSCAL, not a catalog"),
