@@ -137,9 +137,9 @@ impl Site {
         self.notify();
     }
 
-    fn snapshot(&self) -> (u64, Arc<BTreeMap<String, Contents>>) {
-        let s = self.state();
-        (s.version, s.files.clone())
+    /// The files served now.
+    fn files(&self) -> Arc<BTreeMap<String, Contents>> {
+        self.state().files.clone()
     }
 }
 
@@ -238,7 +238,7 @@ mod tests {
             path: "exports/soa.csv".into(),
             contents: Contents::Bytes(text.as_bytes().into()),
         };
-        let shown = |site: &Site| match site.snapshot().1.get("exports/soa.csv") {
+        let shown = |site: &Site| match site.files().get("exports/soa.csv") {
             Some(Contents::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
             _ => String::new(),
         };

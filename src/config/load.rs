@@ -129,11 +129,10 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
         ("likelihood", &scales.likelihood),
         ("impact", &scales.impact),
     ] {
-        if words.as_ref().is_some_and(|w| {
-            w.len() < 2
-                || w.iter().any(|w| w.trim().is_empty())
-                || (1..w.len()).any(|i| w[..i].contains(&w[i]))
-        }) {
+        if words
+            .as_ref()
+            .is_some_and(|w| super::ScalesConfig::scale(w).is_none())
+        {
             out.push(
                 Diagnostic::error(
                     Code::ConfigInvalid,

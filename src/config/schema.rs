@@ -47,6 +47,19 @@ pub struct ScalesConfig {
     pub accept_at_or_below: Option<usize>,
 }
 
+impl ScalesConfig {
+    /// The words of a scale as written (here or in a register), trimmed; `None` unless they
+    /// are two or more, none empty and none repeated.
+    pub fn scale<S: AsRef<str>>(written: &[S]) -> Option<Vec<String>> {
+        let words: Vec<String> = written
+            .iter()
+            .map(|w| w.as_ref().trim().to_string())
+            .collect();
+        let repeated = (1..words.len()).any(|i| words[..i].contains(&words[i]));
+        (words.len() >= 2 && !words.iter().any(String::is_empty) && !repeated).then_some(words)
+    }
+}
+
 /// `[frameworks]`: the frameworks besides ISO/IEC 27001:2022 that the organisation answers
 /// to, and their requirements out of its scope.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -39,10 +39,11 @@ impl Model {
             }
         }
         for list in &mut lists {
-            list.sort_by_key(|&i| {
+            let order = |i: usize| {
                 let d = &self.documents[i].doc;
-                (d.kind.map_or(usize::MAX, |k| k as usize), d.id.clone())
-            });
+                (d.kind.map_or(usize::MAX, |k| k as usize), d.id.as_str())
+            };
+            list.sort_by(|&a, &b| order(a).cmp(&order(b)));
             list.dedup();
         }
         (lists, found)

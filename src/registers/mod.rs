@@ -48,10 +48,11 @@ impl Scales {
             (&book.likelihood, &mut scales.likelihood),
             (&book.impact, &mut scales.impact),
         ] {
-            let usable =
-                |w: &&Vec<String>| w.len() >= 2 && (1..w.len()).all(|i| !w[..i].contains(&w[i]));
-            if let Some(words) = words.as_ref().filter(usable) {
-                *into = words.iter().map(|w| w.trim().to_string()).collect();
+            if let Some(words) = words
+                .as_deref()
+                .and_then(crate::config::ScalesConfig::scale)
+            {
+                *into = words;
             }
         }
         if let Some(line) = book.accept_at_or_below {

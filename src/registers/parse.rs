@@ -393,9 +393,10 @@ fn scales(
         (raw.impact, &mut scales.impact),
     ] {
         if let Some(list) = list {
-            let words: Vec<String> = list.iter().map(|w| w.trim().to_string()).collect();
-            let repeated = (1..words.len()).any(|i| words[..i].contains(&words[i]));
-            if words.len() < 2 || words.iter().any(String::is_empty) || repeated {
+            let written: Vec<&str> = list.iter().map(|w| w.as_str()).collect();
+            if let Some(words) = crate::config::ScalesConfig::scale(&written) {
+                *into = words;
+            } else {
                 diagnostics.push(
                     Diagnostic::error(
                         Code::InvalidRegister,
@@ -406,8 +407,6 @@ fn scales(
                         .map_or_else(|| places.whole(), |w| places.of(w)))
                     .hint("list the words from the lowest to the highest"),
                 );
-            } else {
-                *into = words;
             }
         }
     }

@@ -119,7 +119,7 @@ fn file(site: &Site, path: &str) -> Response {
     let Some(file) = site_path(path) else {
         return not_found();
     };
-    let (_, files) = site.snapshot();
+    let files = site.files();
     let index = if file.is_empty() {
         "index.html".to_string()
     } else {
