@@ -149,6 +149,21 @@ impl Verification {
     }
 }
 
+/// The entry `name` of the archive at `path` (at most [`MAX_LISTING_BYTES`]), `None` when it
+/// has none. For an archive [`verify`] found intact.
+pub(crate) fn entry(path: &Path, name: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .with_context(|| format!("{} is not a zip archive", path.display()))?;
+    let Ok(entry) = zip.by_name(name) else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    entry.take(MAX_LISTING_BYTES).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
 /// Checks every file of the archive at `path` against its manifest and `SHA256SUMS`.
 ///
 /// The archive may have been crafted: entries are hashed as they are read, never kept (but

@@ -53,6 +53,7 @@ mod outcome;
 mod output;
 mod paths;
 pub mod pipeline;
+mod profile;
 pub mod progress;
 mod registers;
 mod render;

@@ -14,6 +14,7 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::outcome::Outcome;
+use crate::profile::Profile;
 use crate::progress::{Progress, Timings};
 use crate::site::{Contents, OutputFile};
 use crate::{check, document, history, load, output, render, theme};
@@ -27,6 +28,8 @@ pub struct Checked {
     /// Documents left out of the model because they could not be read or parsed: file and
     /// path relative to the content folder.
     pub unparsed: Vec<(crate::diagnostic::FileId, PathBuf)>,
+    /// The source texts the build's profile left out: what no output may show.
+    pub removed: Vec<String>,
 }
 
 impl Checked {
@@ -121,12 +124,15 @@ pub enum Purpose {
 
 /// Reads and validates the book at `root`; reviews are overdue relative to `as_of`. Reuses
 /// what an earlier check of the same book left in `caches`, and leaves this one's there (the
-/// rendered bodies are the caller's to keep, with [`Caches::keep_bodies`]).
+/// rendered bodies are the caller's to keep, with [`Caches::keep_bodies`]). With a
+/// `profile` (of book.toml's `[profiles]`), what it leaves out is taken out before the model
+/// is built; a name the book does not declare is an `Err`.
 pub fn check(
     root: &Path,
     as_of: NaiveDate,
     caches: &mut Caches,
     purpose: Purpose,
+    profile: Option<&str>,
 ) -> anyhow::Result<Checked> {
     let highlight = purpose == Purpose::Render;
     let bodies = std::mem::take(&mut caches.bodies);
@@ -141,11 +147,16 @@ pub fn check(
             model: None,
             diagnostics,
             unparsed: Vec::new(),
+            removed: Vec::new(),
         })
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return stop(sources, diagnostics);
     }
+    let profile = profile
+        .map(|name| Profile::named(&settings, name))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
     let content_dir = settings.content_dir();
     if !content_dir.is_dir() {
         let shown = settings.config.build.content_dir.display().to_string();
@@ -190,13 +201,40 @@ pub fn check(
     diagnostics.extend(found);
     let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
+    let applied = crate::profile::apply(&settings, profile.as_ref(), documents, &mut sources);
+    diagnostics.extend(applied.diagnostics);
+    let documents = applied.documents;
     let catalog = Catalog::iso27001_2022();
-    let (soa, found) = soa::read(root, &catalog, &mut sources)?;
+    let (mut soa, found) = soa::read(root, &catalog, &mut sources)?;
     diagnostics.extend(found);
+    if !applied.justifications_shown {
+        for d in soa.decisions.iter_mut().flatten() {
+            d.justification = None;
+            d.notes = None;
+        }
+    }
     let (frameworks, found) = book::read(&settings, &mut sources)?;
     diagnostics.extend(found);
-    let (registers, found) = crate::registers::read(&settings, &mut sources)?;
+    let (mut registers, found) = crate::registers::read(&settings, &mut sources)?;
     diagnostics.extend(found);
+    let mut record = applied.record;
+    if let Some(r) = record.as_mut() {
+        let level = &settings.config.classification.registers;
+        for file in &registers.files {
+            let id = (0..sources.len()).find(|&i| sources.path(i) == Path::new(file));
+            let text = id.map_or("", |i| sources.text(i));
+            r.register(file.clone(), text, level, applied.registers_shown);
+        }
+    }
+    let mut removed = applied.removed_texts;
+    if !applied.registers_shown {
+        for file in &registers.files {
+            if let Some(i) = (0..sources.len()).find(|&i| sources.path(i) == Path::new(file)) {
+                removed.push(sources.text(i).to_string());
+            }
+        }
+        registers = Default::default();
+    }
     let inputs = Inputs {
         settings,
         catalog,
@@ -209,9 +247,19 @@ pub fn check(
         as_of,
         bodies,
         highlight,
+        redacted: std::sync::Arc::new(applied.redacted),
     };
     let (mut model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
+    let classification = &model.settings.config.classification;
+    model.redactions = record.map(|r| {
+        r.finish(
+            &classification.soa_justifications,
+            applied.justifications_shown,
+        )
+    });
+    let in_profile = profile.is_some();
+    model.profile = profile;
     timings.lap("model");
     if let Some(job) = history_job {
         let (history, found) = job
@@ -222,8 +270,9 @@ pub fn check(
         diagnostics.extend(found);
         timings.lap("git wait");
     }
+    // A profile's model is part of the book: its gaps are not the book's.
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    diagnostics.extend(check::run(&model, &sources, has_errors));
+    diagnostics.extend(check::run(&model, &sources, has_errors || in_profile));
     sources.sort(&mut diagnostics);
     timings.lap("check");
     Ok(Checked {
@@ -231,6 +280,7 @@ pub fn check(
         model: Some(model),
         diagnostics,
         unparsed,
+        removed,
     })
 }
 
@@ -241,9 +291,22 @@ pub struct Built {
     pub pages: usize,
 }
 
-/// Where `build` writes: `dest` if given (relative to the working folder), else `output-dir`.
-pub fn output_dir(settings: &BookSettings, dest: Option<&Path>) -> PathBuf {
-    dest.map_or_else(|| settings.output_dir(), Path::to_path_buf)
+/// Where `build` writes: `dest` if given (relative to the working folder), else `output-dir`,
+/// or for a profile `output-dir` with the profile's name after a `-` (`book-public`), so
+/// that the full site and a profile's are never written over each other.
+pub fn output_dir(settings: &BookSettings, dest: Option<&Path>, profile: Option<&str>) -> PathBuf {
+    if let Some(dest) = dest {
+        return dest.to_path_buf();
+    }
+    let full = settings.output_dir();
+    match (profile, full.file_name()) {
+        (Some(p), Some(name)) => {
+            let mut name = name.to_os_string();
+            name.push(format!("-{p}"));
+            full.with_file_name(name)
+        }
+        _ => full,
+    }
 }
 
 /// Every file of the site, in memory: pages, static files, assets and exports. The book's
@@ -279,7 +342,11 @@ pub fn build(
         .ok_or_else(|| anyhow::anyhow!("the book has errors"))?;
     let settings = &model.settings;
     let dest = output::guard(
-        &output_dir(settings, dest),
+        &output_dir(
+            settings,
+            dest,
+            model.profile.as_ref().map(|p| p.name.as_str()),
+        ),
         &settings.root,
         &settings.content_dir(),
     )?;
@@ -344,6 +411,12 @@ pub fn extras_to(
         timings.lap("search index");
     }
     crate::export::each(model, sink)?;
+    if let Some(record) = &model.redactions {
+        sink(OutputFile {
+            path: crate::profile::record::FILE.into(),
+            contents: Contents::Bytes(record.to_json().into_bytes().into()),
+        })?;
+    }
     sink(OutputFile {
         path: "reviews.ics".into(),
         contents: Contents::Bytes(crate::export::ics::reviews(model).into_bytes().into()),

@@ -102,6 +102,7 @@ impl TestBook {
             AS_OF,
             &mut pipeline::Caches::default(),
             pipeline::Purpose::Render,
+            None,
         )
         .unwrap()
     }
@@ -112,7 +113,7 @@ impl TestBook {
 
     /// An engine for `serve` and `watch` on this book, on [`AS_OF`].
     pub(crate) fn engine(&self) -> Engine {
-        Engine::new(self.root().to_path_buf(), AS_OF)
+        Engine::new(self.root().to_path_buf(), AS_OF, None)
     }
 }
 

@@ -55,6 +55,7 @@ fn run_at(args: &Args, rev: &str, color: Color) -> anyhow::Result<u8> {
         as_of,
         &mut pipeline::Caches::default(),
         pipeline::Purpose::Render,
+        args.book.profile.as_deref(),
     )?;
     // Paths as in the working tree; the line below says which revision they were read at.
     checked.sources.show_paths_from(root);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::{valid_model, Color, DatedBookArg, EXIT_BOOK_ERRORS};
 use crate::bundle::{self, BuildInfo};
 use crate::pipeline;
+use crate::profile::record::{self, Record};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,6 +22,11 @@ pub struct Args {
 pub struct VerifyArgs {
     /// The bundle to check.
     pub file: PathBuf,
+
+    /// A full (no profile) bundle of the same revision: checks that FILE, built for a profile,
+    /// left out exactly the parts its `redactions.json` lists, with the same SHA-256.
+    #[arg(long, value_name = "FULL.zip")]
+    pub against: Option<PathBuf>,
 }
 
 pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
@@ -37,6 +43,9 @@ pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
             .file_name()
             .unwrap_or_default()
             .to_os_string();
+        if let Some(p) = &model.profile {
+            name.push(format!("-{}", p.name));
+        }
         name.push(".zip");
         settings.root.join(name)
     });
@@ -76,6 +85,66 @@ pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
 }
 
 pub(super) fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
+    let intact = verify_one(&args.file)?;
+    let Some(full) = &args.against else {
+        return Ok(intact);
+    };
+    if intact != 0 || verify_one(full)? != 0 {
+        return Ok(EXIT_BOOK_ERRORS);
+    }
+    let record = |path: &std::path::Path| -> anyhow::Result<Record> {
+        let bytes = bundle::entry(path, record::FILE)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} has no {}: its book declares no [profiles]",
+                path.display(),
+                record::FILE
+            )
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            anyhow::anyhow!("{} in {} cannot be read: {e}", record::FILE, path.display())
+        })
+    };
+    let (ours, theirs) = (record(&args.file)?, record(full)?);
+    let problems = record::compare(&ours, &theirs);
+    let mut report = String::new();
+    for p in &problems {
+        report.push_str(&format!("redaction: {p}\n"));
+    }
+    let left_out = |r: &Record| {
+        (
+            r.documents.iter().filter(|d| !d.published).count(),
+            r.sections.iter().filter(|s| !s.published).count(),
+        )
+    };
+    let (docs, sections) = left_out(&ours);
+    if problems.is_empty() {
+        report.push_str(&format!(
+            "{}: the `{}` build of the same book as {}, minus exactly the {docs} document(s) and {sections} section(s) above `{}` that it lists\n",
+            args.file.display(),
+            ours.profile.as_deref().unwrap_or("full"),
+            full.display(),
+            ours.max_classification,
+        ));
+        super::stdout(&report)?;
+        Ok(0)
+    } else {
+        report.push_str(&format!(
+            "{}: its redactions do NOT match {}: {} problem(s)\n",
+            args.file.display(),
+            full.display(),
+            problems.len()
+        ));
+        super::stdout(&report)?;
+        Ok(EXIT_BOOK_ERRORS)
+    }
+}
+
+/// One bundle against its own manifest.
+fn verify_one(file: &std::path::Path) -> anyhow::Result<u8> {
+    let args = VerifyArgs {
+        file: file.to_path_buf(),
+        against: None,
+    };
     let v = bundle::verify(&args.file)?;
     let mut report = String::new();
     for (what, list) in [

@@ -27,6 +27,54 @@ pub enum Format {
     Github,
 }
 
+/// `check --profile`: the profile's site made in memory and searched for every sentence the
+/// profile leaves out; each one found is a `profile-leak` error.
+fn with_leaks(mut checked: crate::pipeline::Checked) -> anyhow::Result<crate::pipeline::Checked> {
+    if checked.errors() > 0 || checked.removed.is_empty() {
+        return Ok(checked);
+    }
+    let progress = crate::progress::Progress::none();
+    let files = match crate::pipeline::site_files(&checked, &progress)? {
+        crate::outcome::Outcome::Done(files) => files,
+        crate::outcome::Outcome::BookErrors(problems) => {
+            checked.diagnostics.extend(problems);
+            return Ok(checked);
+        }
+    };
+    let profile = checked
+        .model
+        .as_ref()
+        .and_then(|m| m.profile.as_ref())
+        .map_or(String::new(), |p| p.name.clone());
+    let leaks = crate::profile::leaks::find(&checked.removed, &files);
+    let mut by_sentence: Vec<(&str, Vec<&str>)> = Vec::new();
+    for leak in &leaks {
+        match by_sentence.iter_mut().find(|(s, _)| *s == leak.sentence) {
+            Some((_, files)) => files.push(&leak.file),
+            None => by_sentence.push((&leak.sentence, vec![&leak.file])),
+        }
+    }
+    for (sentence, files) in by_sentence {
+        let shown: String = sentence.chars().take(80).collect();
+        let more = if files.len() > 3 {
+            format!(" and {} more", files.len() - 3)
+        } else {
+            String::new()
+        };
+        checked.diagnostics.push(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::ProfileLeak,
+                format!(
+                    "text the profile `{profile}` leaves out reaches its output: \"{shown}\" in `{}`{more}",
+                    files.iter().take(3).copied().collect::<Vec<_>>().join("`, `")
+                ),
+            )
+            .hint("the same words are published elsewhere (a document, title, link text or attachment of a lower classification): reword them there, or classify that part too"),
+        );
+    }
+    Ok(checked)
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     documents: usize,
@@ -36,7 +84,10 @@ struct Report<'a> {
 }
 
 pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
-    let checked = args.book.validate()?;
+    let checked = match &args.book.profile {
+        None => args.book.validate()?,
+        Some(_) => with_leaks(args.book.check()?)?,
+    };
     let (errors, warnings) = (checked.errors(), checked.warnings());
     match args.format {
         Format::Json => {

@@ -71,6 +71,7 @@ pub(super) fn run(args: Args, color: Color) -> anyhow::Result<u8> {
             as_of,
             &mut pipeline::Caches::default(),
             pipeline::Purpose::Validate,
+            None,
         )?;
         checked.sources.show_paths_from(&args.book);
         if checked.model.is_none() {

@@ -90,6 +90,11 @@ pub struct DatedBookArg {
     /// The date reviews are due against, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<chrono::NaiveDate>,
+
+    /// Build for a profile of book.toml's `[profiles]` (e.g. `public`): documents and sections
+    /// above its classification, or outside its filters, are left out of every output.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 impl DatedBookArg {
@@ -107,7 +112,13 @@ impl DatedBookArg {
         existing_root(&self.book.dir)?;
         let as_of = crate::pipeline::as_of(self.as_of)?;
         let mut caches = crate::pipeline::Caches::default();
-        let mut checked = crate::pipeline::check(&self.book.dir, as_of, &mut caches, purpose)?;
+        let mut checked = crate::pipeline::check(
+            &self.book.dir,
+            as_of,
+            &mut caches,
+            purpose,
+            self.profile.as_deref(),
+        )?;
         if self.book.dir != std::path::Path::new(".") {
             checked.sources.show_paths_from(&self.book.dir);
         }

@@ -65,11 +65,15 @@ fn prepare(
         .filter(|log| log.is_file());
     let layout = Layout {
         content: settings.content_dir(),
-        output: std::path::absolute(pipeline::output_dir(&settings, dest))?,
+        output: std::path::absolute(pipeline::output_dir(
+            &settings,
+            dest,
+            book.profile.as_deref(),
+        ))?,
         root: root.clone(),
         head_log,
     };
-    Ok((Engine::new(root, as_of), layout))
+    Ok((Engine::new(root, as_of, book.profile.clone()), layout))
 }
 
 /// One line per rebuild, like `build`'s summary.

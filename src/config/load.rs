@@ -101,6 +101,110 @@ fn config_error(file: FileId, e: &toml::de::Error) -> Diagnostic {
     }
 }
 
+/// `[classification]` and `[profiles]`: every level named is one of the levels, and each
+/// profile's filters name types and audiences that exist.
+fn classification(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
+    let c = &settings.config;
+    let levels = &c.classification.levels;
+    let mut out = Vec::new();
+    let listed = levels.join("`, `");
+    let level_hint =
+        |word: &str| match crate::diagnostic::did_you_mean(word, levels.iter().map(String::as_str))
+        {
+            Some(best) => format!("did you mean `{best}`? The levels are `{listed}`"),
+            None => format!(
+                "the levels are `{listed}` (lowest first), from `levels` under [classification]"
+            ),
+        };
+    let empty_or_repeated = levels.is_empty()
+        || levels.iter().any(|l| !super::audience_id(l))
+        || (1..levels.len()).any(|i| {
+            levels[..i]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(&levels[i]))
+        });
+    if empty_or_repeated {
+        out.push(
+            Diagnostic::error(
+                Code::ConfigInvalid,
+                "classification levels must be one or more different words",
+            )
+            .at_opt(settings.table_key_span(sources, Some("classification"), "levels"))
+            .hint("list them lowest first, each of letters, digits, `-` and `_`: `levels = [\"public\", \"internal\", \"confidential\"]`"),
+        );
+        return out;
+    }
+    let cl = &c.classification;
+    let keys = [
+        ("classification", "default", &cl.default),
+        ("classification", "registers", &cl.registers),
+        (
+            "classification",
+            "soa-justifications",
+            &cl.soa_justifications,
+        ),
+    ];
+    let mut named: Vec<(String, &str, &String)> = keys
+        .iter()
+        .map(|(t, k, v)| (t.to_string(), *k, *v))
+        .collect();
+    for (name, p) in &c.profiles {
+        if !super::audience_id(name) {
+            out.push(
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("`{name}` cannot be a profile's name"),
+                )
+                .at_opt(settings.table_span(sources, &format!("profiles.{name}")))
+                .hint("name profiles with letters, digits, `-` and `_`: `[profiles.public]`"),
+            );
+        }
+        if let Some(max) = &p.max_classification {
+            named.push((format!("profiles.{name}"), "max-classification", max));
+        }
+        for (part, filter) in [("include", &p.include), ("exclude", &p.exclude)] {
+            let table = format!("profiles.{name}.{part}");
+            for t in &filter.types {
+                if !crate::document::DocKind::ALL
+                    .iter()
+                    .any(|k| k.as_str() == t)
+                {
+                    out.push(
+                        Diagnostic::error(Code::ConfigInvalid, format!("`{t}` is not a document type"))
+                            .at_opt(settings.table_key_span(sources, Some(&table), "type"))
+                            .hint("the types are `policy`, `standard`, `procedure`, `guideline`, `plan` and `record`"),
+                    );
+                }
+            }
+            for a in &filter.audience {
+                if a != "all" && !c.audiences.contains_key(a) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::ConfigInvalid,
+                            format!("`{a}` is not an audience of [audiences]"),
+                        )
+                        .at_opt(settings.table_key_span(sources, Some(&table), "audience"))
+                        .hint("name an audience declared under [audiences], or declare it there"),
+                    );
+                }
+            }
+        }
+    }
+    for (table, key, value) in named {
+        if super::level_of(levels, value).is_none() {
+            out.push(
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("`{value}` is not a classification level"),
+                )
+                .at_opt(settings.table_key_span(sources, Some(&table), key))
+                .hint(level_hint(value)),
+            );
+        }
+    }
+    out
+}
+
 /// Checks what deserializing cannot: folders exist and are sensible.
 fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -124,6 +228,7 @@ fn validate(settings: &BookSettings, sources: &Sources) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(classification(settings, sources));
     let scales = &c.registers.scales;
     for (key, words) in [
         ("likelihood", &scales.likelihood),

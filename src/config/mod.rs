@@ -14,13 +14,24 @@ mod mdbook;
 mod schema;
 
 pub(crate) use load::load;
-pub(crate) use schema::{Config, HtmlConfig, ScalesConfig, SearchConfig};
+pub(crate) use schema::{
+    Certification, Config, DocumentFilter, HtmlConfig, ProfileConfig, ScalesConfig, SearchConfig,
+    TrustConfig,
+};
 
 use std::path::PathBuf;
 
 use crate::diagnostic::{FileId, Sources, Span};
 
 pub(crate) const CONFIG_FILE: &str = "book.toml";
+
+/// Where `word` stands among the classification `levels` (0 is the lowest); case is ignored,
+/// as people write `Confidential` and `confidential` alike.
+pub fn level_of(levels: &[String], word: &str) -> Option<usize> {
+    levels
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(word.trim()))
+}
 
 /// An audience's id names its reading list's page: letters, digits, `-` and `_`.
 pub(crate) fn audience_id(id: &str) -> bool {
@@ -127,7 +138,7 @@ impl BookSettings {
     }
 
     /// The span of `[table]`'s header, or of the first key under it.
-    fn table_span(&self, sources: &Sources, table: &str) -> Option<Span> {
+    pub(crate) fn table_span(&self, sources: &Sources, table: &str) -> Option<Span> {
         let (parent, last) = match table.rsplit_once('.') {
             Some((p, l)) => (Some(p), l),
             None => (None, table),

@@ -28,6 +28,93 @@ pub struct Config {
     /// `[audiences]`: who reads what, id -> name (`engineering = "Engineering"`). Documents
     /// name theirs in `audience:`; each gets a reading list.
     pub audiences: BTreeMap<String, String>,
+    pub classification: ClassificationConfig,
+    /// `[profiles.NAME]`: who a build is for (`build --profile NAME`).
+    pub profiles: BTreeMap<String, ProfileConfig>,
+    /// `[trust]`: what the public profile's trust page says besides the published documents.
+    pub trust: Option<TrustConfig>,
+}
+
+/// `[classification]`: the book's classification levels, lowest first.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClassificationConfig {
+    pub levels: Vec<String>,
+    /// The level of a document without `classification:`: never the lowest by accident.
+    #[serde(alias = "default-classification")]
+    pub default: String,
+    /// The level of the risk register and exceptions (`registers/`).
+    pub registers: String,
+    /// The level of the SoA's justifications: below it, a profile shows decisions and counts.
+    pub soa_justifications: String,
+}
+
+impl Default for ClassificationConfig {
+    fn default() -> Self {
+        ClassificationConfig {
+            levels: ["public", "internal", "confidential", "restricted"]
+                .map(String::from)
+                .to_vec(),
+            default: "internal".into(),
+            registers: "confidential".into(),
+            soa_justifications: "internal".into(),
+        }
+    }
+}
+
+/// `[profiles.NAME]`: what one build shows. Empty, it shows everything.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProfileConfig {
+    /// The highest level published; documents and sections above it are left out.
+    pub max_classification: Option<String>,
+    /// Only documents that match every list given here (any entry of a list).
+    pub include: DocumentFilter,
+    /// No document that matches any entry of any list here.
+    pub exclude: DocumentFilter,
+    /// Whether the index is the trust page; by default when `[trust]` exists and the profile
+    /// publishes only the lowest level.
+    pub trust_page: Option<bool>,
+}
+
+/// Documents by `type`, `tags` or `audience`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DocumentFilter {
+    #[serde(rename = "type", alias = "types")]
+    pub types: Vec<String>,
+    #[serde(alias = "tag")]
+    pub tags: Vec<String>,
+    #[serde(alias = "audiences")]
+    pub audience: Vec<String>,
+}
+
+impl DocumentFilter {
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.tags.is_empty() && self.audience.is_empty()
+    }
+}
+
+/// `[trust]`: the trust page's facts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TrustConfig {
+    /// What the ISMS covers, in the organisation's words (defaults to `[book] description`).
+    pub scope: Option<String>,
+    /// Where customers ask (an e-mail address or a URL).
+    pub contact: Option<String>,
+    pub certifications: Vec<Certification>,
+}
+
+/// `[[trust.certifications]]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Certification {
+    pub standard: String,
+    pub certificate: Option<String>,
+    pub issuer: Option<String>,
+    pub valid_until: Option<toml::value::Datetime>,
+    pub link: Option<String>,
 }
 
 /// `[registers]`: settings of the risk register that hold for every register file.

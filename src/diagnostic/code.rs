@@ -74,6 +74,10 @@ codes! {
     UnknownDocument = "unknown-document",
     /// An `audience:` of a document that book.toml's `[audiences]` does not declare.
     UnknownAudience = "unknown-audience",
+    /// A `classification:` that is none of the book's levels (counted as the highest).
+    UnknownClassification = "unknown-classification",
+    /// Text a profile leaves out that its output still shows (`check --profile`).
+    ProfileLeak = "profile-leak",
     /// A qualified id (`framework:id`) whose framework the book does not have.
     UnknownFramework = "unknown-framework",
     /// A qualified id whose framework has no such requirement.

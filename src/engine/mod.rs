@@ -25,6 +25,8 @@ use crate::{load, search, theme};
 pub(crate) struct Engine {
     pub root: PathBuf,
     pub as_of: NaiveDate,
+    /// `--profile`: every rebuild is for it.
+    profile: Option<String>,
     caches: pipeline::Caches,
     pages: PageCache,
     theme_hash: u64,
@@ -82,10 +84,11 @@ pub(crate) struct Stats {
 }
 
 impl Engine {
-    pub(crate) fn new(root: PathBuf, as_of: NaiveDate) -> Engine {
+    pub(crate) fn new(root: PathBuf, as_of: NaiveDate, profile: Option<String>) -> Engine {
         Engine {
             root,
             as_of,
+            profile,
             caches: pipeline::Caches::default(),
             pages: PageCache::new(),
             theme_hash: 0,
@@ -148,7 +151,8 @@ impl Engine {
     /// and which still has every heading other documents link to. Returns how many pages were
     /// rendered again, or `None` when the whole book must be read again.
     fn patch(&mut self, changes: &[(ChangeKind, PathBuf)]) -> Option<usize> {
-        if !self.current {
+        // A profile rewrites bodies as it reads them: an edit goes through the whole check.
+        if !self.current || self.profile.is_some() {
             return None;
         }
         let last = self.last.as_mut()?;
@@ -246,6 +250,7 @@ impl Engine {
             self.as_of,
             &mut self.caches,
             pipeline::Purpose::Render,
+            self.profile.as_deref(),
         )?;
         let errors = checked.errors();
         if errors > 0 && (!self.preview || checked.model.is_none()) {

@@ -14,7 +14,8 @@ fn stats(outcome: Outcome) -> Stats {
 #[test]
 fn pages_rendered_for_the_cache_are_those_of_a_build() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Outcome::Done(Rebuilt { files, .. }) = Engine::new(root.clone(), AS_OF).rebuild().unwrap()
+    let Outcome::Done(Rebuilt { files, .. }) =
+        Engine::new(root.clone(), AS_OF, None).rebuild().unwrap()
     else {
         panic!("the sample book builds")
     };
@@ -23,6 +24,7 @@ fn pages_rendered_for_the_cache_are_those_of_a_build() {
         AS_OF,
         &mut Default::default(),
         pipeline::Purpose::Render,
+        None,
     )
     .unwrap();
     let built = pipeline::site_files(&checked, &crate::progress::Progress::none())

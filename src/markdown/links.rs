@@ -9,7 +9,10 @@ use pulldown_cmark::LinkType;
 
 use crate::paths::nfc;
 
-use super::{AnchorRef, LinkProblem, PathLink, Problem, Rendered, Resolve, Target, PROBLEM_HREF};
+use super::{
+    AnchorRef, LinkProblem, PathLink, Problem, Rendered, Resolve, Target, PROBLEM_HREF,
+    REDACTED_HREF,
+};
 
 /// Resolves one link; `None` drops the link (its text stays).
 pub(super) fn resolve_link(
@@ -23,6 +26,7 @@ pub(super) fn resolve_link(
     if let LinkType::WikiLink { .. } = link_type {
         let name = dest.trim();
         return match resolver.wiki(name) {
+            Some(r) if r.href == REDACTED_HREF => Some((r.href, None)),
             Some(r) => {
                 out.targets.extend(r.target);
                 Some((r.href, Some(r.title)))
@@ -52,6 +56,9 @@ pub(super) fn resolve_link(
                     return Some((dest.to_string(), None));
                 };
                 let f = nfc(f);
+                if resolver.redacted(None, &f) {
+                    return Some((REDACTED_HREF.into(), None));
+                }
                 own_anchors.push((f.to_string(), range.clone()));
                 let href = match f {
                     Cow::Borrowed(_) => dest.to_string(),
@@ -64,6 +71,7 @@ pub(super) fn resolve_link(
                 PathLink::Document(doc, href) => {
                     out.targets.push(Target::Document(doc));
                     let href = match fragment.map(nfc) {
+                        Some(f) if resolver.redacted(Some(doc), &f) => REDACTED_HREF.into(),
                         Some(f) => {
                             let href = format!("{href}#{f}");
                             out.anchors.push(AnchorRef {
@@ -84,6 +92,7 @@ pub(super) fn resolve_link(
                     };
                     return Some((href, None));
                 }
+                PathLink::Redacted => return Some((REDACTED_HREF.into(), None)),
                 PathLink::Missing => Problem::MissingFile(decoded.into_owned()),
                 PathLink::FolderWithoutIndex => Problem::FolderWithoutIndex(decoded.into_owned()),
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
@@ -120,9 +129,10 @@ pub(super) fn resolve_image(
             let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             match resolver.path(&decoded) {
                 PathLink::Asset(href) => return href,
-                PathLink::Document(..) | PathLink::Missing | PathLink::FolderWithoutIndex => {
-                    Problem::MissingFile(decoded.into_owned())
-                }
+                PathLink::Document(..)
+                | PathLink::Redacted
+                | PathLink::Missing
+                | PathLink::FolderWithoutIndex => Problem::MissingFile(decoded.into_owned()),
                 PathLink::Outside => Problem::Outside(decoded.into_owned()),
             }
         }

@@ -58,6 +58,11 @@ pub trait Resolve {
     fn wiki(&self, name: &str) -> Option<Resolved>;
     /// A relative link's path (percent-decoded, no anchor), relative to this document.
     fn path(&self, path: &str) -> PathLink;
+    /// The heading `anchor` of `document` (`None`: this one) was left out of this build by
+    /// its profile: a link to it is shown as text with a note.
+    fn redacted(&self, _document: Option<usize>, _anchor: &str) -> bool {
+        false
+    }
 }
 
 /// The outcome of resolving a relative link.
@@ -73,6 +78,8 @@ pub enum PathLink {
     FolderWithoutIndex,
     /// A path that climbs out of the content folder.
     Outside,
+    /// A document this build's profile leaves out.
+    Redacted,
 }
 
 /// A heading of the body, for anchors and the page's table of contents.
@@ -113,6 +120,10 @@ pub enum Problem {
 /// [`Rendered::problems`]. The model marks such links with their diagnostic (see
 /// `model::mark_broken`); a book with them is never built, only previewed by `serve`.
 pub const PROBLEM_HREF: &str = "#policybook-problem-";
+
+/// The href of a link to something this build's profile leaves out: rendered as its text
+/// and a note, never as a link. A resolver returns it for `[[name]]`.
+pub const REDACTED_HREF: &str = "#policybook-redacted";
 
 /// A link problem and where it is in the body (byte range).
 #[derive(Debug, Clone)]

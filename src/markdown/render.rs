@@ -16,6 +16,15 @@ use super::html::{sanitize, script_in_html};
 use super::links::{resolve_image, resolve_link};
 use super::{LinkProblem, Problem, RenderOptions, Rendered, Resolve};
 
+/// What became of a link the body opened: its closing tag follows.
+enum LinkFate {
+    Kept,
+    /// Unusable: its text stays, without a link.
+    Dropped,
+    /// To something the build's profile leaves out: its text, and a note.
+    Redacted,
+}
+
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -35,7 +44,7 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
     let mut events: Vec<Event> = Vec::new();
     let mut own_anchors: Vec<(String, Range<usize>)> = Vec::new();
     // Open links, so their closing tags can be rewritten too (a dropped link loses its </a>).
-    let mut link_kept: Vec<bool> = Vec::new();
+    let mut links_open: Vec<LinkFate> = Vec::new();
     // Open block quotes: the closing tag of those that became callouts.
     let mut quotes: Vec<Option<&'static str>> = Vec::new();
     let mut heading: Option<(PendingHeading, Vec<Event>)> = None;
@@ -113,8 +122,16 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                     &mut out,
                     &mut own_anchors,
                 );
-                link_kept.push(link.is_some());
+                let redacted = link
+                    .as_ref()
+                    .is_some_and(|(href, _)| href == super::REDACTED_HREF);
+                links_open.push(match &link {
+                    _ if redacted => LinkFate::Redacted,
+                    Some(_) => LinkFate::Kept,
+                    None => LinkFate::Dropped,
+                });
                 match link {
+                    Some(_) if redacted => Event::Html("<span class=\"redacted-link\">".into()),
                     Some((href, resolved_title)) => Event::Start(Tag::Link {
                         link_type,
                         dest_url: href.into(),
@@ -124,13 +141,13 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
                     None => continue,
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if link_kept.pop().unwrap_or(false) {
-                    Event::End(TagEnd::Link)
-                } else {
-                    continue;
-                }
-            }
+            Event::End(TagEnd::Link) => match links_open.pop() {
+                Some(LinkFate::Kept) => Event::End(TagEnd::Link),
+                Some(LinkFate::Redacted) => Event::Html(
+                    "</span> <span class=\"redacted-note\">(not published here)</span>".into(),
+                ),
+                Some(LinkFate::Dropped) | None => continue,
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,

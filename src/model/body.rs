@@ -162,6 +162,8 @@ impl Model {
             by_path: &self.links.by_path,
             assets: &self.links.assets,
             linked: Default::default(),
+            redacted: &self.links.redacted,
+            own_id: &d.id,
         };
         let (body, warnings) = render_text(
             &text[d.body_start..],

@@ -137,6 +137,10 @@ pub struct Model {
     pub history: std::sync::Arc<crate::history::History>,
     /// What bodies' links resolve against, to render one body again after an edit.
     pub links: BodyLinks,
+    /// The profile this model was built for (`None`: the full build).
+    pub(crate) profile: Option<crate::profile::Profile>,
+    /// `redactions.json`, when the book declares profiles.
+    pub(crate) redactions: Option<crate::profile::Record>,
 }
 
 /// Everything a body's rendering depends on besides its text.
@@ -145,6 +149,7 @@ pub struct BodyLinks {
     by_path: HashMap<PathBuf, usize>,
     assets: HashSet<PathBuf>,
     options: RenderOptions,
+    redacted: Arc<crate::profile::Redacted>,
     /// A hash of all of the above (and of every document's id), part of each body's key.
     signature: u64,
 }
@@ -165,6 +170,8 @@ pub struct Inputs {
     pub bodies: BodyCache,
     /// Highlight fenced code (not needed when only checking).
     pub highlight: bool,
+    /// What the build's profile left out, that links may still name.
+    pub redacted: Arc<crate::profile::Redacted>,
 }
 
 impl Model {
@@ -182,6 +189,7 @@ impl Model {
             as_of,
             bodies: previous,
             highlight,
+            redacted,
         } = inputs;
         let mut diagnostics = Vec::new();
         let by_id = index_ids(&documents, &catalog, &mut diagnostics);
@@ -194,6 +202,7 @@ impl Model {
             by_id: &by_id,
             documents: &documents,
             known_broken: &known_broken,
+            redacted: &redacted,
             allow_html: settings.config.output.html.allow_html,
             broken_paths: &broken_paths,
             registers: &registers,
@@ -231,6 +240,19 @@ impl Model {
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         frameworks.signature().hash(&mut signature);
+        if !redacted.is_empty() {
+            let mut ids: Vec<&String> = redacted.ids.iter().collect();
+            ids.sort();
+            let mut anchors: Vec<(&String, Vec<&String>)> = (redacted.anchors.iter())
+                .map(|(id, a)| {
+                    let mut a: Vec<&String> = a.iter().collect();
+                    a.sort();
+                    (id, a)
+                })
+                .collect();
+            anchors.sort();
+            (ids, anchors).hash(&mut signature);
+        }
         for r in &registers.risks {
             (&r.id, &r.title).hash(&mut signature);
         }
@@ -261,6 +283,8 @@ impl Model {
                     by_path: &by_path,
                     assets: &asset_paths,
                     linked: Default::default(),
+                    redacted: &redacted,
+                    own_id: &d.id,
                 };
                 let (body, warnings) =
                     render_text(d.body(sources), book_variables, &resolver, options);
@@ -427,10 +451,13 @@ impl Model {
             clause_mentions,
             control_mentions,
             referenced_by,
+            profile: None,
+            redactions: None,
             links: BodyLinks {
                 by_path,
                 assets: asset_paths,
                 options,
+                redacted,
                 signature,
             },
         };

@@ -63,6 +63,8 @@ pub(super) struct Names<'a> {
     pub(super) by_id: &'a HashMap<String, usize>,
     pub(super) documents: &'a [Arc<Document>],
     pub(super) known_broken: &'a HashSet<&'a str>,
+    /// Documents this build's profile leaves out: `related` may name them.
+    pub(super) redacted: &'a crate::profile::Redacted,
     /// `allow-html` is set: raw HTML is sanitised, not shown as text.
     pub(super) allow_html: bool,
     /// Where the files whose front matter failed to parse are (relative to the content folder).
@@ -110,7 +112,9 @@ impl Names<'_> {
             )
         });
         let related = lookup(&d.related, &|t| self.by_id.get(t).copied(), &|r| {
-            if self.known_broken.contains(r.target.as_str()) {
+            if self.known_broken.contains(r.target.as_str())
+                || self.redacted.ids.contains(&r.target)
+            {
                 return None;
             }
             Some(
@@ -475,6 +479,9 @@ pub(super) struct BodyResolver<'a> {
     pub(super) assets: &'a HashSet<PathBuf>,
     /// The files of `assets` the body linked to, as the renderer asked.
     pub(super) linked: std::cell::RefCell<Vec<PathBuf>>,
+    /// What this build's profile left out, and the id of the document being rendered.
+    pub(super) redacted: &'a crate::profile::Redacted,
+    pub(super) own_id: &'a str,
 }
 
 impl BodyResolver<'_> {
@@ -544,7 +551,13 @@ impl Resolve for BodyResolver<'_> {
                 title: format!("{} {}", risk.id, risk.title),
             });
         }
-        let &i = self.by_id.get(name)?;
+        let Some(&i) = self.by_id.get(name) else {
+            return self.redacted.ids.contains(name).then(|| Resolved {
+                target: None,
+                href: crate::markdown::REDACTED_HREF.into(),
+                title: String::new(),
+            });
+        };
         let (id, title, page) = self.docs.named(i);
         Some(Resolved {
             target: Some(Target::Document(i)),
@@ -570,6 +583,14 @@ impl Resolve for BodyResolver<'_> {
                 return PathLink::Document(i, paths::site_href(self.docs.named(i).2));
             }
         }
+        let redacted = |p: &Path| self.redacted.paths.contains(p);
+        if redacted(&target)
+            || FOLDER_INDEXES
+                .iter()
+                .any(|index| redacted(&target.join(index)))
+        {
+            return PathLink::Redacted;
+        }
         let named_folder = path.ends_with('/')
             || matches!(path.rsplit('/').next(), Some("." | ".." | ""))
             || self
@@ -581,5 +602,10 @@ impl Resolve for BodyResolver<'_> {
             return PathLink::FolderWithoutIndex;
         }
         PathLink::Missing
+    }
+
+    fn redacted(&self, document: Option<usize>, anchor: &str) -> bool {
+        let id = document.map_or(self.own_id, |i| self.docs.named(i).0);
+        self.redacted.anchor(id, anchor)
     }
 }

@@ -144,6 +144,7 @@ impl Model {
         for r in refs {
             match self.by_id.get(r.target.as_str()) {
                 Some(&d) => found.push(d),
+                None if self.links.redacted.ids.contains(&r.target) => {}
                 None => {
                     let best =
                         did_you_mean(&r.target, self.documents.iter().map(|n| n.doc.id.as_str()));
