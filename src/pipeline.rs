@@ -201,18 +201,13 @@ pub fn check(
     diagnostics.extend(found);
     let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
-    let applied = crate::profile::apply(&settings, profile.as_ref(), documents, &mut sources);
+    let mut applied = crate::profile::apply(&settings, profile.as_ref(), documents, &mut sources);
     diagnostics.extend(applied.diagnostics);
     let documents = applied.documents;
     let catalog = Catalog::iso27001_2022();
-    let (mut soa, found) = soa::read(root, &catalog, &mut sources)?;
+    let (soa, found) = soa::read(root, &catalog, &mut sources)?;
     diagnostics.extend(found);
-    if !applied.justifications_shown {
-        for d in soa.decisions.iter_mut().flatten() {
-            d.justification = None;
-            d.notes = None;
-        }
-    }
+
     let (frameworks, found) = book::read(&settings, &mut sources)?;
     diagnostics.extend(found);
     let (mut registers, found) = crate::registers::read(&settings, &mut sources)?;
@@ -226,13 +221,17 @@ pub fn check(
             r.register(file.clone(), text, level, applied.registers_shown);
         }
     }
-    let mut removed = applied.removed_texts;
+    let mut removed = std::mem::take(&mut applied.removed_texts);
     if !applied.registers_shown {
         for file in &registers.files {
             if let Some(i) = (0..sources.len()).find(|&i| sources.path(i) == Path::new(file)) {
                 removed.push(sources.text(i).to_string());
             }
         }
+        // Links and `risks:` may still name them: shown as text with a note.
+        let ids = (registers.risks.iter().map(|r| r.id.clone()))
+            .chain(registers.exceptions.iter().map(|e| e.id.clone()));
+        applied.redacted.ids.extend(ids);
         registers = Default::default();
     }
     let inputs = Inputs {
@@ -258,7 +257,7 @@ pub fn check(
             applied.justifications_shown,
         )
     });
-    let in_profile = profile.is_some();
+    let justifications_shown = applied.justifications_shown;
     model.profile = profile;
     timings.lap("model");
     if let Some(job) = history_job {
@@ -270,9 +269,15 @@ pub fn check(
         diagnostics.extend(found);
         timings.lap("git wait");
     }
-    // A profile's model is part of the book: its gaps are not the book's.
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    diagnostics.extend(check::run(&model, &sources, has_errors || in_profile));
+    diagnostics.extend(check::run(&model, &sources, has_errors));
+    if !justifications_shown {
+        // After the SoA was checked: its reasons are above the profile's level.
+        for d in model.soa.decisions.iter_mut().flatten() {
+            d.justification = None;
+            d.notes = None;
+        }
+    }
     sources.sort(&mut diagnostics);
     timings.lap("check");
     Ok(Checked {

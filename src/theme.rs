@@ -48,6 +48,7 @@ pub(crate) const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/risk-chain.html"),
     embed!("templates/audiences.html"),
     embed!("templates/reading-list.html"),
+    embed!("templates/trust.html"),
     embed!("templates/soa.html"),
     embed!("templates/traceability.html"),
     embed!("static/risks.css"),

@@ -18,15 +18,20 @@ mod registers;
 /// and are often caused by them.
 pub(crate) fn run(model: &Model, sources: &Sources, book_has_errors: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A profile's model holds part of the book: the SoA and coverage are the whole book's
+    // business, checked by its full build.
+    let whole_book = model.profile.is_none();
     untraced_documents(model, &mut out);
     approved_without_control_fields(model, &mut out);
     unportable_names(model, &mut out);
     colliding_pages(model, &mut out);
     colliding_redirects(model, sources, &mut out);
-    statement_of_applicability(model, &mut out);
+    if whole_book {
+        statement_of_applicability(model, &mut out);
+    }
     overdue_reviews(model, &mut out);
     registers::run(model, &mut out);
-    if !book_has_errors {
+    if !book_has_errors && whole_book {
         gaps(model, &mut out);
         uncovered_requirements(model, sources, &mut out);
     }

@@ -46,7 +46,15 @@ fn with_leaks(mut checked: crate::pipeline::Checked) -> anyhow::Result<crate::pi
         .as_ref()
         .and_then(|m| m.profile.as_ref())
         .map_or(String::new(), |p| p.name.clone());
-    let leaks = crate::profile::leaks::find(&checked.removed, &files);
+    let model = checked
+        .model
+        .as_ref()
+        .expect("a checked book without errors has a model");
+    let known: Vec<&str> = (model.frameworks.list.iter())
+        .flat_map(|f| &f.requirements)
+        .filter_map(|r| r.title.as_deref())
+        .collect();
+    let leaks = crate::profile::leaks::find(&checked.removed, &known, &files);
     let mut by_sentence: Vec<(&str, Vec<&str>)> = Vec::new();
     for leak in &leaks {
         match by_sentence.iter_mut().find(|(s, _)| *s == leak.sentence) {

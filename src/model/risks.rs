@@ -75,7 +75,8 @@ impl Model {
             self.justification_links(registers, &mut links, &mut out);
         } else {
             for n in &self.documents {
-                if let Some(r) = n.doc.risks.first() {
+                let named = |r: &&Ref| !self.links.redacted.ids.contains(&r.target);
+                if let Some(r) = n.doc.risks.iter().find(named) {
                     out.push(
                         Diagnostic::error(
                             Code::UnknownRisk,

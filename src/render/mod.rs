@@ -12,6 +12,7 @@ mod plan;
 mod print;
 mod risks;
 mod traceability;
+mod trust;
 pub(crate) mod views;
 
 pub(crate) use incremental::{render_bodies, PageCache};
@@ -25,6 +26,7 @@ use plan::*;
 use print::*;
 use risks::*;
 use traceability::*;
+use trust::*;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};

@@ -107,6 +107,9 @@ impl List {
 
     pub(super) fn page(self, model: &Model, views: &Views, plan: &Plan) -> Page {
         match self {
+            List::Index if model.profile.as_ref().is_some_and(|p| p.trust_page) => {
+                trust_page(model, views)
+            }
             List::Index => index_page(model, views),
             List::Documents => documents_page(model, views),
             List::Clauses => clauses_page(views),
