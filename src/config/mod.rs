@@ -14,10 +14,7 @@ mod mdbook;
 mod schema;
 
 pub(crate) use load::load;
-pub(crate) use schema::{
-    Certification, Config, DocumentFilter, HtmlConfig, ProfileConfig, ScalesConfig, SearchConfig,
-    TrustConfig,
-};
+pub(crate) use schema::{Config, DocumentFilter, HtmlConfig, ScalesConfig, SearchConfig};
 
 use std::path::PathBuf;
 
@@ -27,7 +24,7 @@ pub(crate) const CONFIG_FILE: &str = "book.toml";
 
 /// Where `word` stands among the classification `levels` (0 is the lowest); case is ignored,
 /// as people write `Confidential` and `confidential` alike.
-pub fn level_of(levels: &[String], word: &str) -> Option<usize> {
+pub(crate) fn level_of(levels: &[String], word: &str) -> Option<usize> {
     levels
         .iter()
         .position(|l| l.eq_ignore_ascii_case(word.trim()))

@@ -171,7 +171,7 @@ pub struct Inputs {
     /// Highlight fenced code (not needed when only checking).
     pub highlight: bool,
     /// What the build's profile left out, that links may still name.
-    pub redacted: Arc<crate::profile::Redacted>,
+    pub(crate) redacted: Arc<crate::profile::Redacted>,
 }
 
 impl Model {

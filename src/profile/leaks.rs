@@ -11,7 +11,7 @@ use crate::site::{Contents, OutputFile};
 
 /// One sentence of removed text found in an output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Leak {
+pub(crate) struct Leak {
     /// Index into the removed texts given to [`find`].
     pub removed: usize,
     /// The output file, relative to the site's root.
@@ -29,7 +29,7 @@ const MIN_CJK_CHARS: usize = 16;
 
 /// Every leak of `removed` texts (Markdown source) into `files`, sorted by file. Sentences
 /// that are part of a `known` text (the catalogs' titles, public by nature) are no leak.
-pub fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> Vec<Leak> {
+pub(crate) fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> Vec<Leak> {
     let known: Vec<String> = known.iter().map(|k| normalise(k)).collect();
     let is_known = |s: &str| {
         known
@@ -163,21 +163,29 @@ fn file_text(path: &str, bytes: &[u8]) -> String {
 /// The text of HTML: tags gone (each a word break), entities decoded.
 fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
+    // Attributes are text a reader sees too (title, alt): each its own line, after the text,
+    // so that a link's target does not break the sentence around it.
+    let mut attributes = String::new();
     let mut rest = html;
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         rest = &rest[open..];
-        // Attributes are text a reader sees too (title, alt).
         let close = rest.find('>').unwrap_or(rest.len() - 1);
         let tag = &rest[..=close];
         for quoted in tag.split('"').skip(1).step_by(2) {
-            out.push(' ');
-            out.push_str(quoted);
+            attributes.push('\n');
+            attributes.push_str(quoted);
         }
-        out.push(' ');
+        // Inline tags join words; block tags (and `<br>`) end a line.
+        let name = tag[1..].trim_start_matches('/');
+        let inline = ["a ", "a>", "em", "strong", "code", "span", "b>", "i>", "mark", "abbr", "sub", "sup", "del", "s>"]
+            .iter()
+            .any(|t| name.starts_with(t));
+        out.push_str(if inline { "" } else { "\n" });
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
+    out.push_str(&attributes);
     decode_entities(&out)
 }
 

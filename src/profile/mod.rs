@@ -4,9 +4,9 @@
 //! built, so that no page, export, search index or attachment downstream can show it; what
 //! was taken out is listed with its SHA-256 in `redactions.json` (see [`record`]).
 
-pub mod leaks;
-pub mod record;
-pub mod sections;
+pub(crate) mod leaks;
+pub(crate) mod record;
+pub(crate) mod sections;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -16,11 +16,11 @@ use crate::config::{level_of, BookSettings, DocumentFilter};
 use crate::diagnostic::{Code, Diagnostic, Sources, Span};
 use crate::document::Document;
 
-pub use record::Record;
+pub(crate) use record::Record;
 
 /// A profile of the book, resolved against its levels.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub(crate) struct Profile {
     pub name: String,
     /// The highest level published (index into the book's levels).
     pub max: usize,
@@ -32,7 +32,7 @@ pub struct Profile {
 
 impl Profile {
     /// The profile `name` of the book; `Err` says which profiles there are.
-    pub fn named(settings: &BookSettings, name: &str) -> Result<Profile, String> {
+    pub(crate) fn named(settings: &BookSettings, name: &str) -> Result<Profile, String> {
         let config = &settings.config;
         let Some(p) = config.profiles.get(name) else {
             let names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
@@ -92,7 +92,7 @@ impl Profile {
 /// What links may point at without being broken: documents and headings that a profile
 /// left out. A link to them is shown as plain text with a note.
 #[derive(Debug, Default, Clone)]
-pub struct Redacted {
+pub(crate) struct Redacted {
     pub ids: HashSet<String>,
     /// Paths relative to the content folder (NFC).
     pub paths: HashSet<PathBuf>,
@@ -101,17 +101,17 @@ pub struct Redacted {
 }
 
 impl Redacted {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.ids.is_empty() && self.anchors.is_empty()
     }
 
-    pub fn anchor(&self, id: &str, anchor: &str) -> bool {
+    pub(crate) fn anchor(&self, id: &str, anchor: &str) -> bool {
         self.anchors.get(id).is_some_and(|a| a.contains(anchor))
     }
 }
 
 /// The documents of a build for `profile` (`None`: everything), their text rewritten.
-pub struct Applied {
+pub(crate) struct Applied {
     pub documents: Vec<Arc<Document>>,
     pub redacted: Redacted,
     /// `redactions.json`, when the book declares profiles.
@@ -124,14 +124,14 @@ pub struct Applied {
 }
 
 /// The note that stands where a section was taken out.
-pub fn note(level: &str) -> String {
+pub(crate) fn note(level: &str) -> String {
     format!("A {level} section is not published here.")
 }
 
 /// Applies `profile` to the parsed `documents`: leaves out those above its level or outside
 /// its filters, and rewrites the bodies of the others (see [`sections::rewrite`]) in
 /// `sources`.
-pub fn apply(
+pub(crate) fn apply(
     settings: &BookSettings,
     profile: Option<&Profile>,
     documents: Vec<Arc<Document>>,

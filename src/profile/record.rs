@@ -13,12 +13,12 @@ use super::Profile;
 use crate::document::Document;
 
 /// Its name at the root of a site and a bundle.
-pub const FILE: &str = "redactions.json";
+pub(crate) const FILE: &str = "redactions.json";
 
 /// The file, as written into every build of a book that declares profiles.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-pub struct Record {
+pub(crate) struct Record {
     pub schema: u32,
     /// `None` for the full build.
     pub profile: Option<String>,
@@ -32,7 +32,7 @@ pub struct Record {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-pub struct DocumentEntry {
+pub(crate) struct DocumentEntry {
     pub id: String,
     pub path: String,
     pub classification: String,
@@ -46,7 +46,7 @@ pub struct DocumentEntry {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-pub struct SectionEntry {
+pub(crate) struct SectionEntry {
     pub document: String,
     /// The line of its heading or opening fence in the document's file.
     pub line: usize,
@@ -61,7 +61,7 @@ pub struct SectionEntry {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     pub file: String,
     pub classification: String,
     pub sha256: String,
@@ -70,7 +70,7 @@ pub struct FileEntry {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-pub struct Published {
+pub(crate) struct Published {
     pub classification: String,
     pub published: bool,
 }
@@ -138,7 +138,7 @@ impl Record {
     }
 
     /// Records a register file and whether it was published.
-    pub fn register(&mut self, file: String, text: &str, level: &str, published: bool) {
+    pub(crate) fn register(&mut self, file: String, text: &str, level: &str, published: bool) {
         self.registers.push(FileEntry {
             file,
             classification: level.to_string(),
@@ -148,7 +148,7 @@ impl Record {
     }
 
     /// Sorted, so that the file does not depend on the order documents were read in.
-    pub fn finish(mut self, justifications: &str, published: bool) -> Record {
+    pub(crate) fn finish(mut self, justifications: &str, published: bool) -> Record {
         self.documents.sort_by(|a, b| a.id.cmp(&b.id));
         self.sections
             .sort_by(|a, b| (&a.document, a.line).cmp(&(&b.document, b.line)));
@@ -160,7 +160,7 @@ impl Record {
         self
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut json = serde_json::to_string_pretty(self).expect("a record serializes");
         json.push('\n');
         json
@@ -170,7 +170,7 @@ impl Record {
 /// What is wrong with a profile's `record` next to the full build's `full` of the same
 /// revision: every difference, or nothing when the profile's build left out exactly the
 /// parts above its level (and the documents its filters name), with the same hashes.
-pub fn compare(record: &Record, full: &Record) -> Vec<String> {
+pub(crate) fn compare(record: &Record, full: &Record) -> Vec<String> {
     let mut problems = Vec::new();
     if full.profile.is_some() || full.documents.iter().any(|d| !d.published) {
         problems.push(format!(

@@ -18,6 +18,7 @@ mod init;
 mod iso2013;
 mod markdown;
 mod mdbook;
+mod profiles;
 mod properties;
 mod reviews;
 mod risks;
