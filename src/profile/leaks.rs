@@ -178,9 +178,12 @@ fn html_text(html: &str) -> String {
         }
         // Inline tags join words; block tags (and `<br>`) end a line.
         let name = tag[1..].trim_start_matches('/');
-        let inline = ["a ", "a>", "em", "strong", "code", "span", "b>", "i>", "mark", "abbr", "sub", "sup", "del", "s>"]
-            .iter()
-            .any(|t| name.starts_with(t));
+        let inline = [
+            "a ", "a>", "em", "strong", "code", "span", "b>", "i>", "mark", "abbr", "sub", "sup",
+            "del", "s>",
+        ]
+        .iter()
+        .any(|t| name.starts_with(t));
         out.push_str(if inline { "" } else { "\n" });
         rest = &rest[close + 1..];
     }

@@ -497,6 +497,10 @@ fn site_view(model: &Model) -> SiteView<'_> {
         frameworks: !model.coverage.frameworks.is_empty(),
         risks: has_register(model),
         audiences: !model.audience_docs.is_empty(),
+        profile: model.profile.as_ref().map(|p| {
+            let total = model.redactions.as_ref().map_or(0, |r| r.documents.len());
+            (p.name.as_str(), model.documents.len(), total)
+        }),
     }
 }
 

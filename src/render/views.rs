@@ -37,6 +37,8 @@ pub(crate) struct SiteView<'a> {
     pub risks: bool,
     /// The book declares `[audiences]`: the navigation links their reading lists.
     pub audiences: bool,
+    /// Built for a profile: its name, and the documents it shows of the book's.
+    pub profile: Option<(&'a str, usize, usize)>,
 }
 
 /// A document as a row in a list.

@@ -384,3 +384,50 @@ test("serve reloads an open page within 2 seconds of an edit, and previews a bro
     server.kill();
   }
 });
+
+test("the public profile: a trust page readable without script, redaction notes visible, axe and Nu clean", async () => {
+  const book = path.join(work, "git-book");
+  const out = path.join(work, "public-site");
+  run(["build", "--as-of", AS_OF, "--profile", "public", "-d", out], book);
+  const publicPages = {
+    trust: "index.html",
+    "redacted-section": "docs/policies/access-control-policy.html",
+    "redacted-internal": "docs/policies/cryptography-policy.html",
+    "redacted-links": "docs/isms/information-security-policy.html",
+  };
+  // Plain static HTML: everything a customer needs is there with JavaScript off.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const trust = await plain.newPage();
+  await trust.goto(pathToFileURL(path.join(out, "index.html")).href);
+  assert.match(await trust.locator("h1").textContent(), /Brightwater Logistics Ltd: security and trust/);
+  const certificate = trust.locator("#certifications + table tbody tr").first();
+  assert.ok(await certificate.isVisible());
+  assert.match(await certificate.textContent(), /ISO\/IEC 27001:2022.*IS 812345.*2028-03-14/s);
+  assert.equal(await trust.locator("#policies + table tbody tr").count(), 7, "the approved ones of the 8 public documents");
+  assert.equal(await trust.locator("a[href^='mailto:security@']").count(), 1);
+  await trust.getByRole("link", { name: "Access Control Policy" }).click();
+  const note = trust.locator(".body aside.callout-redacted");
+  assert.ok(await note.isVisible(), "the note where the confidential block was");
+  assert.equal((await note.textContent()).trim(), "A confidential section is not published here.");
+  assert.equal(await trust.getByText("FIDO2 keys stored in the Manchester safe").count(), 0);
+  await plain.close();
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    for (const [name, file] of Object.entries(publicPages)) {
+      await page.goto(pathToFileURL(path.join(out, file)).href);
+      const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
+      assert.deepEqual(found, [], `${name} (${scheme})`);
+      await page.screenshot({ path: path.join(artifacts, `public-${name}-${scheme}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+  const jar = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+  const files = Object.values(publicPages).map((f) => path.join(out, f));
+  const r = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "json", ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.error, undefined, "java runs the checker");
+  const messages = JSON.parse(r.stderr).messages;
+  const shown = messages.slice(0, 10).map((m) => `${path.relative(out, fileURLToPath(m.url))}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(shown, [], `${messages.length} validator errors`);
+});
