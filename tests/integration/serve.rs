@@ -34,9 +34,15 @@ fn start() -> Server {
 }
 
 fn start_book(book: Book) -> Server {
+    start_with(book, &[])
+}
+
+/// `serve` of `book` with `extra` arguments.
+fn start_with(book: Book, extra: &[&str]) -> Server {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_policybook"))
         .args(["serve", "--as-of", "2026-11-22", "-p", &port.to_string()])
+        .args(extra)
         .current_dir(&book.root)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -394,4 +400,37 @@ fn many_open_connections_are_all_answered() {
         );
     }
     drop(events);
+}
+
+#[test]
+fn serve_with_a_profile_never_shows_what_it_leaves_out_even_after_an_edit() {
+    let server = start_with(Book::fixture("profiles"), &["--profile", "public"]);
+    let page = "/docs/policies/information-security-policy.html";
+    let (status, body) = get(server.port, page);
+    assert_eq!(status, 200);
+    assert!(body.contains("A confidential section is not published here."));
+    assert!(!body.contains("break-glass administrator password"));
+    assert_eq!(
+        get(server.port, "/docs/procedures/key-ceremony.html").0,
+        404
+    );
+    // An edit inside the confidential section and one outside it.
+    let file = server
+        ._book
+        .root
+        .join("content/policies/information-security-policy.md");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "Only the on-call platform lead",
+        "The vault log is countersigned. Only the on-call platform lead",
+    ) + "\nPublished after an edit.\n";
+    std::fs::write(&file, text).unwrap();
+    assert!(
+        wait_for(&|| get(server.port, page)
+            .1
+            .contains("Published after an edit.")),
+        "the edit was served"
+    );
+    let (_, body) = get(server.port, page);
+    assert!(!body.contains("vault log is countersigned"), "{body}");
+    assert!(body.contains("A confidential section is not published here."));
 }
