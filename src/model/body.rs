@@ -5,11 +5,13 @@
 use super::*;
 
 /// The files of the content folder that a document's body links to, in walk order; every
-/// other one gets an `unlinked-file` note and is not published.
+/// other one is not published, and gets an `unlinked-file` note unless a profile left out
+/// what linked to it (`partial`).
 pub(super) fn published_assets(
     assets: Vec<Asset>,
     nodes: &[Node],
     settings: &BookSettings,
+    partial: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Asset> {
     let linked: HashSet<&Path> = nodes
@@ -20,7 +22,7 @@ pub(super) fn published_assets(
     let (published, unlinked): (Vec<Asset>, Vec<Asset>) = assets
         .into_iter()
         .partition(|a| linked.contains(a.rel.as_path()));
-    for a in unlinked {
+    for a in unlinked.into_iter().filter(|_| !partial) {
         diagnostics.push(
             Diagnostic::note_level(
                 Code::UnlinkedFile,

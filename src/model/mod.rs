@@ -430,7 +430,8 @@ impl Model {
             list.sort_unstable();
             list.dedup();
         }
-        let assets = published_assets(content.assets, &nodes, &settings, &mut diagnostics);
+        let partial = !redacted.is_empty();
+        let assets = published_assets(content.assets, &nodes, &settings, partial, &mut diagnostics);
         let mut model = Model {
             soa,
             as_of,

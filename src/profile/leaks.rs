@@ -81,7 +81,19 @@ pub(crate) fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> 
 fn markdown_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for line in md.lines() {
-        let t = line.trim();
+        let t = line.trim().trim_start_matches("- ");
+        // `key: value` (a register's YAML, a label in a body): the value is the text.
+        let t = match t.split_once(": ") {
+            Some((key, value))
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
+            {
+                value.trim_matches(['"', '\'', '>', '|'])
+            }
+            _ => t,
+        };
         if t.starts_with(":::") || t.starts_with("```") || t.starts_with("~~~") {
             out.push('\n');
             continue;
@@ -323,6 +335,16 @@ mod tests {
             "金庫の暗証番号はサーバールームのラックB7の金庫にある。",
         ));
         assert_eq!(cjk.len(), 1);
+    }
+
+    #[test]
+    fn a_register_value_is_found_without_its_key() {
+        let register = "risks:\n  - id: R-001\n    title: \"Ransomware encrypts the warehouse management servers\"\n".to_string();
+        let files = [file(
+            "docs/a.html",
+            "<p>Ransomware encrypts the warehouse management servers.</p>",
+        )];
+        assert_eq!(find(&[register], &[], &files).len(), 1);
     }
 
     #[test]
