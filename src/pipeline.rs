@@ -30,6 +30,8 @@ pub struct Checked {
     pub unparsed: Vec<(crate::diagnostic::FileId, PathBuf)>,
     /// The source texts the build's profile left out: what no output may show.
     pub removed: Vec<String>,
+    /// The titles of the documents it left out: links to them keep them as their text.
+    pub removed_titles: Vec<String>,
 }
 
 impl Checked {
@@ -148,6 +150,7 @@ pub fn check(
             diagnostics,
             unparsed: Vec::new(),
             removed: Vec::new(),
+            removed_titles: Vec::new(),
         })
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -286,6 +289,7 @@ pub fn check(
         diagnostics,
         unparsed,
         removed,
+        removed_titles: applied.removed_titles,
     })
 }
 

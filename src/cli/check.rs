@@ -50,36 +50,53 @@ fn with_leaks(mut checked: crate::pipeline::Checked) -> anyhow::Result<crate::pi
         .model
         .as_ref()
         .expect("a checked book without errors has a model");
+    // Catalog titles are public; a left-out document's title stays as the text of links to it.
     let known: Vec<&str> = (model.frameworks.list.iter())
         .flat_map(|f| &f.requirements)
         .filter_map(|r| r.title.as_deref())
+        .chain(checked.removed_titles.iter().map(String::as_str))
         .collect();
-    let leaks = crate::profile::leaks::find(&checked.removed, &known, &files);
-    let mut by_sentence: Vec<(&str, Vec<&str>)> = Vec::new();
+    let published: Vec<&str> = (model.documents.iter())
+        .map(|n| checked.sources.text(n.doc.file))
+        .collect();
+    let leaks = crate::profile::leaks::find(&checked.removed, &known, &published, &files);
+    // One diagnostic per sentence, at the published document that holds it when one does.
+    let mut by_sentence: Vec<(&str, Option<usize>, Vec<&str>)> = Vec::new();
     for leak in &leaks {
-        match by_sentence.iter_mut().find(|(s, _)| *s == leak.sentence) {
-            Some((_, files)) => files.push(&leak.file),
-            None => by_sentence.push((&leak.sentence, vec![&leak.file])),
+        match by_sentence.iter_mut().find(|(s, _, _)| *s == leak.sentence) {
+            Some((_, _, files)) => files.push(&leak.file),
+            None => by_sentence.push((&leak.sentence, leak.source, vec![&leak.file])),
         }
     }
-    for (sentence, files) in by_sentence {
+    let mut found = Vec::new();
+    for (sentence, source, files) in by_sentence {
         let shown: String = sentence.chars().take(80).collect();
         let more = if files.len() > 3 {
             format!(" and {} more", files.len() - 3)
         } else {
             String::new()
         };
-        checked.diagnostics.push(
-            crate::diagnostic::Diagnostic::error(
-                crate::diagnostic::Code::ProfileLeak,
-                format!(
-                    "text the profile `{profile}` leaves out reaches its output: \"{shown}\" in `{}`{more}",
-                    files.iter().take(3).copied().collect::<Vec<_>>().join("`, `")
-                ),
-            )
-            .hint("the same words are published elsewhere (a document, title, link text or attachment of a lower classification): reword them there, or classify that part too"),
+        let listed = files
+            .iter()
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("`, `");
+        let diagnostic = crate::diagnostic::Diagnostic::error(
+            crate::diagnostic::Code::ProfileLeak,
+            format!(
+                "text the profile `{profile}` leaves out reaches its output: \"{shown}\" in `{listed}`{more}"
+            ),
         );
+        found.push(match source.map(|d| &model.documents[d].doc) {
+            Some(doc) => diagnostic
+                .at(doc.id_span.clone())
+                .hint(format!("{} says it too, and is published at this level: reword it there, or classify that part of it as well", doc.id)),
+            None => diagnostic.hint("no published document says it: it comes in through an attachment, a title, soa.yaml, a register or the theme; remove it there, or classify it"),
+        });
     }
+    checked.sources.sort(&mut found);
+    checked.diagnostics.extend(found);
     Ok(checked)
 }
 

@@ -18,6 +18,8 @@ pub(crate) struct Leak {
     pub file: String,
     /// The sentence as found (normalised).
     pub sentence: String,
+    /// The published document (index into `published`) whose own text holds it, if one does.
+    pub source: Option<usize>,
 }
 
 /// The shortest sentence looked for: shorter ones ("See the access policy.", a control's
@@ -27,20 +29,35 @@ const MIN_CHARS: usize = 40;
 /// Japanese and Chinese are written without spaces: a sentence of sixteen characters is long.
 const MIN_CJK_CHARS: usize = 16;
 
-/// Every leak of `removed` texts (Markdown source) into `files`, sorted by file. Sentences
-/// that are part of a `known` text (the catalogs' titles, public by nature) are no leak.
-pub(crate) fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> Vec<Leak> {
-    let known: Vec<String> = known.iter().map(|k| normalise(k)).collect();
+/// Every leak of `removed` texts (Markdown source) into `files`, sorted by file.
+///
+/// No leak: a sentence that is part of a `known` text (the catalogs' titles, public by
+/// nature), and one that two or more `published` sources (the texts of the documents the
+/// build shows) hold too: boilerplate the organisation already publishes in several places,
+/// such as a template set's enforcement clause. A sentence that one published document
+/// shares with a left-out part is a leak through that document ([`Leak::source`]).
+pub(crate) fn find(
+    removed: &[String],
+    known: &[&str],
+    published: &[&str],
+    files: &[OutputFile],
+) -> Vec<Leak> {
+    // A sentence is known when a known text makes up most of it ("A.5.1 Policies for
+    // information security", a link's text that is a left-out document's title).
+    let known: Vec<String> = (known.iter())
+        .map(|k| normalise(k))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let titles = AhoCorasick::new(&known).expect("titles make an automaton");
     let is_known = |s: &str| {
-        known
-            .iter()
-            .any(|k| k.contains(s) || s.contains(k.as_str()) && k.len() * 2 > s.len())
+        (titles.find_overlapping_iter(s)).any(|m| known[m.pattern().as_usize()].len() * 2 > s.len())
     };
     let mut sentences: Vec<String> = Vec::new();
     let mut owners: Vec<usize> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, text) in removed.iter().enumerate() {
         for s in sentences_of(&normalise(&markdown_text(text))) {
-            if !sentences.contains(&s) && !is_known(&s) {
+            if !is_known(&s) && seen.insert(s.clone()) {
                 sentences.push(s);
                 owners.push(i);
             }
@@ -53,6 +70,17 @@ pub(crate) fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> 
         .match_kind(MatchKind::LeftmostLongest)
         .build(&sentences)
         .expect("sentences make an automaton");
+    // Where each sentence is published in a document's own text: once, or more often.
+    let mut sources: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
+    for (d, text) in published.iter().enumerate() {
+        for m in matcher.find_iter(&normalise(&markdown_text(text))) {
+            let found = &mut sources[m.pattern().as_usize()];
+            if found.last() != Some(&d) && found.len() < 2 {
+                found.push(d);
+            }
+        }
+    }
+    let common = |p: usize| sources[p].len() >= 2;
     let mut leaks = Vec::new();
     for f in files {
         let bytes: std::borrow::Cow<[u8]> = match &f.contents {
@@ -64,9 +92,10 @@ pub(crate) fn find(removed: &[String], known: &[&str], files: &[OutputFile]) -> 
         let mut seen = std::collections::HashSet::new();
         for m in matcher.find_iter(&text) {
             let p = m.pattern().as_usize();
-            if seen.insert(p) {
+            if !common(p) && seen.insert(p) {
                 leaks.push(Leak {
                     removed: owners[p],
+                    source: sources[p].first().copied(),
                     file: f.path.clone(),
                     sentence: sentences[p].clone(),
                 });
@@ -319,6 +348,7 @@ mod tests {
         let leaks = find(
             &removed,
             &["Policies for information security and more"],
+            &[],
             &files,
         );
         let hit: Vec<&str> = leaks.iter().map(|l| l.file.as_str()).collect();
@@ -344,7 +374,32 @@ mod tests {
             "docs/a.html",
             "<p>Ransomware encrypts the warehouse management servers.</p>",
         )];
-        assert_eq!(find(&[register], &[], &files).len(), 1);
+        assert_eq!(find(&[register], &[], &[], &files).len(), 1);
+    }
+
+    #[test]
+    fn boilerplate_of_several_published_documents_is_no_leak() {
+        let enforcement =
+            "Anyone found to have violated this policy may be subject to disciplinary action.";
+        let secret = "The vault combination is kept in the safe of rack B7 downstairs.";
+        let removed = vec![format!("{enforcement}\n\n{secret}\n")];
+        let page = file("a.html", &format!("<p>{enforcement}</p><p>{secret}</p>"));
+        let published = [enforcement, enforcement];
+        let leaks = find(&removed, &[], &published, std::slice::from_ref(&page));
+        assert_eq!(leaks.len(), 1);
+        assert!(leaks[0].sentence.starts_with("the vault"));
+        assert_eq!(leaks[0].source, None);
+        let published = [enforcement, secret];
+        let leaks = find(&removed, &[], &published, &[page]);
+        assert_eq!(leaks.len(), 2);
+        assert_eq!(
+            leaks
+                .iter()
+                .find(|l| l.sentence.starts_with("the vault"))
+                .unwrap()
+                .source,
+            Some(1)
+        );
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub(crate) struct Applied {
     pub record: Option<Record>,
     /// The texts taken out (documents' bodies and sections), for the leak check.
     pub removed_texts: Vec<String>,
+    /// The titles of the documents left out.
+    pub removed_titles: Vec<String>,
     pub registers_shown: bool,
     pub justifications_shown: bool,
     pub diagnostics: Vec<Diagnostic>,
@@ -149,6 +151,7 @@ pub(crate) fn apply(
         redacted: Redacted::default(),
         record: None,
         removed_texts: Vec::new(),
+        removed_titles: Vec::new(),
         registers_shown: level_at(&config.classification.registers) <= max,
         justifications_shown: level_at(&config.classification.soa_justifications) <= max,
         diagnostics: Vec::new(),
@@ -179,6 +182,7 @@ pub(crate) fn apply(
         }
         if left_out.is_some() {
             applied.removed_texts.push(body.to_string());
+            applied.removed_titles.push(d.title.clone());
             applied.redacted.ids.insert(d.id.clone());
             applied
                 .redacted
