@@ -49,6 +49,7 @@ pub(crate) const DEFAULT_THEME: &[(&str, &[u8])] = &[
     embed!("templates/audiences.html"),
     embed!("templates/reading-list.html"),
     embed!("templates/trust.html"),
+    embed!("templates/changes.html"),
     embed!("templates/soa.html"),
     embed!("templates/traceability.html"),
     embed!("static/risks.css"),

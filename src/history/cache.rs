@@ -9,7 +9,7 @@ use git2::Repository;
 use super::History;
 
 /// Bumped whenever [`History`] or the walk changes, so that old caches are not read.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// Where the history of the content folder at HEAD is kept between builds: inside the
 /// repository's own folder (`.git/policybook/`), never in the working tree.

@@ -49,6 +49,9 @@ pub struct Revision {
     pub status: Option<String>,
     pub approver: Option<String>,
     pub approved_on: Option<String>,
+    pub classification: Option<String>,
+    /// The file's git blob at this revision (hex): its text, for what changed since.
+    pub blob: Option<String>,
 }
 
 /// Every document's revisions, newest first, by path relative to the content folder.

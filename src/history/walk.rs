@@ -127,6 +127,8 @@ pub(super) fn walk(
                 status: field("status"),
                 approver: field("approver"),
                 approved_on: field("approved_on"),
+                classification: field("classification"),
+                blob: field("blob"),
             });
             if status == Delta::Added {
                 tracked.remove(&new_path);
@@ -195,7 +197,9 @@ fn commit_changes(
                 .find_blob(blob)
                 .map(|b| String::from_utf8_lossy(b.content()).into_owned())
                 .unwrap_or_default();
-            (status, path, sniff(&text))
+            let mut fields = sniff(&text);
+            fields.insert("blob", blob.to_string());
+            (status, path, fields)
         })
         .collect();
     let (date, author, subject, approved_by) = commit_meta(&commit);
@@ -237,7 +241,13 @@ fn commit_meta(commit: &git2::Commit) -> (NaiveDate, String, String, Vec<String>
 /// The top-level scalar fields of a file's front matter, read line by line. Old revisions are
 /// shown, never validated, so this stays lenient and fast rather than strict.
 fn sniff(text: &str) -> HashMap<&'static str, String> {
-    const KEYS: [&str; 4] = ["version", "status", "approver", "approved_on"];
+    const KEYS: [&str; 5] = [
+        "version",
+        "status",
+        "approver",
+        "approved_on",
+        "classification",
+    ];
     let mut found = HashMap::new();
     let Ok(split) = front_matter::split(text, crate::diagnostic::FileId::default()) else {
         return found;

@@ -194,10 +194,13 @@ pub(crate) fn apply(
             applied.documents.push(d);
             continue;
         }
-        let (rewritten, removed) =
-            sections::rewrite(body, &sections, max, &|l| note(&levels[l]), &|l| {
-                capitalised(&levels[l])
-            });
+        let (rewritten, removed) = sections::rewrite(
+            body,
+            &sections,
+            max,
+            &|l| note(&levels[l]),
+            Some(&|l| capitalised(&levels[l])),
+        );
         for s in &removed {
             applied
                 .removed_texts
@@ -219,6 +222,33 @@ pub(crate) fn apply(
     }
     applied.record = record;
     applied
+}
+
+/// A body (Markdown after the front matter) as a build for `profile` publishes it, fences
+/// as written: what [`apply`] leaves of a document's text, for an older version of it.
+pub(crate) fn published_body(
+    settings: &BookSettings,
+    profile: Option<&Profile>,
+    body: &str,
+) -> String {
+    let levels = &settings.config.classification.levels;
+    let max = profile.map_or(levels.len().saturating_sub(1), |p| p.max);
+    let sections = sections::find(body, levels);
+    sections::rewrite(body, &sections, max, &|l| note(&levels[l]), None).0
+}
+
+/// Whether a build for `profile` publishes a document classified `word` (`None`: the book's
+/// default level).
+pub(crate) fn publishes(
+    settings: &BookSettings,
+    profile: Option<&Profile>,
+    word: Option<&str>,
+) -> bool {
+    let Some(p) = profile else { return true };
+    let c = &settings.config.classification;
+    let top = c.levels.len().saturating_sub(1);
+    let level = level_of(&c.levels, word.unwrap_or(&c.default)).unwrap_or(top);
+    level <= p.max
 }
 
 fn capitalised(word: &str) -> String {

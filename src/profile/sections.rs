@@ -115,14 +115,14 @@ pub(crate) fn find(body: &str, levels: &[String]) -> Vec<Section> {
 
 /// `body` with every section above `max` replaced by a note (`note(level)`, one line, the
 /// section's other lines kept as blank lines so that every later line keeps its number), and
-/// the fences of the sections it keeps turned into a label. Returns the text and the sections
-/// removed (outermost only).
+/// with a `label`, the fences of the sections it keeps turned into one (without, kept as
+/// written). Returns the text and the sections removed (outermost only).
 pub(crate) fn rewrite<'a>(
     body: &str,
     sections: &'a [Section],
     max: usize,
     note: &dyn Fn(usize) -> String,
-    label: &dyn Fn(usize) -> String,
+    label: Option<&dyn Fn(usize) -> String>,
 ) -> (String, Vec<&'a Section>) {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut removed: Vec<&Section> = Vec::new();
@@ -144,7 +144,7 @@ pub(crate) fn rewrite<'a>(
             edits.retain(|(r, _)| !(s.range.start <= r.start && r.end <= s.range.end));
             edits.push((s.range.clone(), with));
             removed.push(s);
-        } else if let Some((opening, closing)) = &s.fences {
+        } else if let (Some((opening, closing)), Some(label)) = (&s.fences, label) {
             let newline = if body[opening.clone()].ends_with('\n') {
                 "\n"
             } else {
@@ -208,7 +208,7 @@ mod tests {
             &sections,
             max,
             &|l| format!("A {} section is not published here.", levels()[l]),
-            &|l| levels()[l].to_string(),
+            Some(&|l| levels()[l].to_string()),
         )
         .0
     }

@@ -10,6 +10,8 @@ struct Reading<'a> {
     effective: String,
     /// The document's revision history (its page's `#history`), where git has one.
     history: bool,
+    /// Its page of what changed since earlier approved versions, when it has one.
+    changes: Option<String>,
 }
 
 /// An audience with its reading list's length, for the list of audiences.
@@ -56,6 +58,7 @@ pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page 
                 doc: views.docs[d].clone(),
                 effective: doc.effective.map(|e| e.to_string()).unwrap_or_default(),
                 history: !model.history.of(&doc.rel).is_empty(),
+                changes: has_changes(model, d).then(|| paths::encode(&changes_file(&doc.rel))),
             }
         })
         .collect();

@@ -5,6 +5,7 @@
 //! which the Markdown pass has already made safe, are inserted raw.
 
 mod audiences;
+mod changes;
 mod frameworks;
 mod incremental;
 mod pages;
@@ -19,6 +20,7 @@ pub(crate) use incremental::{render_bodies, PageCache};
 pub(crate) use pages::redirects;
 
 use audiences::*;
+use changes::*;
 use frameworks::*;
 use incremental::*;
 use pages::*;

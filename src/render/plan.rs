@@ -22,6 +22,9 @@ pub(super) enum List {
     RiskChain(usize),
     Audiences,
     Reading(usize),
+    /// What changed in a document since its earlier approved versions (index into
+    /// [`Plan::changes`]).
+    Changes(usize),
 }
 
 /// How the matrices and chains are cut into parts: indices only, cheap to compute.
@@ -36,6 +39,9 @@ pub(super) struct Plan {
     pub(super) risk_parts: usize,
     /// Ids of `[audiences]`: each has a reading list.
     pub(super) audience_ids: Vec<String>,
+    /// Documents with an approved version before today's text in git: each has a page of
+    /// what changed since.
+    pub(super) changes: Vec<(usize, String)>,
 }
 
 /// One part of a chain: per clause (or control), the range of its documents shown there.
@@ -52,6 +58,9 @@ impl Plan {
             risk_parts: model.registers.risks.len().div_ceil(RISK_CHAIN_ROWS),
             audience_ids: (model.settings.audiences().into_iter())
                 .map(|(id, _)| id.to_string())
+                .collect(),
+            changes: (documents_with_changes(model).into_iter())
+                .map(|i| (i, changes_file(&model.documents[i].doc.rel)))
                 .collect(),
         }
     }
@@ -80,6 +89,7 @@ impl Plan {
             lists.push(List::Audiences);
             lists.extend((0..self.audience_ids.len()).map(List::Reading));
         }
+        lists.extend((0..self.changes.len()).map(List::Changes));
         lists
     }
 }
@@ -102,6 +112,7 @@ impl List {
             List::RiskChain(n) => part_path("traceability/risks", n + 1),
             List::Audiences => "audiences.html".into(),
             List::Reading(a) => paths::audience_file(&plan.audience_ids[a]),
+            List::Changes(k) => plan.changes[k].1.clone(),
         }
     }
 
@@ -135,6 +146,7 @@ impl List {
             List::RiskChain(n) => risk_chain_page(model, views, n, plan.risk_parts),
             List::Audiences => audiences_page(model, views),
             List::Reading(a) => reading_list_page(model, views, a),
+            List::Changes(k) => changes_page(model, views, plan.changes[k].0),
         }
     }
 }

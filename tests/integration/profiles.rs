@@ -359,3 +359,79 @@ fn unknown_classification_and_profile_names_are_explained() {
         run.stdout
     );
 }
+
+/// Runs git in `dir` as a fixed author.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-06-01T09:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2026-06-01T09:00:00+00:00")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn what_changed_since_an_approved_version_is_a_page_and_a_profile_redacts_it_too() {
+    let book = Book::fixture("profiles");
+    git(&book.root, &["init", "-q"]);
+    git(&book.root, &["add", "-A"]);
+    git(&book.root, &["commit", "-q", "-m", "Version 3.0"]);
+    let p = "content/policies/information-security-policy.md";
+    let text = book
+        .read(p)
+        .replace("version: \"3.0\"", "version: \"3.1\"")
+        .replace("every quarter", "every month")
+        .replace("sealed in the safe", "kept in the vault");
+    book.write(p, &text);
+    git(&book.root, &["commit", "-q", "-am", "Version 3.1"]);
+
+    let full = build(&book, None);
+    let page = "changes/docs/policies/information-security-policy.html";
+    let changes = String::from_utf8_lossy(&full[page]).into_owned();
+    assert!(changes.contains("Since version 3.0"), "{changes}");
+    assert!(
+        changes.contains("<del>quarter.</del><ins>month.</ins>"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("<ins>vault</ins>"),
+        "the full build shows every change: {changes}"
+    );
+    let list = String::from_utf8_lossy(&full["audiences/all.html"]).into_owned();
+    assert!(
+        list.contains("changes/docs/policies/information-security-policy.html\">What changed</a>"),
+        "{list}"
+    );
+    // Documents without an earlier approved version have none.
+    assert!(!full.contains_key("changes/docs/policies/acceptable-use.html"));
+
+    let public = build(&book, Some("public"));
+    let changes = String::from_utf8_lossy(&public[page]).into_owned();
+    assert!(changes.contains("<ins>month.</ins>"), "{changes}");
+    for secret in ["vault", "sealed in the safe", "Emergency access"] {
+        assert!(
+            !changes.contains(secret),
+            "`{secret}` leaked through the changes page"
+        );
+    }
+    let run = book.run(&["check", "--as-of", "2026-11-22", "--profile", "public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
