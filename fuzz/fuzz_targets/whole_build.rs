@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         std::fs::write(path, part).unwrap();
     }
     let as_of = chrono_free_date();
-    let Ok(checked) = pipeline::check(root, as_of, &mut Default::default(), pipeline::Purpose::Render) else { return };
+    let Ok(checked) = pipeline::check(root, as_of, &mut Default::default(), pipeline::Purpose::Render, None) else { return };
     if checked.errors() == 0 {
         let _ = pipeline::site_files(&checked, &policybook::progress::Progress::none());
     }
