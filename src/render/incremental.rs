@@ -134,6 +134,7 @@ pub(crate) fn render_bodies(
     }
     let views = Views::new(model, false);
     let site = site_view(model);
+    let words = Words::new(&model.settings.strings);
     let splice = builtin(theme, "print.html");
     // Each document's page, and each print part holding one of them (as `Err(part)`).
     let mut targets: Vec<Result<usize, usize>> = docs.iter().map(|&i| Ok(i)).collect();
@@ -176,7 +177,11 @@ pub(crate) fn render_bodies(
                 }
             };
             let path = page.path.clone();
-            (path, key, render_page(&tera, theme, &site, page, bodies))
+            (
+                path,
+                key,
+                render_page(&tera, theme, &site, &words, page, bodies),
+            )
         })
         .collect();
     let mut files = Vec::new();

@@ -43,6 +43,8 @@ use crate::outcome::Outcome;
 use crate::paths;
 use crate::progress::Progress;
 use crate::site::{Contents, OutputFile, Sink};
+use crate::strings::Strings;
+use crate::strings::SCRIPT_MARKER;
 use crate::theme::Theme;
 use views::*;
 
@@ -170,11 +172,15 @@ pub(crate) fn render_to(
     };
     let views = Views::new(model, previous.is_some());
     let site = site_view(model);
+    let words = Words::new(&model.settings.strings);
     let splice = builtin(theme, "print.html");
     let print = print_parts(model);
     let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
-        crate::key::of(&serde_json::to_vec(&site).unwrap_or_default())
+        crate::key::of(&(
+            serde_json::to_vec(&site).unwrap_or_default(),
+            &model.settings.strings,
+        ))
     });
     let book = previous.map_or(0, |_| book_key(model, &views, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
@@ -268,7 +274,7 @@ pub(crate) fn render_to(
             let bytes: Arc<[u8]> = match reused {
                 Some(bytes) => bytes,
                 None => {
-                    let (bytes, layout) = render_page(&tera, theme, &site, page, bodies)
+                    let (bytes, layout) = render_page(&tera, theme, &site, &words, page, bodies)
                         .map_err(Failure::Template)?;
                     if previous.is_some() && !layout.is_empty() {
                         layouts
@@ -329,6 +335,7 @@ pub(crate) fn render_to(
     if !errors.is_empty() {
         return Ok(Outcome::BookErrors(errors));
     }
+    let script_words = model.settings.strings.script();
     for (name, bytes) in &theme.statics {
         // The registers' stylesheet and script are written only for a book that keeps one.
         if RISK_STATICS.contains(&name.as_str()) && !has_register(model) {
@@ -336,7 +343,7 @@ pub(crate) fn render_to(
         }
         sink(OutputFile {
             path: format!("static/{name}"),
-            contents: Contents::Bytes(bytes.clone().into()),
+            contents: Contents::Bytes(with_words(name, bytes, &script_words).into()),
         })?;
     }
     let html = &model.settings.config.output.html;
@@ -354,7 +361,11 @@ pub(crate) fn render_to(
     }
     for (path, to) in redirects(model) {
         sink(OutputFile {
-            contents: Contents::Bytes(redirect_page(&site, &to).into_bytes().into()),
+            contents: Contents::Bytes(
+                redirect_page(&site, &model.settings.strings, &to)
+                    .into_bytes()
+                    .into(),
+            ),
             path,
         })?;
     }
@@ -365,6 +376,93 @@ pub(crate) fn render_to(
         })?;
     }
     Ok(Outcome::Done(cache))
+}
+
+/// A static file as written: a script's [`SCRIPT_MARKER`] replaced by the book's words.
+fn with_words(name: &str, bytes: &[u8], words: &str) -> Vec<u8> {
+    let marker = SCRIPT_MARKER.as_bytes();
+    if !name.ends_with(".js") || !bytes.windows(marker.len()).any(|w| w == marker) {
+        return bytes.to_vec();
+    }
+    String::from_utf8_lossy(bytes)
+        .replace(SCRIPT_MARKER, words)
+        .into_bytes()
+}
+
+/// The theme's words as the templates' `t`, lent to one page at a time: moved into its
+/// context and taken back after, so that no page copies them (see [`Words::lend`]).
+struct Words {
+    spare: std::sync::Mutex<Vec<Context>>,
+    value: serde_json::Value,
+}
+
+impl Words {
+    fn new(strings: &crate::strings::Strings) -> Words {
+        Words {
+            spare: std::sync::Mutex::new(Vec::new()),
+            value: strings.tera(),
+        }
+    }
+
+    /// Renders with `t` in `ctx`, moving a spare copy in and out (one copy per thread at most).
+    fn lend<R>(&self, ctx: &mut Context, render: impl FnOnce(&Context) -> R) -> R {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let words = spare.unwrap_or_else(|| {
+            let mut one = serde_json::Map::new();
+            one.insert("t".into(), self.value.clone());
+            Context::from_value(serde_json::Value::Object(one)).unwrap_or_default()
+        });
+        ctx.extend(words);
+        let out = render(ctx);
+        if let Some(value) = ctx.remove("t") {
+            let mut one = serde_json::Map::new();
+            one.insert("t".into(), value);
+            if let Ok(back) = Context::from_value(serde_json::Value::Object(one)) {
+                self.spare
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(back);
+            }
+        }
+        out
+    }
+}
+
+/// `{{ t.x | fill(name=value) }}`: the string's `{name}`s filled in with the values, escaped.
+struct Fill;
+
+impl tera::Filter for Fill {
+    fn filter(
+        &self,
+        value: &serde_json::Value,
+        args: &HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let text = value.as_str().unwrap_or_default();
+        Ok(serde_json::Value::String(crate::strings::fill(
+            text,
+            |name| args.get(name).map(shown),
+        )))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// A value as tera writes it, escaped.
+fn shown(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => escape_html(s),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Null => String::new(),
+        other => escape_html(&other.to_string()),
+    }
 }
 
 /// Static files of the theme that only the registers' pages use.
@@ -387,6 +485,7 @@ fn render_page(
     tera: &Tera,
     theme: &Theme,
     site: &SiteView,
+    words: &Words,
     page: Page,
     bodies: Vec<String>,
 ) -> Result<(Arc<[u8]>, Layout), Diagnostic> {
@@ -396,8 +495,8 @@ fn render_page(
     ctx.insert("page_path", &paths::encode(&page.path));
     ctx.insert("nav", page.nav);
     ctx.insert("page_title", &page.title);
-    let html = tera
-        .render(page.template, &ctx)
+    let html = words
+        .lend(&mut ctx, |ctx| tera.render(page.template, ctx))
         .map_err(|e| template_error(theme, page.template, &e))?;
     if bodies.is_empty() {
         return Ok((html.into_bytes().into(), Layout::new()));
@@ -428,6 +527,7 @@ fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
+    tera.register_filter("fill", Fill);
     let list: Vec<(&str, &str)> = theme
         .templates
         .iter()

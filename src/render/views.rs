@@ -106,10 +106,10 @@ pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocVi
         version: d.version.as_deref(),
         status: d.status.as_str(),
         classification: d.classification.as_deref(),
-        effective: d.effective.map(|x| x.to_string()),
-        review_by: d.review_by.map(|x| x.to_string()),
-        approved_on: d.approved_on.map(|x| x.to_string()),
-        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+        effective: model.settings.strings.date_opt(d.effective),
+        review_by: model.settings.strings.date_opt(d.review_by),
+        approved_on: model.settings.strings.date_opt(d.approved_on),
+        last_reviewed: model.settings.strings.date_opt(d.last_reviewed),
         review_interval: d.review_interval.map(|x| x.to_string()),
         overdue: d.review_by.is_some_and(|r| r < model.as_of)
             && d.status != crate::document::Status::Retired,
@@ -183,6 +183,8 @@ pub(crate) struct Views<'a> {
     pub docs: Vec<DocRow<'a>>,
     pub clauses: Vec<ItemRow<'a>>,
     pub controls: Vec<ItemRow<'a>>,
+    /// The theme's words in the book's language.
+    pub strings: &'a crate::strings::Strings,
 }
 
 impl<'a> Views<'a> {
@@ -200,7 +202,11 @@ impl<'a> Views<'a> {
                     status: d.status.as_str(),
                     version: d.version.as_deref().unwrap_or(""),
                     owner: d.owner.as_deref().unwrap_or(""),
-                    review_by: d.review_by.map(|x| x.to_string()).unwrap_or_default(),
+                    review_by: model
+                        .settings
+                        .strings
+                        .date_opt(d.review_by)
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -235,6 +241,7 @@ impl<'a> Views<'a> {
             })
             .collect();
         Views {
+            strings: &model.settings.strings,
             keyed,
             docs,
             clauses,
