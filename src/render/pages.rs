@@ -232,7 +232,16 @@ pub(super) fn document_shown<'a>(
         history,
         risks: document_risks(model, i),
         in_git: model.history.head.is_some(),
-        versions: crate::history::approved_versions(&n.doc, history),
+        versions: crate::history::approved_versions(&n.doc, history)
+            .into_iter()
+            .map(|mut v| {
+                // Read leniently from history: written as the language writes dates when a date.
+                if let Some(d) = v.approved_on.as_deref().and_then(|d| d.parse().ok()) {
+                    v.approved_on = Some(model.settings.strings.date(d));
+                }
+                v
+            })
+            .collect(),
     }
 }
 
