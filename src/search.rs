@@ -54,7 +54,9 @@ struct Index<'a> {
 #[cfg(test)]
 fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    each_term(text, &STOP_WORDS, |t| out.push(t.to_string()));
+    each_term(text, &Stop::new(STOP_WORDS.to_vec()), |t| {
+        out.push(t.to_string())
+    });
     out
 }
 
@@ -65,9 +67,27 @@ const STOP_WORDS: [&str; 27] = [
     "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
+/// The words search leaves out (the language's `search.stop_words`).
+struct Stop<'a> {
+    words: Vec<&'a str>,
+    longest: usize,
+}
+
+impl<'a> Stop<'a> {
+    fn new(words: Vec<&'a str>) -> Stop<'a> {
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        Stop { words, longest }
+    }
+
+    /// Most terms are longer than any stop word: those are not compared at all.
+    fn contains(&self, term: &str) -> bool {
+        term.len() <= self.longest && self.words.contains(&term)
+    }
+}
+
 /// Calls `f` with each search term of `text`, in order, from one reused buffer; `stop` are
 /// the words left out.
-fn each_term(text: &str, stop: &[&str], mut f: impl FnMut(&str)) {
+fn each_term(text: &str, stop: &Stop, mut f: impl FnMut(&str)) {
     let mut current = String::new();
     // The previous character of a run of CJK characters (see [`is_cjk`]).
     let mut cjk: Option<char> = None;
@@ -76,7 +96,7 @@ fn each_term(text: &str, stop: &[&str], mut f: impl FnMut(&str)) {
     while let Some(c) = chars.next() {
         if is_cjk(c) {
             if !current.is_empty() {
-                if !stop.contains(&current.as_str()) {
+                if !stop.contains(&current) {
                     f(&current);
                 }
                 current.clear();
@@ -111,13 +131,13 @@ fn each_term(text: &str, stop: &[&str], mut f: impl FnMut(&str)) {
                 current.extend(c.to_lowercase());
             }
         } else if !current.is_empty() {
-            if !stop.contains(&current.as_str()) {
+            if !stop.contains(&current) {
                 f(&current);
             }
             current.clear();
         }
     }
-    if !current.is_empty() && !stop.contains(&current.as_str()) {
+    if !current.is_empty() && !stop.contains(&current) {
         f(&current);
     }
 }
@@ -160,7 +180,7 @@ struct DistinctTerms {
 }
 
 /// Each term of `texts` once, with its strongest weight.
-fn unique_terms(texts: &[(&str, u8)], stop: &[&str]) -> DistinctTerms {
+fn unique_terms(texts: &[(&str, u8)], stop: &Stop) -> DistinctTerms {
     let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
     let mut letters = String::with_capacity(bytes);
     let mut every: Vec<(u32, u32, u8)> = Vec::with_capacity(bytes / 6);
@@ -278,7 +298,7 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
     let cache = cache.unwrap_or(&mut local);
     let docs = &model.documents;
     let strings = &model.settings.strings;
-    let stop = strings.stop_words();
+    let stop = Stop::new(strings.stop_words());
     // Items and terms depend on the words too: a change of language indexes every document again.
     let words = crate::key::of(strings);
     let keys: Vec<u64> = docs
@@ -470,6 +490,21 @@ fn base36(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::testing::TestBook;
+
+    #[test]
+    fn cjk_runs_are_indexed_as_pairs_of_characters_and_latin_words_stay_whole() {
+        assert_eq!(
+            terms("アクセス制御規程 (ISMS) と A.5.15"),
+            [
+                "アク", "クセ", "セス", "ス制", "制御", "御規", "規程", "isms", "と", "a.5.15"
+            ]
+        );
+        assert_eq!(terms("情報ISMS文書"), ["情報", "isms", "文書"]);
+        assert_eq!(
+            terms("Access-Control Policy"),
+            ["access", "control", "policy"]
+        );
+    }
 
     #[test]
     fn ids_stay_whole_and_words_are_lowercased() {

@@ -163,9 +163,12 @@ pub(crate) fn render_to(
     progress: &Progress,
     sink: &Sink,
 ) -> anyhow::Result<Outcome<PageCache>> {
-    let tera = match previous.and_then(|p| p.tera.clone()) {
-        Some(t) => t,
-        None => match templates(theme) {
+    let strings = &model.settings.strings;
+    let words_key = crate::key::of(strings);
+    let cached = previous.and_then(|p| p.tera.clone());
+    let tera = match cached.filter(|(_, k)| *k == words_key) {
+        Some((t, _)) => t,
+        None => match templates(theme, strings) {
             Ok(t) => Arc::new(t),
             Err(d) => return Ok(Outcome::BookErrors(d)),
         },
@@ -300,7 +303,7 @@ pub(crate) fn render_to(
         cache.lists = lists;
         cache.site_key = site_key;
         cache.print = print.clone();
-        cache.tera = Some(tera.clone());
+        cache.tera = Some((tera.clone(), words_key));
         let mut layouts = layouts.into_inner().unwrap_or_else(|e| e.into_inner());
         for n in 0..print.len() {
             let path = part_path("print", n + 1);
@@ -428,6 +431,59 @@ impl Words {
     }
 }
 
+/// A template's source with each `{{ t.ID | safe }}` replaced by the string's value, as tera
+/// would write it: the theme's words cost nothing per page. Values holding tera's own
+/// delimiters are kept as `{% raw %}`; a template that gives `t` another value (a loop, `set`,
+/// a macro argument other than `t=t`) is left as it is.
+fn fold_words(src: &str, strings: &Strings) -> String {
+    const OPEN: &str = "{{ t.";
+    const CLOSE: &str = " | safe }}";
+    let rebinds = ["for t in", "for t,", "set t ", "set t=", "set_global t"]
+        .iter()
+        .any(|p| src.contains(p))
+        || src.match_indices("t=").any(|(at, _)| {
+            let before = src[..at].chars().next_back();
+            let is_arg = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            is_arg && !src[at..].starts_with("t=t)") && !src[at..].starts_with("t=t,")
+        });
+    if rebinds {
+        return src.to_string();
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + OPEN.len()..];
+        let id_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(after.len());
+        let (id, tail) = after.split_at(id_len);
+        let value = strings.value(id);
+        match value.filter(|_| tail.starts_with(CLOSE)) {
+            Some(v)
+                if ["{{", "{%", "{#", "{%-", "-%}"]
+                    .iter()
+                    .any(|d| v.contains(d)) =>
+            {
+                out.push_str("{% raw %}");
+                out.push_str(v);
+                out.push_str("{% endraw %}");
+                rest = &tail[CLOSE.len()..];
+            }
+            Some(v) => {
+                out.push_str(v);
+                rest = &tail[CLOSE.len()..];
+            }
+            None => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `{{ t.x | fill(name=value) }}`: the string's `{name}`s filled in with the values, escaped.
 struct Fill;
 
@@ -523,15 +579,18 @@ fn render_page(
     Ok((out.into_bytes().into(), layout))
 }
 
-fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+fn templates(theme: &Theme, strings: &Strings) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("fill", Fill);
-    let list: Vec<(&str, &str)> = theme
+    let folded: Vec<(&str, String)> = theme
         .templates
         .iter()
-        .map(|(name, (src, _))| (name.as_str(), src.as_str()))
+        .map(|(name, (src, _))| (name.as_str(), fold_words(src, strings)))
+        .collect();
+    let list: Vec<(&str, &str)> = (folded.iter())
+        .map(|(name, src)| (*name, src.as_str()))
         .collect();
     tera.add_raw_templates(list).map_err(|e| {
         vec![Diagnostic::error(
@@ -647,6 +706,24 @@ impl PageSpec<'_> {
 mod tests {
     use super::*;
     use crate::testing::TestBook;
+
+    #[test]
+    fn plain_strings_are_folded_into_templates_and_nothing_else_is() {
+        let mut strings = Strings::for_language("de");
+        assert!(strings.set("nav.skip", "{{ not a tag }}"));
+        let src = "<a>{{ t.nav.documents | safe }}</a>{{ t.nav.skip | safe }}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}";
+        assert_eq!(
+            fold_words(src, &strings),
+            "<a>Dokumente</a>{% raw %}{{ not a tag }}{% endraw %}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}"
+        );
+        for rebinding in [
+            "{% for t in tags %}{{ t.nav.documents | safe }}{% endfor %}",
+            "{% set t = 1 %}{{ t.nav.documents | safe }}",
+            "{{ m::x(t=other) }}{{ t.nav.documents | safe }}",
+        ] {
+            assert_eq!(fold_words(rebinding, &strings), rebinding);
+        }
+    }
 
     #[test]
     fn print_bodies_are_rebased_and_prefixed_in_one_pass() {

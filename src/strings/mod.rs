@@ -181,6 +181,11 @@ impl Strings {
         self.values.get(id).map_or("", String::as_str)
     }
 
+    /// The value of `id`, when there is such a string.
+    pub(crate) fn value(&self, id: &str) -> Option<&str> {
+        self.values.get(id).map(String::as_str)
+    }
+
     /// The value of `id` with its placeholders filled in by `args`, as plain text.
     pub(crate) fn text(&self, id: &str, args: &[(&str, &str)]) -> String {
         fill(self.get(id), |name| {
