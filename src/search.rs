@@ -32,7 +32,9 @@ const SUMMARY_CHARS: usize = 160;
 /// (`情報セキュリティ` as `情報`, `報セ`, `セキ`, ...), and the search box splits a query the same
 /// way, so that any word of two or more characters inside the run is found.
 fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
+    // Every character below Hiragana (all of Latin, Greek, Cyrillic...) in one comparison.
+    c >= '\u{3040}'
+        && matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK extension A
         | 0x4E00..=0x9FFF    // CJK unified ideographs
@@ -67,21 +69,45 @@ const STOP_WORDS: [&str; 27] = [
     "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
-/// The words search leaves out (the language's `search.stop_words`).
+/// The words search leaves out (the language's `search.stop_words`). Those of up to 8 bytes
+/// (nearly all) are kept as numbers, so that a term is compared with each in one instruction.
 struct Stop<'a> {
-    words: Vec<&'a str>,
+    short: Vec<u64>,
+    long: Vec<&'a str>,
     longest: usize,
+}
+
+/// Up to 8 bytes as one number (terms hold no NUL, so no two differ only in padding).
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(b)
+    })
 }
 
 impl<'a> Stop<'a> {
     fn new(words: Vec<&'a str>) -> Stop<'a> {
         let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        Stop { words, longest }
+        let short = words.iter().filter_map(|w| packed(w)).collect();
+        let long = words.into_iter().filter(|w| w.len() > 8).collect();
+        Stop {
+            short,
+            long,
+            longest,
+        }
     }
 
     /// Most terms are longer than any stop word: those are not compared at all.
     fn contains(&self, term: &str) -> bool {
-        term.len() <= self.longest && self.words.contains(&term)
+        if term.len() > self.longest {
+            return false;
+        }
+        match packed(term) {
+            Some(n) => self.short.contains(&n),
+            None => self.long.contains(&term),
+        }
     }
 }
 
