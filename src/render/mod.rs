@@ -164,17 +164,18 @@ pub(crate) fn render_to(
     sink: &Sink,
 ) -> anyhow::Result<Outcome<PageCache>> {
     let strings = &model.settings.strings;
-    let words_key = crate::key::of(strings);
+    let site = site_view(model);
+    let site_json = serde_json::to_value(&site).unwrap_or_default();
+    let words_key = crate::key::of(&(strings, site_json.to_string()));
     let cached = previous.and_then(|p| p.tera.clone());
     let tera = match cached.filter(|(_, k)| *k == words_key) {
         Some((t, _)) => t,
-        None => match templates(theme, strings) {
+        None => match templates(theme, strings, &site_json) {
             Ok(t) => Arc::new(t),
             Err(d) => return Ok(Outcome::BookErrors(d)),
         },
     };
     let views = Views::new(model, previous.is_some());
-    let site = site_view(model);
     let words = Words::new(&model.settings.strings);
     let splice = builtin(theme, "print.html");
     let print = print_parts(model);
@@ -432,15 +433,26 @@ impl Words {
 }
 
 /// A template's source with each `{{ t.ID | safe }}` replaced by the string's value, as tera
-/// would write it: the theme's words cost nothing per page. Values holding tera's own
-/// delimiters are kept as `{% raw %}`; a template that gives `t` another value (a loop, `set`,
-/// a macro argument other than `t=t`) is left as it is.
-fn fold_words(src: &str, strings: &Strings) -> String {
+/// would write it, and each `{{ t.ID | fill(name=site.FIELD, ...) }}` by the value filled in
+/// with the site's (the same on every page): the theme's words cost nothing per page. Values
+/// holding tera's own delimiters are kept as `{% raw %}`; a template that gives `t` or `site`
+/// another value (a loop, `set`, a macro argument other than `t=t`) is left as it is.
+fn fold_words(src: &str, strings: &Strings, site: &serde_json::Value) -> String {
     const OPEN: &str = "{{ t.";
     const CLOSE: &str = " | safe }}";
-    let rebinds = ["for t in", "for t,", "set t ", "set t=", "set_global t"]
-        .iter()
-        .any(|p| src.contains(p))
+    const FILL: &str = " | fill(";
+    let rebinds = [
+        "for t in",
+        "for t,",
+        "set t ",
+        "set t=",
+        "set_global t",
+        "for site ",
+        "set site",
+        "set_global site",
+    ]
+    .iter()
+    .any(|p| src.contains(p))
         || src.match_indices("t=").any(|(at, _)| {
             let before = src[..at].chars().next_back();
             let is_arg = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
@@ -459,19 +471,30 @@ fn fold_words(src: &str, strings: &Strings) -> String {
             .unwrap_or(after.len());
         let (id, tail) = after.split_at(id_len);
         let value = strings.value(id);
-        match value.filter(|_| tail.starts_with(CLOSE)) {
-            Some(v)
-                if ["{{", "{%", "{#", "{%-", "-%}"]
-                    .iter()
-                    .any(|d| v.contains(d)) =>
-            {
-                out.push_str("{% raw %}");
-                out.push_str(v);
-                out.push_str("{% endraw %}");
-                rest = &tail[CLOSE.len()..];
+        let filled = value.and_then(|v| {
+            let args = tail.strip_prefix(FILL)?;
+            let end = args.find(") }}")?;
+            let mut pairs = Vec::new();
+            for pair in args[..end].split(", ") {
+                let (name, field) = pair.split_once("=site.")?;
+                let field = site.get(field).filter(|f| f.is_string() || f.is_number())?;
+                pairs.push((name, shown(field)));
             }
+            let text = crate::strings::fill(v, |n| {
+                (pairs.iter())
+                    .find(|(name, _)| *name == n)
+                    .map(|(_, v)| v.clone())
+            });
+            Some((text, FILL.len() + end + ") }}".len()))
+        });
+        if let Some((text, used)) = filled {
+            push_raw(&mut out, &text);
+            rest = &tail[used..];
+            continue;
+        }
+        match value.filter(|_| tail.starts_with(CLOSE)) {
             Some(v) => {
-                out.push_str(v);
+                push_raw(&mut out, v);
                 rest = &tail[CLOSE.len()..];
             }
             None => {
@@ -482,6 +505,17 @@ fn fold_words(src: &str, strings: &Strings) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Appends `text` to a template's source as text, in `{% raw %}` when tera would read it.
+fn push_raw(out: &mut String, text: &str) {
+    if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
+        out.push_str("{% raw %}");
+        out.push_str(text);
+        out.push_str("{% endraw %}");
+    } else {
+        out.push_str(text);
+    }
 }
 
 /// `{{ t.x | fill(name=value) }}`: the string's `{name}`s filled in with the values, escaped.
@@ -579,7 +613,11 @@ fn render_page(
     Ok((out.into_bytes().into(), layout))
 }
 
-fn templates(theme: &Theme, strings: &Strings) -> Result<Tera, Vec<Diagnostic>> {
+fn templates(
+    theme: &Theme,
+    strings: &Strings,
+    site: &serde_json::Value,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
@@ -587,7 +625,7 @@ fn templates(theme: &Theme, strings: &Strings) -> Result<Tera, Vec<Diagnostic>> 
     let folded: Vec<(&str, String)> = theme
         .templates
         .iter()
-        .map(|(name, (src, _))| (name.as_str(), fold_words(src, strings)))
+        .map(|(name, (src, _))| (name.as_str(), fold_words(src, strings, site)))
         .collect();
     let list: Vec<(&str, &str)> = (folded.iter())
         .map(|(name, src)| (*name, src.as_str()))
@@ -712,8 +750,14 @@ mod tests {
         let mut strings = Strings::for_language("de");
         assert!(strings.set("nav.skip", "{{ not a tag }}"));
         let src = "<a>{{ t.nav.documents | safe }}</a>{{ t.nav.skip | safe }}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}";
+        let site = serde_json::json!({"edition": "ISO <27001>", "authors": ["A"]});
+        let sited = "{{ t.footer.mapped | fill(edition=site.edition) }}{{ t.footer.by | fill(authors=site.authors | join(sep=\", \")) }}";
         assert_eq!(
-            fold_words(src, &strings),
+            fold_words(sited, &strings, &site),
+            "abgebildet auf ISO &lt;27001&gt;{{ t.footer.by | fill(authors=site.authors | join(sep=\", \")) }}"
+        );
+        assert_eq!(
+            fold_words(src, &strings, &site),
             "<a>Dokumente</a>{% raw %}{{ not a tag }}{% endraw %}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}"
         );
         for rebinding in [
@@ -721,7 +765,7 @@ mod tests {
             "{% set t = 1 %}{{ t.nav.documents | safe }}",
             "{{ m::x(t=other) }}{{ t.nav.documents | safe }}",
         ] {
-            assert_eq!(fold_words(rebinding, &strings), rebinding);
+            assert_eq!(fold_words(rebinding, &strings, &site), rebinding);
         }
     }
 

@@ -47,6 +47,9 @@ pub(crate) struct DocRow<'a> {
     pub path: String,
     pub kind: &'a str,
     pub status: &'a str,
+    /// `kind` and `status` in the book's language (see [`crate::strings`]).
+    pub kind_label: &'a str,
+    pub status_label: &'a str,
     pub version: &'a str,
     pub owner: &'a str,
     pub review_by: String,
@@ -72,6 +75,9 @@ pub(crate) struct DocView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: Option<&'a str>,
+    /// `kind` and `status` in the book's language (see [`crate::strings`]).
+    pub kind_label: Option<&'a str>,
+    pub status_label: &'a str,
     pub owner: Option<&'a str>,
     pub approver: Option<&'a str>,
     pub version: Option<&'a str>,
@@ -94,6 +100,16 @@ pub(crate) struct DocView<'a> {
     pub edit_url: Option<String>,
 }
 
+/// A document's kind in the book's language.
+fn kind_label(strings: &crate::strings::Strings, kind: crate::document::DocKind) -> &str {
+    strings.get(&format!("kind.{}", kind.as_str()))
+}
+
+/// A document's status in the book's language.
+fn status_label(strings: &crate::strings::Strings, status: crate::document::Status) -> &str {
+    strings.get(&format!("status.{}", status.as_str()))
+}
+
 /// The document-control block's view of a document.
 pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
     let d = &n.doc;
@@ -101,6 +117,8 @@ pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocVi
         id: &d.id,
         title: &d.title,
         kind: d.kind.map(|k| k.as_str()),
+        kind_label: d.kind.map(|k| kind_label(&model.settings.strings, k)),
+        status_label: status_label(&model.settings.strings, d.status),
         owner: d.owner.as_deref(),
         approver: d.approver.as_deref(),
         version: d.version.as_deref(),
@@ -200,6 +218,10 @@ impl<'a> Views<'a> {
                     path: paths::encode(&n.page),
                     kind: d.kind.map_or("", |k| k.as_str()),
                     status: d.status.as_str(),
+                    kind_label: d
+                        .kind
+                        .map_or("", |k| kind_label(&model.settings.strings, k)),
+                    status_label: status_label(&model.settings.strings, d.status),
                     version: d.version.as_deref().unwrap_or(""),
                     owner: d.owner.as_deref().unwrap_or(""),
                     review_by: model
