@@ -62,6 +62,7 @@ mod rewrite;
 mod search;
 mod serve;
 mod site;
+mod strings;
 #[cfg(test)]
 mod testing;
 pub mod text;

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::model::{Model, Node};
 use crate::paths;
+use crate::strings::Strings;
 
 /// Field weights, from the strongest: id, title, heading, body.
 const ID: u8 = 8;
@@ -26,11 +27,22 @@ const _: () = assert!(ID < 10 && TITLE < 10 && HEADING < 10 && BODY < 10);
 /// Length of the text shown under a result.
 const SUMMARY_CHARS: usize = 160;
 
-/// Words too common to help find anything.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
-];
+/// True for a character of a script written without spaces between words (Han, Hiragana,
+/// Katakana, Hangul): a run of them is indexed as its overlapping pairs of characters
+/// (`情報セキュリティ` as `情報`, `報セ`, `セキ`, ...), and the search box splits a query the same
+/// way, so that any word of two or more characters inside the run is found.
+fn is_cjk(c: char) -> bool {
+    // Every character below Hiragana (all of Latin, Greek, Cyrillic...) in one comparison.
+    c >= '\u{3040}'
+        && matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x2FFFF) // CJK extensions B and later
+}
 
 #[derive(Serialize)]
 struct Index<'a> {
@@ -44,15 +56,92 @@ struct Index<'a> {
 #[cfg(test)]
 fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    each_term(text, |t| out.push(t.to_string()));
+    each_term(text, &Stop::new(STOP_WORDS.to_vec()), |t| {
+        out.push(t.to_string())
+    });
     out
 }
 
-/// Calls `f` with each search term of `text`, in order, from one reused buffer.
-fn each_term(text: &str, mut f: impl FnMut(&str)) {
+/// The English stop words, for tests.
+#[cfg(test)]
+const STOP_WORDS: [&str; 27] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+];
+
+/// The words search leaves out (the language's `search.stop_words`). Those of up to 8 bytes
+/// (nearly all) are kept as numbers, so that a term is compared with each in one instruction.
+struct Stop<'a> {
+    short: Vec<u64>,
+    long: Vec<&'a str>,
+    longest: usize,
+}
+
+/// Up to 8 bytes as one number (terms hold no NUL, so no two differ only in padding).
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(b)
+    })
+}
+
+impl<'a> Stop<'a> {
+    fn new(words: Vec<&'a str>) -> Stop<'a> {
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        let short = words.iter().filter_map(|w| packed(w)).collect();
+        let long = words.into_iter().filter(|w| w.len() > 8).collect();
+        Stop {
+            short,
+            long,
+            longest,
+        }
+    }
+
+    /// Most terms are longer than any stop word: those are not compared at all.
+    fn contains(&self, term: &str) -> bool {
+        if term.len() > self.longest {
+            return false;
+        }
+        match packed(term) {
+            Some(n) => self.short.contains(&n),
+            None => self.long.contains(&term),
+        }
+    }
+}
+
+/// Calls `f` with each search term of `text`, in order, from one reused buffer; `stop` are
+/// the words left out.
+fn each_term(text: &str, stop: &Stop, mut f: impl FnMut(&str)) {
     let mut current = String::new();
+    // The previous character of a run of CJK characters (see [`is_cjk`]).
+    let mut cjk: Option<char> = None;
+    let mut pair = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if is_cjk(c) {
+            if !current.is_empty() {
+                if !stop.contains(&current) {
+                    f(&current);
+                }
+                current.clear();
+            }
+            if let Some(before) = cjk {
+                pair.clear();
+                pair.push(before);
+                pair.push(c);
+                f(&pair);
+            } else if !chars.peek().copied().is_some_and(is_cjk) {
+                // A run of one character is its own term.
+                pair.clear();
+                pair.push(c);
+                f(&pair);
+            }
+            cjk = Some(c);
+            continue;
+        }
+        cjk = None;
         let next = chars.peek().copied().unwrap_or(' ');
         // A dot continues a term only between alphanumerics, as in `a.8.24` (the current term
         // ends in an alphanumeric whenever it is not empty).
@@ -68,13 +157,13 @@ fn each_term(text: &str, mut f: impl FnMut(&str)) {
                 current.extend(c.to_lowercase());
             }
         } else if !current.is_empty() {
-            if !STOP_WORDS.contains(&current.as_str()) {
+            if !stop.contains(&current) {
                 f(&current);
             }
             current.clear();
         }
     }
-    if !current.is_empty() && !STOP_WORDS.contains(&current.as_str()) {
+    if !current.is_empty() && !stop.contains(&current) {
         f(&current);
     }
 }
@@ -117,12 +206,12 @@ struct DistinctTerms {
 }
 
 /// Each term of `texts` once, with its strongest weight.
-fn unique_terms(texts: &[(&str, u8)]) -> DistinctTerms {
+fn unique_terms(texts: &[(&str, u8)], stop: &Stop) -> DistinctTerms {
     let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
     let mut letters = String::with_capacity(bytes);
     let mut every: Vec<(u32, u32, u8)> = Vec::with_capacity(bytes / 6);
     for &(text, weight) in texts {
-        each_term(text, |t| {
+        each_term(text, stop, |t| {
             let start = letters.len() as u32;
             letters.push_str(t);
             every.push((start, letters.len() as u32, weight));
@@ -148,7 +237,7 @@ fn unique_terms(texts: &[(&str, u8)]) -> DistinctTerms {
     DistinctTerms { letters, terms }
 }
 
-fn document_item(n: &Node) -> [String; 5] {
+fn document_item(n: &Node, strings: &Strings) -> [String; 5] {
     let d = &n.doc;
     // The first SUMMARY_CHARS characters of the words joined by single spaces.
     let mut summary = String::new();
@@ -169,7 +258,10 @@ fn document_item(n: &Node) -> [String; 5] {
         paths::encode(&n.page),
         d.id.clone(),
         d.title.clone(),
-        d.kind.map_or("document", |k| k.as_str()).into(),
+        match d.kind {
+            Some(k) => strings.get(&format!("kind.{}", k.as_str())).into(),
+            None => strings.get("text.search_document").into(),
+        },
         summary,
     ]
 }
@@ -231,7 +323,14 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut local);
     let docs = &model.documents;
-    let keys: Vec<u64> = docs.par_iter().map(document_key).collect();
+    let strings = &model.settings.strings;
+    let stop = Stop::new(strings.stop_words());
+    // Items and terms depend on the words too: a change of language indexes every document again.
+    let words = crate::key::of(strings);
+    let keys: Vec<u64> = docs
+        .par_iter()
+        .map(|n| crate::key::of(&(document_key(n), words)))
+        .collect();
     let mut postings = Postings::default();
     let catalog_items = model.catalog.clauses.len() + model.catalog.controls.len();
     let mut items: Vec<Arc<[String; 5]>> = Vec::with_capacity(docs.len() + catalog_items);
@@ -242,8 +341,8 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
             .map(|&i| {
                 (!cache.documents.contains_key(&keys[i])).then(|| {
                     (
-                        document_item(&docs[i]),
-                        unique_terms(&document_texts(&docs[i])),
+                        document_item(&docs[i], strings),
+                        unique_terms(&document_texts(&docs[i]), &stop),
                     )
                 })
             })
@@ -275,7 +374,13 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
 
     let clauses = model.catalog.clauses.iter().map(|c| {
         let page = paths::clause_file(&c.id);
-        (&c.id, &c.title, "clause", page, None)
+        (
+            &c.id,
+            &c.title,
+            strings.get("text.search_clause"),
+            page,
+            None,
+        )
     });
     let controls = model.catalog.controls.iter().map(|c| {
         // `5.15` finds A.5.15 too.
@@ -283,7 +388,7 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
         (
             &c.id,
             &c.title,
-            "control",
+            strings.get("text.search_control"),
             paths::control_file(&c.id),
             Some(short),
         )
@@ -292,7 +397,7 @@ pub(crate) fn index(model: &Model, cache: Option<&mut Cache>) -> Vec<u8> {
         let mut texts = vec![(id.as_str(), ID)];
         texts.extend(short.map(|s| (s, ID)));
         texts.push((title.as_str(), TITLE));
-        let terms = cache.numbered(unique_terms(&texts));
+        let terms = cache.numbered(unique_terms(&texts, &stop));
         postings.add(items.len(), &terms);
         items.push(Arc::new([
             paths::encode(&page),
@@ -411,6 +516,21 @@ fn base36(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::testing::TestBook;
+
+    #[test]
+    fn cjk_runs_are_indexed_as_pairs_of_characters_and_latin_words_stay_whole() {
+        assert_eq!(
+            terms("アクセス制御規程 (ISMS) と A.5.15"),
+            [
+                "アク", "クセ", "セス", "ス制", "制御", "御規", "規程", "isms", "と", "a.5.15"
+            ]
+        );
+        assert_eq!(terms("情報ISMS文書"), ["情報", "isms", "文書"]);
+        assert_eq!(
+            terms("Access-Control Policy"),
+            ["access", "control", "policy"]
+        );
+    }
 
     #[test]
     fn ids_stay_whole_and_words_are_lowercased() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Code;
 use crate::diagnostic::{unknown_field_hint, Diagnostic, FileId, Sources, Span};
+use crate::strings::{self as words, Strings};
 use crate::variables;
 
 use super::mdbook::{mdbook_names, unused};
@@ -27,12 +28,14 @@ pub(crate) fn load(
     if !path.exists() {
         let mut config = Config::default();
         config.book.title = default_title;
-        let settings = BookSettings {
+        let mut settings = BookSettings {
             root: root.to_path_buf(),
             config,
             file: None,
+            strings: Strings::default(),
         };
-        return Ok((settings, Vec::new()));
+        let diagnostics = strings(&mut settings, sources)?;
+        return Ok((settings, diagnostics));
     }
     let text =
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -70,11 +73,146 @@ pub(crate) fn load(
         root: root.to_path_buf(),
         config,
         file: Some(file),
+        strings: Strings::default(),
     };
     diagnostics.extend(mdbook_names(&mut settings, sources));
     diagnostics.extend(validate(&settings, sources));
     diagnostics.extend(unused(&settings, sources));
+    diagnostics.extend(strings(&mut settings, sources)?);
     Ok((settings, diagnostics))
+}
+
+/// The book's strings: the built-in table of its language, then the theme's
+/// `strings/<lang>.toml`, then `[output.html.strings]`. A language with no table (built in or
+/// the theme's) falls back to English with a warning; an id the theme has not is a warning
+/// with a did-you-mean. `Err` is a theme file that cannot be read.
+fn strings(settings: &mut BookSettings, sources: &mut Sources) -> anyhow::Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let tag = settings.config.book.language.clone();
+    let code = words::primary(&tag);
+    let mut strings = Strings::for_language(&tag);
+    let theme_file = settings
+        .theme_dir()
+        .map(|dir| dir.join("strings").join(format!("{code}.toml")))
+        .filter(|p| !code.is_empty() && p.is_file());
+    if !words::is_builtin(&tag) && theme_file.is_none() {
+        out.push(
+            Diagnostic::warning(
+                Code::UnknownLanguage,
+                format!("policybook has no words for the language `{tag}`: the theme's words are in English"),
+            )
+            .at_opt(settings.table_key_span(sources, Some("book"), "language"))
+            .hint(format!(
+                "the built-in languages are {}; or translate the theme's words in `themes/<name>/strings/{code}.toml`",
+                words::builtin_languages().join(", ")
+            )),
+        );
+    }
+    let ids = words::ids();
+    let apply = |strings: &mut Strings,
+                 table: &toml::Table,
+                 span: &dyn Fn(&str) -> Option<Span>,
+                 out: &mut Vec<Diagnostic>| {
+        let (values, bad) = words::flatten(table);
+        for id in bad {
+            out.push(
+                Diagnostic::warning(
+                    Code::ConfigInvalid,
+                    format!("the string `{id}` is not text"),
+                )
+                .at_opt(span(&id))
+                .hint("write the value in quotes: `id = \"...\"`"),
+            );
+        }
+        for (id, value) in values {
+            if !strings.set(&id, &value) {
+                let hint = match crate::diagnostic::did_you_mean(&id, ids.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "the ids are those of the built-in table (src/strings/en.toml in policybook's repository)".into(),
+                };
+                out.push(
+                    Diagnostic::warning(
+                        Code::UnknownString,
+                        format!("the theme has no string `{id}`"),
+                    )
+                    .at_opt(span(&id))
+                    .hint(hint),
+                );
+            }
+        }
+    };
+    if let Some(path) = theme_file {
+        let text = std::fs::read(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let (text, _) = crate::text::decode(text);
+        let rel = path
+            .strip_prefix(&settings.root)
+            .unwrap_or(&path)
+            .to_path_buf();
+        let file = sources.add(rel, text);
+        match toml::from_str::<toml::Table>(sources.text(file)) {
+            Ok(table) => {
+                let span = |id: &str| key_in(sources, file, id);
+                apply(&mut strings, &table, &span, &mut out);
+            }
+            Err(e) => out.push(
+                Diagnostic::error(
+                    Code::ConfigInvalid,
+                    format!("{}: {}", display(sources, file), e.message().trim()),
+                )
+                .at(Span {
+                    file,
+                    range: e.span().unwrap_or(0..0),
+                })
+                .hint("a strings file is TOML: `[nav]` then `documents = \"...\"`"),
+            ),
+        }
+    }
+    let table = std::mem::take(&mut settings.config.output.html.strings);
+    let span = |id: &str| {
+        let (table, key) = match id.rsplit_once('.') {
+            Some((group, key)) => (format!("output.html.strings.{group}"), key),
+            None => ("output.html.strings".to_string(), id),
+        };
+        settings
+            .table_key_span(sources, Some(&table), key)
+            .or_else(|| settings.table_key_span(sources, Some("output.html.strings"), id))
+    };
+    apply(&mut strings, &table, &span, &mut out);
+    settings.config.output.html.strings = table;
+    settings.strings = strings;
+    Ok(out)
+}
+
+/// The span of the line that sets `id` (its last part) in a strings file, by its table.
+fn key_in(sources: &Sources, file: FileId, id: &str) -> Option<Span> {
+    let (group, key) = id.rsplit_once('.').unwrap_or(("", id));
+    let text = sources.text(file);
+    let mut current = String::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        if let Some(h) = t.strip_prefix('[') {
+            current = h.trim_end_matches(']').trim().to_string();
+            continue;
+        }
+        let name = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if t.contains('=')
+            && ((current == group && name == key) || (current.is_empty() && name == id))
+        {
+            return Some(Span {
+                file,
+                range: start..start + t.len(),
+            });
+        }
+    }
+    None
+}
+
+fn display(sources: &Sources, file: FileId) -> String {
+    crate::diagnostic::display_path(sources.path(file))
 }
 
 fn config_error(file: FileId, e: &toml::de::Error) -> Diagnostic {

@@ -45,6 +45,8 @@ pub struct BookSettings {
     pub config: Config,
     /// The `book.toml` in [`Sources`], when there is one, for diagnostics.
     pub file: Option<FileId>,
+    /// The theme's words in the book's language, with the theme's and the book's overrides.
+    pub(crate) strings: crate::strings::Strings,
 }
 
 impl BookSettings {

@@ -170,7 +170,8 @@ pub struct BookConfig {
     pub organization: Option<String>,
     /// One or two sentences for the index page.
     pub description: Option<String>,
-    /// The `lang` attribute of every page.
+    /// The `lang` attribute of every page, and the language of the theme's words (see
+    /// `strings`).
     pub language: String,
     /// Shown in the footer and as `<meta name="author">`.
     pub authors: Vec<String>,
@@ -315,6 +316,9 @@ pub struct HtmlConfig {
     pub search: SearchConfig,
     /// Old site path -> where it moved: a page at the old path sends the reader on.
     pub redirect: BTreeMap<String, String>,
+    /// The theme's words overridden: string id (`nav.documents`, or a table `[...strings.nav]`)
+    /// -> text.
+    pub strings: toml::Table,
     // mdBook's, accepted and not used (one note each).
     pub default_theme: Option<toml::Value>,
     pub preferred_dark_theme: Option<toml::Value>,
@@ -356,6 +360,7 @@ impl Default for HtmlConfig {
             print: PrintConfig::default(),
             search: SearchConfig::default(),
             redirect: BTreeMap::new(),
+            strings: toml::Table::new(),
             default_theme: None,
             preferred_dark_theme: None,
             smart_punctuation: None,

@@ -200,6 +200,10 @@ codes! {
     ConfigInvalid = "config-invalid",
     /// An mdBook key of book.toml that policybook accepts and does not use.
     ConfigUnused = "config-unused",
+    /// A `[book] language` with no built-in table of the theme's words (English is used).
+    UnknownLanguage = "unknown-language",
+    /// A string id in `[output.html.strings]` or a theme's `strings/` that the theme has not.
+    UnknownString = "unknown-string",
     /// A theme template that fails to render.
     TemplateError = "template-error",
     /// A page that could not be put together (a body that could not be spliced in).

@@ -63,6 +63,10 @@ pub trait Resolve {
     fn redacted(&self, _document: Option<usize>, _anchor: &str) -> bool {
         false
     }
+    /// The note after a link to something left out (HTML, in the book's language).
+    fn redacted_note(&self) -> &str {
+        "(not published here)"
+    }
 }
 
 /// The outcome of resolving a relative link.

@@ -144,7 +144,11 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             Event::End(TagEnd::Link) => match links_open.pop() {
                 Some(LinkFate::Kept) => Event::End(TagEnd::Link),
                 Some(LinkFate::Redacted) => Event::Html(
-                    "</span> <span class=\"redacted-note\">(not published here)</span>".into(),
+                    format!(
+                        "</span> <span class=\"redacted-note\">{}</span>",
+                        resolver.redacted_note()
+                    )
+                    .into(),
                 ),
                 Some(LinkFate::Dropped) | None => continue,
             },

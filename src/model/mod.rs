@@ -241,6 +241,10 @@ impl Model {
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         frameworks.signature().hash(&mut signature);
         if !redacted.is_empty() {
+            settings
+                .strings
+                .get("profile.link_note")
+                .hash(&mut signature);
             let mut ids: Vec<&String> = redacted.ids.iter().collect();
             ids.sort();
             let mut anchors: Vec<(&String, Vec<&String>)> = (redacted.anchors.iter())
@@ -285,6 +289,7 @@ impl Model {
                     linked: Default::default(),
                     redacted: &redacted,
                     own_id: &d.id,
+                    redacted_note: settings.strings.get("profile.link_note"),
                 };
                 let (body, warnings) =
                     render_text(d.body(sources), book_variables, &resolver, options);

@@ -482,6 +482,8 @@ pub(super) struct BodyResolver<'a> {
     /// What this build's profile left out, and the id of the document being rendered.
     pub(super) redacted: &'a crate::profile::Redacted,
     pub(super) own_id: &'a str,
+    /// The note after a link to something left out, in the book's language.
+    pub(super) redacted_note: &'a str,
 }
 
 impl BodyResolver<'_> {
@@ -602,6 +604,10 @@ impl Resolve for BodyResolver<'_> {
             return PathLink::FolderWithoutIndex;
         }
         PathLink::Missing
+    }
+
+    fn redacted_note(&self) -> &str {
+        self.redacted_note
     }
 
     fn redacted(&self, document: Option<usize>, anchor: &str) -> bool {

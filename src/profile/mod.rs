@@ -125,9 +125,11 @@ pub(crate) struct Applied {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The note that stands where a section was taken out.
-pub(crate) fn note(level: &str) -> String {
-    format!("A {level} section is not published here.")
+/// The note that stands where a section was taken out, in the book's language.
+pub(crate) fn note(settings: &BookSettings, level: &str) -> String {
+    settings
+        .strings
+        .text("profile.section_note", &[("level", level)])
 }
 
 /// Applies `profile` to the parsed `documents`: leaves out those above its level or outside
@@ -198,7 +200,7 @@ pub(crate) fn apply(
             body,
             &sections,
             max,
-            &|l| note(&levels[l]),
+            &|l| note(settings, &levels[l]),
             Some(&|l| capitalised(&levels[l])),
         );
         for s in &removed {
@@ -234,7 +236,7 @@ pub(crate) fn published_body(
     let levels = &settings.config.classification.levels;
     let max = profile.map_or(levels.len().saturating_sub(1), |p| p.max);
     let sections = sections::find(body, levels);
-    sections::rewrite(body, &sections, max, &|l| note(&levels[l]), None).0
+    sections::rewrite(body, &sections, max, &|l| note(settings, &levels[l]), None).0
 }
 
 /// Whether a build for `profile` publishes a document classified `word` (`None`: the book's

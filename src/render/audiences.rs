@@ -43,7 +43,7 @@ pub(super) fn audiences_page(model: &Model, views: &Views) -> Page {
         path: "audiences.html".into(),
         template: "audiences.html",
         nav: "audiences",
-        title: "Reading lists".into(),
+        title: model.settings.strings.get("title.audiences").into(),
         data,
     }
 }
@@ -56,7 +56,11 @@ pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page 
             let doc = &model.documents[d].doc;
             Reading {
                 doc: views.docs[d].clone(),
-                effective: doc.effective.map(|e| e.to_string()).unwrap_or_default(),
+                effective: model
+                    .settings
+                    .strings
+                    .date_opt(doc.effective)
+                    .unwrap_or_default(),
                 history: !model.history.of(&doc.rel).is_empty(),
                 changes: has_changes(model, d).then(|| paths::encode(&changes_file(&doc.rel))),
             }
@@ -74,7 +78,10 @@ pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page 
         path: paths::audience_file(id),
         template: "reading-list.html",
         nav: "audiences",
-        title: format!("Reading list: {name}"),
+        title: model
+            .settings
+            .strings
+            .text("title.reading_list", &[("name", name)]),
         data,
     }
 }

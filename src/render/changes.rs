@@ -109,7 +109,10 @@ pub(super) fn changes_page(model: &Model, views: &Views, i: usize) -> Page {
         path: changes_file(&doc.rel),
         template: "changes.html",
         nav: "documents",
-        title: format!("What changed: {} {}", doc.id, doc.title),
+        title: (model.settings.strings).text(
+            "changes.page_title",
+            &[("id", &doc.id), ("title", &doc.title)],
+        ),
         data,
     }
 }

@@ -126,7 +126,7 @@ impl FrameworkPage {
         let (template, title, data) = match self {
             FrameworkPage::List => (
                 "frameworks.html",
-                "Frameworks".to_string(),
+                model.settings.strings.get("title.frameworks").to_string(),
                 Data::of(&list_shown(model)),
             ),
             FrameworkPage::Index(c) => (
@@ -146,9 +146,10 @@ impl FrameworkPage {
             }
             FrameworkPage::Matrix(c, n) => {
                 let total = matrix_parts(plan, c);
-                let title = format!("Document × {}", name(c));
+                let strings = &model.settings.strings;
+                let title = strings.text("title.framework_matrix", &[("name", name(c))]);
                 let title = if total > 1 {
-                    format!("{title} ({} of {total})", n + 1)
+                    part_title(strings, &title, n, total)
                 } else {
                     title
                 };
@@ -478,7 +479,14 @@ fn matrix_shown<'a>(
                     };
                     (format!("group-{slug}"), title)
                 }
-                None => ("group-other".to_string(), "Other requirements".to_string()),
+                None => (
+                    "group-other".to_string(),
+                    model
+                        .settings
+                        .strings
+                        .get("text.other_requirements")
+                        .to_string(),
+                ),
             };
             let rows = (rows.iter())
                 .filter_map(|&d| {

@@ -18,7 +18,8 @@ pub(crate) struct PageCache {
     /// site's key, the print view's parts, the compiled templates.
     pub(super) site_key: u64,
     pub(super) print: Vec<Vec<usize>>,
-    pub(super) tera: Option<Arc<Tera>>,
+    /// The compiled templates, with the strings they were compiled with (see `fold_words`).
+    pub(super) tera: Option<(Arc<Tera>, u64)>,
     /// Where each print part's bodies sit in its bytes (with the built-in print template).
     pub(super) layouts: HashMap<String, Layout>,
 }
@@ -124,7 +125,7 @@ pub(crate) fn render_bodies(
     cache: &mut PageCache,
     docs: &[usize],
 ) -> Outcome<Option<Vec<OutputFile>>> {
-    let Some(tera) = cache.tera.clone() else {
+    let Some((tera, _)) = cache.tera.clone() else {
         return Outcome::Done(None);
     };
     // A body edit may move where the print view is cut; then everything renders again.
@@ -134,6 +135,7 @@ pub(crate) fn render_bodies(
     }
     let views = Views::new(model, false);
     let site = site_view(model);
+    let words = Words::new(&model.settings.strings);
     let splice = builtin(theme, "print.html");
     // Each document's page, and each print part holding one of them (as `Err(part)`).
     let mut targets: Vec<Result<usize, usize>> = docs.iter().map(|&i| Ok(i)).collect();
@@ -176,7 +178,11 @@ pub(crate) fn render_bodies(
                 }
             };
             let path = page.path.clone();
-            (path, key, render_page(&tera, theme, &site, page, bodies))
+            (
+                path,
+                key,
+                render_page(&tera, theme, &site, &words, page, bodies),
+            )
         })
         .collect();
     let mut files = Vec::new();

@@ -47,6 +47,8 @@ use crate::outcome::Outcome;
 use crate::paths;
 use crate::progress::Progress;
 use crate::site::{Contents, OutputFile, Sink};
+use crate::strings::Strings;
+use crate::strings::SCRIPT_MARKER;
 use crate::theme::Theme;
 use views::*;
 
@@ -165,20 +167,28 @@ pub(crate) fn render_to(
     progress: &Progress,
     sink: &Sink,
 ) -> anyhow::Result<Outcome<PageCache>> {
-    let tera = match previous.and_then(|p| p.tera.clone()) {
-        Some(t) => t,
-        None => match templates(theme) {
+    let strings = &model.settings.strings;
+    let site = site_view(model);
+    let site_json = serde_json::to_value(&site).unwrap_or_default();
+    let words_key = crate::key::of(&(strings, site_json.to_string()));
+    let cached = previous.and_then(|p| p.tera.clone());
+    let tera = match cached.filter(|(_, k)| *k == words_key) {
+        Some((t, _)) => t,
+        None => match templates(theme, strings, &site_json) {
             Ok(t) => Arc::new(t),
             Err(d) => return Ok(Outcome::BookErrors(d)),
         },
     };
     let views = Views::new(model, previous.is_some());
-    let site = site_view(model);
+    let words = Words::new(&model.settings.strings);
     let splice = builtin(theme, "print.html");
     let print = print_parts(model);
     let plan = Plan::new(model);
     let site_key = previous.map_or(0, |_| {
-        crate::key::of(&serde_json::to_vec(&site).unwrap_or_default())
+        crate::key::of(&(
+            serde_json::to_vec(&site).unwrap_or_default(),
+            &model.settings.strings,
+        ))
     });
     let book = previous.map_or(0, |_| book_key(model, &views, site_key));
     // Unchanged list pages are passed on as they are, without building their data.
@@ -272,7 +282,7 @@ pub(crate) fn render_to(
             let bytes: Arc<[u8]> = match reused {
                 Some(bytes) => bytes,
                 None => {
-                    let (bytes, layout) = render_page(&tera, theme, &site, page, bodies)
+                    let (bytes, layout) = render_page(&tera, theme, &site, &words, page, bodies)
                         .map_err(Failure::Template)?;
                     if previous.is_some() && !layout.is_empty() {
                         layouts
@@ -298,7 +308,7 @@ pub(crate) fn render_to(
         cache.lists = lists;
         cache.site_key = site_key;
         cache.print = print.clone();
-        cache.tera = Some(tera.clone());
+        cache.tera = Some((tera.clone(), words_key));
         let mut layouts = layouts.into_inner().unwrap_or_else(|e| e.into_inner());
         for n in 0..print.len() {
             let path = part_path("print", n + 1);
@@ -333,6 +343,7 @@ pub(crate) fn render_to(
     if !errors.is_empty() {
         return Ok(Outcome::BookErrors(errors));
     }
+    let script_words = model.settings.strings.script();
     for (name, bytes) in &theme.statics {
         // The registers' stylesheet and script are written only for a book that keeps one.
         if RISK_STATICS.contains(&name.as_str()) && !has_register(model) {
@@ -340,7 +351,7 @@ pub(crate) fn render_to(
         }
         sink(OutputFile {
             path: format!("static/{name}"),
-            contents: Contents::Bytes(bytes.clone().into()),
+            contents: Contents::Bytes(with_words(name, bytes, &script_words).into()),
         })?;
     }
     let html = &model.settings.config.output.html;
@@ -358,7 +369,11 @@ pub(crate) fn render_to(
     }
     for (path, to) in redirects(model) {
         sink(OutputFile {
-            contents: Contents::Bytes(redirect_page(&site, &to).into_bytes().into()),
+            contents: Contents::Bytes(
+                redirect_page(&site, &model.settings.strings, &to)
+                    .into_bytes()
+                    .into(),
+            ),
             path,
         })?;
     }
@@ -369,6 +384,179 @@ pub(crate) fn render_to(
         })?;
     }
     Ok(Outcome::Done(cache))
+}
+
+/// A static file as written: a script's [`SCRIPT_MARKER`] replaced by the book's words.
+fn with_words(name: &str, bytes: &[u8], words: &str) -> Vec<u8> {
+    let marker = SCRIPT_MARKER.as_bytes();
+    if !name.ends_with(".js") || !bytes.windows(marker.len()).any(|w| w == marker) {
+        return bytes.to_vec();
+    }
+    String::from_utf8_lossy(bytes)
+        .replace(SCRIPT_MARKER, words)
+        .into_bytes()
+}
+
+/// The theme's words as the templates' `t`, lent to one page at a time: moved into its
+/// context and taken back after, so that no page copies them (see [`Words::lend`]).
+struct Words {
+    spare: std::sync::Mutex<Vec<Context>>,
+    value: serde_json::Value,
+}
+
+impl Words {
+    fn new(strings: &crate::strings::Strings) -> Words {
+        Words {
+            spare: std::sync::Mutex::new(Vec::new()),
+            value: strings.tera(),
+        }
+    }
+
+    /// Renders with `t` in `ctx`, moving a spare copy in and out (one copy per thread at most).
+    fn lend<R>(&self, ctx: &mut Context, render: impl FnOnce(&Context) -> R) -> R {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let words = spare.unwrap_or_else(|| {
+            let mut one = serde_json::Map::new();
+            one.insert("t".into(), self.value.clone());
+            Context::from_value(serde_json::Value::Object(one)).unwrap_or_default()
+        });
+        ctx.extend(words);
+        let out = render(ctx);
+        if let Some(value) = ctx.remove("t") {
+            let mut one = serde_json::Map::new();
+            one.insert("t".into(), value);
+            if let Ok(back) = Context::from_value(serde_json::Value::Object(one)) {
+                self.spare
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(back);
+            }
+        }
+        out
+    }
+}
+
+/// A template's source with each `{{ t.ID | safe }}` replaced by the string's value, as tera
+/// would write it, and each `{{ t.ID | fill(name=site.FIELD, ...) }}` by the value filled in
+/// with the site's (the same on every page): the theme's words cost nothing per page. Values
+/// holding tera's own delimiters are kept as `{% raw %}`; a template that gives `t` or `site`
+/// another value (a loop, `set`, a macro argument other than `t=t`) is left as it is.
+fn fold_words(src: &str, strings: &Strings, site: &serde_json::Value) -> String {
+    const OPEN: &str = "{{ t.";
+    const CLOSE: &str = " | safe }}";
+    const FILL: &str = " | fill(";
+    let rebinds = [
+        "for t in",
+        "for t,",
+        "set t ",
+        "set t=",
+        "set_global t",
+        "for site ",
+        "set site",
+        "set_global site",
+    ]
+    .iter()
+    .any(|p| src.contains(p))
+        || src.match_indices("t=").any(|(at, _)| {
+            let before = src[..at].chars().next_back();
+            let is_arg = !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            is_arg && !src[at..].starts_with("t=t)") && !src[at..].starts_with("t=t,")
+        });
+    if rebinds {
+        return src.to_string();
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + OPEN.len()..];
+        let id_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(after.len());
+        let (id, tail) = after.split_at(id_len);
+        let value = strings.value(id);
+        let filled = value.and_then(|v| {
+            let args = tail.strip_prefix(FILL)?;
+            let end = args.find(") }}")?;
+            let mut pairs = Vec::new();
+            for pair in args[..end].split(", ") {
+                let (name, field) = pair.split_once("=site.")?;
+                let field = site.get(field).filter(|f| f.is_string() || f.is_number())?;
+                pairs.push((name, shown(field)));
+            }
+            let text = crate::strings::fill(v, |n| {
+                (pairs.iter())
+                    .find(|(name, _)| *name == n)
+                    .map(|(_, v)| v.clone())
+            });
+            Some((text, FILL.len() + end + ") }}".len()))
+        });
+        if let Some((text, used)) = filled {
+            push_raw(&mut out, &text);
+            rest = &tail[used..];
+            continue;
+        }
+        match value.filter(|_| tail.starts_with(CLOSE)) {
+            Some(v) => {
+                push_raw(&mut out, v);
+                rest = &tail[CLOSE.len()..];
+            }
+            None => {
+                out.push_str(OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Appends `text` to a template's source as text, in `{% raw %}` when tera would read it.
+fn push_raw(out: &mut String, text: &str) {
+    if ["{{", "{%", "{#"].iter().any(|d| text.contains(d)) {
+        out.push_str("{% raw %}");
+        out.push_str(text);
+        out.push_str("{% endraw %}");
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// `{{ t.x | fill(name=value) }}`: the string's `{name}`s filled in with the values, escaped.
+struct Fill;
+
+impl tera::Filter for Fill {
+    fn filter(
+        &self,
+        value: &serde_json::Value,
+        args: &HashMap<String, serde_json::Value>,
+    ) -> tera::Result<serde_json::Value> {
+        let text = value.as_str().unwrap_or_default();
+        Ok(serde_json::Value::String(crate::strings::fill(
+            text,
+            |name| args.get(name).map(shown),
+        )))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// A value as tera writes it, escaped.
+fn shown(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => escape_html(s),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Null => String::new(),
+        other => escape_html(&other.to_string()),
+    }
 }
 
 /// Static files of the theme that only the registers' pages use.
@@ -391,6 +579,7 @@ fn render_page(
     tera: &Tera,
     theme: &Theme,
     site: &SiteView,
+    words: &Words,
     page: Page,
     bodies: Vec<String>,
 ) -> Result<(Arc<[u8]>, Layout), Diagnostic> {
@@ -400,8 +589,8 @@ fn render_page(
     ctx.insert("page_path", &paths::encode(&page.path));
     ctx.insert("nav", page.nav);
     ctx.insert("page_title", &page.title);
-    let html = tera
-        .render(page.template, &ctx)
+    let html = words
+        .lend(&mut ctx, |ctx| tera.render(page.template, ctx))
         .map_err(|e| template_error(theme, page.template, &e))?;
     if bodies.is_empty() {
         return Ok((html.into_bytes().into(), Layout::new()));
@@ -428,14 +617,22 @@ fn render_page(
     Ok((out.into_bytes().into(), layout))
 }
 
-fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+fn templates(
+    theme: &Theme,
+    strings: &Strings,
+    site: &serde_json::Value,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
-    let list: Vec<(&str, &str)> = theme
+    tera.register_filter("fill", Fill);
+    let folded: Vec<(&str, String)> = theme
         .templates
         .iter()
-        .map(|(name, (src, _))| (name.as_str(), src.as_str()))
+        .map(|(name, (src, _))| (name.as_str(), fold_words(src, strings, site)))
+        .collect();
+    let list: Vec<(&str, &str)> = (folded.iter())
+        .map(|(name, src)| (*name, src.as_str()))
         .collect();
     tera.add_raw_templates(list).map_err(|e| {
         vec![Diagnostic::error(
@@ -555,6 +752,30 @@ impl PageSpec<'_> {
 mod tests {
     use super::*;
     use crate::testing::TestBook;
+
+    #[test]
+    fn plain_strings_are_folded_into_templates_and_nothing_else_is() {
+        let mut strings = Strings::for_language("de");
+        assert!(strings.set("nav.skip", "{{ not a tag }}"));
+        let src = "<a>{{ t.nav.documents | safe }}</a>{{ t.nav.skip | safe }}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}";
+        let site = serde_json::json!({"edition": "ISO <27001>", "authors": ["A"]});
+        let sited = "{{ t.footer.mapped | fill(edition=site.edition) }}{{ t.footer.by | fill(authors=site.authors | join(sep=\", \")) }}";
+        assert_eq!(
+            fold_words(sited, &strings, &site),
+            "abgebildet auf ISO &lt;27001&gt;{{ t.footer.by | fill(authors=site.authors | join(sep=\", \")) }}"
+        );
+        assert_eq!(
+            fold_words(src, &strings, &site),
+            "<a>Dokumente</a>{% raw %}{{ not a tag }}{% endraw %}{{ t.doc.source | fill(source=x) }}{{ t.nope | safe }}{{ t.status[s] | safe }}{{ m::x(t=t) }}"
+        );
+        for rebinding in [
+            "{% for t in tags %}{{ t.nav.documents | safe }}{% endfor %}",
+            "{% set t = 1 %}{{ t.nav.documents | safe }}",
+            "{{ m::x(t=other) }}{{ t.nav.documents | safe }}",
+        ] {
+            assert_eq!(fold_words(rebinding, &strings, &site), rebinding);
+        }
+    }
 
     #[test]
     fn print_bodies_are_rebased_and_prefixed_in_one_pass() {

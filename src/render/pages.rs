@@ -21,12 +21,15 @@ pub(crate) fn redirects(model: &Model) -> Vec<(String, String)> {
 
 /// A page that sends the reader on to `to` at once: a meta refresh (no script, so the sites'
 /// content security policy holds) and a link for readers whose browser does not follow it.
-pub(super) fn redirect_page(site: &SiteView, to: &str) -> String {
+pub(super) fn redirect_page(site: &SiteView, strings: &Strings, to: &str) -> String {
     let to = crate::highlight::escape_html(to);
+    let link = format!("<a href=\"{to}\">{to}</a>");
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved · {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{moved} · {title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>{body}</p>\n</body>\n</html>\n",
         lang = crate::highlight::escape_html(site.language),
+        moved = crate::highlight::escape_html(strings.get("redirect.title")),
         title = crate::highlight::escape_html(site.title),
+        body = crate::strings::fill(strings.get("redirect.moved"), |n| (n == "link").then(|| link.clone())),
     )
 }
 
@@ -142,12 +145,12 @@ pub(super) fn index_page(model: &Model, views: &Views) -> Page {
     data.insert("uncovered_controls", &uncovered_controls);
     data.insert("pending", &pending);
     data.insert("overdue", &views.docs_of(&model.gaps.overdue));
-    data.insert("as_of", &model.as_of.to_string());
+    data.insert("as_of", &model.settings.strings.date(model.as_of));
     Page {
         path: "index.html".into(),
         template: "index.html",
         nav: "index",
-        title: "Overview".into(),
+        title: model.settings.strings.get("title.overview").into(),
         data,
     }
 }
@@ -186,7 +189,7 @@ pub(super) fn documents_page<'a>(model: &'a Model, views: &Views<'a>) -> Page {
         path: "documents.html".into(),
         template: "documents.html",
         nav: "documents",
-        title: "Documents".into(),
+        title: model.settings.strings.get("title.documents").into(),
         data: Data::of(&documents_shown(model, views)),
     }
 }
@@ -229,7 +232,16 @@ pub(super) fn document_shown<'a>(
         history,
         risks: document_risks(model, i),
         in_git: model.history.head.is_some(),
-        versions: crate::history::approved_versions(&n.doc, history),
+        versions: crate::history::approved_versions(&n.doc, history)
+            .into_iter()
+            .map(|mut v| {
+                // Read leniently from history: written as the language writes dates when a date.
+                if let Some(d) = v.approved_on.as_deref().and_then(|d| d.parse().ok()) {
+                    v.approved_on = Some(model.settings.strings.date(d));
+                }
+                v
+            })
+            .collect(),
     }
 }
 
@@ -266,7 +278,7 @@ pub(super) fn clauses_page(views: &Views) -> Page {
         path: "clauses.html".into(),
         template: "clauses.html",
         nav: "clauses",
-        title: "Clauses".into(),
+        title: views.strings.get("title.clauses").into(),
         data,
     }
 }
@@ -302,7 +314,10 @@ pub(super) fn clause_page(model: &Model, views: &Views, i: usize) -> Page {
         path: paths::clause_file(&c.id),
         template: "clause.html",
         nav: "clauses",
-        title: format!("Clause {} {}", c.id, c.title),
+        title: model
+            .settings
+            .strings
+            .text("title.clause", &[("id", &c.id), ("title", &c.title)]),
         data: Data::of(&clause_shown(model, views, i)),
     }
 }
@@ -344,7 +359,7 @@ pub(super) fn controls_page(model: &Model, views: &Views) -> Page {
         path: "controls.html".into(),
         template: "controls.html",
         nav: "controls",
-        title: "Annex A controls".into(),
+        title: model.settings.strings.get("title.controls").into(),
         data,
     }
 }
@@ -494,7 +509,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
         path: "soa.html".into(),
         template: "soa.html",
         nav: "soa",
-        title: "Statement of Applicability".into(),
+        title: model.settings.strings.get("title.soa").into(),
         data,
     }
 }
@@ -503,7 +518,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
 pub(super) fn reviews_page(model: &Model, views: &Views) -> Page {
     let schedule = model.review_schedule();
     let mut data = Data::new(views.keyed);
-    data.insert("as_of", &model.as_of.to_string());
+    data.insert("as_of", &model.settings.strings.date(model.as_of));
     data.insert("soon_days", &crate::model::reviews::DUE_SOON_DAYS);
     data.insert("overdue", &views.docs_of(&schedule.overdue));
     data.insert("soon", &views.docs_of(&schedule.soon));
@@ -513,7 +528,7 @@ pub(super) fn reviews_page(model: &Model, views: &Views) -> Page {
         path: "reviews.html".into(),
         template: "reviews.html",
         nav: "reviews",
-        title: "Reviews".into(),
+        title: model.settings.strings.get("title.reviews").into(),
         data,
     }
 }
@@ -553,7 +568,7 @@ pub(super) fn gaps_page(model: &Model, views: &Views) -> Page {
         })
         .collect();
     let mut data = Data::new(views.keyed);
-    data.insert("as_of", &model.as_of.to_string());
+    data.insert("as_of", &model.settings.strings.date(model.as_of));
     data.insert("derived", &model.soa.is_derived());
     data.insert(
         "uncovered_controls",
@@ -571,7 +586,7 @@ pub(super) fn gaps_page(model: &Model, views: &Views) -> Page {
         path: "gaps.html".into(),
         template: "gaps.html",
         nav: "gaps",
-        title: "Gaps".into(),
+        title: model.settings.strings.get("title.gaps").into(),
         data,
     }
 }

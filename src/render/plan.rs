@@ -132,7 +132,7 @@ impl List {
                     path: "traceability.html".into(),
                     template: "traceability.html",
                     nav: "traceability",
-                    title: "Traceability".into(),
+                    title: views.strings.get("title.traceability").into(),
                     data,
                 }
             }
@@ -225,15 +225,24 @@ pub(super) fn part_path(base: &str, n: usize) -> String {
     }
 }
 
+/// The title of part `n` (0-based) of `total`: `Clause × document (2 of 3)`.
+pub(super) fn part_title(strings: &Strings, title: &str, n: usize, total: usize) -> String {
+    let (n, total) = ((n + 1).to_string(), total.to_string());
+    strings.text(
+        "title.part",
+        &[("title", title), ("n", &n), ("total", &total)],
+    )
+}
+
 /// Part `n` (0-based) of `total` of a page split in parts, with a pager; `make` fills the data.
 pub(super) fn part_page(
     base: &str,
     n: usize,
     total: usize,
-    keyed: bool,
+    views: &Views,
     make: impl FnOnce(&mut Data) -> (&'static str, &'static str, String),
 ) -> Page {
-    let mut data = Data::new(keyed);
+    let mut data = Data::new(views.keyed);
     let (template, nav, title) = make(&mut data);
     data.insert("pager", &Pager::new(base, n, total));
     Page {
@@ -241,7 +250,7 @@ pub(super) fn part_page(
         template,
         nav,
         title: if total > 1 {
-            format!("{title} ({} of {total})", n + 1)
+            part_title(views.strings, &title, n, total)
         } else {
             title
         },

@@ -148,9 +148,14 @@ pub(super) fn print_page(
         template: "print.html",
         nav: "print",
         title: if total > 1 {
-            format!("The whole ISMS ({} of {total})", n + 1)
+            part_title(
+                &model.settings.strings,
+                model.settings.strings.get("title.print"),
+                n,
+                total,
+            )
         } else {
-            "The whole ISMS".into()
+            model.settings.strings.get("title.print").into()
         },
         data: Data::of(&shown),
     };

@@ -93,7 +93,7 @@ impl RiskPage {
         let (template, title, data) = match self {
             RiskPage::Register => (
                 "risks.html",
-                "Risk register".to_string(),
+                model.settings.strings.get("title.risks").to_string(),
                 Data::of(&register_shown(model)),
             ),
             RiskPage::Risk(k) => {
@@ -106,12 +106,16 @@ impl RiskPage {
             }
             RiskPage::Plan => (
                 "risk-plan.html",
-                "Risk treatment plan".to_string(),
+                model.settings.strings.get("title.risk_plan").to_string(),
                 Data::of(&plan_shown(model)),
             ),
             RiskPage::Exceptions => (
                 "risk-exceptions.html",
-                "Exceptions".to_string(),
+                model
+                    .settings
+                    .strings
+                    .get("title.risk_exceptions")
+                    .to_string(),
                 Data::of(&exceptions_shown(model, views)),
             ),
         };
@@ -274,7 +278,7 @@ pub(super) fn register_shown(model: &Model) -> RegisterShown<'_> {
             review_by: r
                 .review_by
                 .as_ref()
-                .map_or(String::new(), |d| d.0.to_string()),
+                .map_or(String::new(), |d| model.settings.strings.date(d.0)),
             review_overdue: r.review_by.as_ref().is_some_and(|d| d.0 < model.as_of),
             controls: model.risk_links.controls.get(k).map_or(0, Vec::len)
                 + model.risk_links.requirements.get(k).map_or(0, Vec::len),
@@ -302,7 +306,7 @@ pub(super) fn register_shown(model: &Model) -> RegisterShown<'_> {
             .filter(|a| a.status != crate::registers::Status::Done)
             .count(),
         exceptions: reg.exceptions.len(),
-        as_of: model.as_of.to_string(),
+        as_of: model.settings.strings.date(model.as_of),
         rows,
     }
 }
@@ -330,12 +334,12 @@ struct RiskChain<'a> {
 pub(super) fn risk_chain_page(model: &Model, views: &Views, n: usize, total: usize) -> Page {
     let risks = model.registers.risks.len();
     let shown = (n * RISK_CHAIN_ROWS).min(risks)..((n + 1) * RISK_CHAIN_ROWS).min(risks);
-    part_page("traceability/risks", n, total, views.keyed, |data| {
+    part_page("traceability/risks", n, total, views, |data| {
         data.insert("rows", &risk_chain(model, views, shown));
         (
             "risk-chain.html",
             "traceability",
-            "Risk → control → document".into(),
+            views.strings.get("title.risk_chain").into(),
         )
     })
 }

@@ -45,7 +45,7 @@ pub(super) fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize)
         "traceability/clauses",
         n,
         plan.matrix_parts(),
-        views.keyed,
+        views,
         |data| {
             data.insert("groups", &groups);
             let columns: Vec<ItemRef> = views.clauses.iter().map(ItemRef::from).collect();
@@ -54,7 +54,7 @@ pub(super) fn clause_matrix(model: &Model, views: &Views, plan: &Plan, n: usize)
             (
                 "matrix-clauses.html",
                 "traceability",
-                "Clause × document".into(),
+                views.strings.get("title.clause_matrix").into(),
             )
         },
     )
@@ -65,14 +65,14 @@ pub(super) fn control_matrix(model: &Model, views: &Views, plan: &Plan, n: usize
         "traceability/controls",
         n,
         plan.matrix_parts(),
-        views.keyed,
+        views,
         |data| {
             let themes = control_matrix_part(model, views, matrix_rows(plan, n));
             data.insert("themes", &themes);
             (
                 "matrix-controls.html",
                 "traceability",
-                "Document × Annex A control".into(),
+                views.strings.get("title.control_matrix").into(),
             )
         },
     )
@@ -128,12 +128,11 @@ pub(super) fn chain_page(model: &Model, views: &Views, parts: &[ChainPart], n: u
     });
     chain(
         "traceability/chain",
-        "Clause → document → control",
-        "For each clause 4–10: the documents that address it, and the Annex A controls each of those documents addresses.",
-        ("Clause", "Annex A controls"),
+        ("title.chain", "text.chain_lead"),
+        ("text.chain_from", "text.chain_to"),
         rows,
         (n, parts.len().max(1)),
-        views.keyed,
+        views,
     )
 }
 
@@ -148,12 +147,11 @@ pub(super) fn reverse_chain_page(
     });
     chain(
         "traceability/reverse",
-        "Control → document → clause",
-        "For each Annex A control: the documents that address it, and the clauses each of those documents addresses.",
-        ("Annex A control", "Clauses"),
+        ("title.reverse", "text.reverse_lead"),
+        ("text.reverse_from", "text.reverse_to"),
         rows,
         (n, parts.len().max(1)),
-        views.keyed,
+        views,
     )
 }
 
@@ -220,19 +218,19 @@ pub(super) fn chain_parts(docs_of: &[Vec<usize>]) -> Vec<ChainPart> {
 
 pub(super) fn chain(
     base: &str,
-    title: &'static str,
-    description: &str,
+    (title, description): (&str, &str),
     labels: (&str, &str),
     rows: Vec<ChainRow>,
     (n, total): (usize, usize),
-    keyed: bool,
+    views: &Views,
 ) -> Page {
-    part_page(base, n, total, keyed, |data| {
+    let s = views.strings;
+    part_page(base, n, total, views, |data| {
         data.insert("rows", &rows);
-        data.insert("description", description);
-        data.insert("from_label", labels.0);
-        data.insert("to_label", labels.1);
-        ("chain.html", "traceability", title.into())
+        data.insert("description", s.get(description));
+        data.insert("from_label", s.get(labels.0));
+        data.insert("to_label", s.get(labels.1));
+        ("chain.html", "traceability", s.get(title).into())
     })
 }
 

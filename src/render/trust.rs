@@ -106,7 +106,7 @@ pub(super) fn trust_page(model: &Model, views: &Views) -> Page {
         path: "index.html".into(),
         template: "trust.html",
         nav: "index",
-        title: "Trust".into(),
+        title: model.settings.strings.get("trust.page_title").into(),
         data,
     }
 }

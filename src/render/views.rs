@@ -49,6 +49,9 @@ pub(crate) struct DocRow<'a> {
     pub path: String,
     pub kind: &'a str,
     pub status: &'a str,
+    /// `kind` and `status` in the book's language (see [`crate::strings`]).
+    pub kind_label: &'a str,
+    pub status_label: &'a str,
     pub version: &'a str,
     pub owner: &'a str,
     pub review_by: String,
@@ -74,6 +77,9 @@ pub(crate) struct DocView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: Option<&'a str>,
+    /// `kind` and `status` in the book's language (see [`crate::strings`]).
+    pub kind_label: Option<&'a str>,
+    pub status_label: &'a str,
     pub owner: Option<&'a str>,
     pub approver: Option<&'a str>,
     pub version: Option<&'a str>,
@@ -96,6 +102,16 @@ pub(crate) struct DocView<'a> {
     pub edit_url: Option<String>,
 }
 
+/// A document's kind in the book's language.
+fn kind_label(strings: &crate::strings::Strings, kind: crate::document::DocKind) -> &str {
+    strings.get(&format!("kind.{}", kind.as_str()))
+}
+
+/// A document's status in the book's language.
+fn status_label(strings: &crate::strings::Strings, status: crate::document::Status) -> &str {
+    strings.get(&format!("status.{}", status.as_str()))
+}
+
 /// The document-control block's view of a document.
 pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocView<'a> {
     let d = &n.doc;
@@ -103,15 +119,17 @@ pub(crate) fn doc_view<'a>(model: &'a Model, n: &'a crate::model::Node) -> DocVi
         id: &d.id,
         title: &d.title,
         kind: d.kind.map(|k| k.as_str()),
+        kind_label: d.kind.map(|k| kind_label(&model.settings.strings, k)),
+        status_label: status_label(&model.settings.strings, d.status),
         owner: d.owner.as_deref(),
         approver: d.approver.as_deref(),
         version: d.version.as_deref(),
         status: d.status.as_str(),
         classification: d.classification.as_deref(),
-        effective: d.effective.map(|x| x.to_string()),
-        review_by: d.review_by.map(|x| x.to_string()),
-        approved_on: d.approved_on.map(|x| x.to_string()),
-        last_reviewed: d.last_reviewed.map(|x| x.to_string()),
+        effective: model.settings.strings.date_opt(d.effective),
+        review_by: model.settings.strings.date_opt(d.review_by),
+        approved_on: model.settings.strings.date_opt(d.approved_on),
+        last_reviewed: model.settings.strings.date_opt(d.last_reviewed),
         review_interval: d.review_interval.map(|x| x.to_string()),
         overdue: d.review_by.is_some_and(|r| r < model.as_of)
             && d.status != crate::document::Status::Retired,
@@ -185,6 +203,8 @@ pub(crate) struct Views<'a> {
     pub docs: Vec<DocRow<'a>>,
     pub clauses: Vec<ItemRow<'a>>,
     pub controls: Vec<ItemRow<'a>>,
+    /// The theme's words in the book's language.
+    pub strings: &'a crate::strings::Strings,
 }
 
 impl<'a> Views<'a> {
@@ -200,9 +220,17 @@ impl<'a> Views<'a> {
                     path: paths::encode(&n.page),
                     kind: d.kind.map_or("", |k| k.as_str()),
                     status: d.status.as_str(),
+                    kind_label: d
+                        .kind
+                        .map_or("", |k| kind_label(&model.settings.strings, k)),
+                    status_label: status_label(&model.settings.strings, d.status),
                     version: d.version.as_deref().unwrap_or(""),
                     owner: d.owner.as_deref().unwrap_or(""),
-                    review_by: d.review_by.map(|x| x.to_string()).unwrap_or_default(),
+                    review_by: model
+                        .settings
+                        .strings
+                        .date_opt(d.review_by)
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -237,6 +265,7 @@ impl<'a> Views<'a> {
             })
             .collect();
         Views {
+            strings: &model.settings.strings,
             keyed,
             docs,
             clauses,

@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod init;
 mod iso2013;
+mod languages;
 mod markdown;
 mod mdbook;
 mod profiles;

@@ -71,7 +71,9 @@ fn action_row<'a>(model: &'a Model, k: usize, a: &'a crate::registers::Action) -
         risk: risk_ref(&model.registers, k),
         action: &a.action,
         owner: a.owner.as_deref().unwrap_or(""),
-        due: a.due.map_or(String::new(), |d| d.to_string()),
+        due: a
+            .due
+            .map_or(String::new(), |d| model.settings.strings.date(d)),
         status: a.status.as_str(),
         overdue: a.status != Status::Done && a.due.is_some_and(|d| d < model.as_of),
     }
@@ -99,7 +101,7 @@ fn exception_ref(model: &Model, x: usize) -> ExceptionRef<'_> {
         expires: e
             .expires
             .as_ref()
-            .map_or(String::new(), |d| d.0.to_string()),
+            .map_or(String::new(), |d| model.settings.strings.date(d.0)),
         state: expiry_state(model, e),
     }
 }
@@ -137,7 +139,10 @@ pub(super) fn risk_shown<'a>(model: &'a Model, views: &Views<'a>, k: usize) -> R
             inherent: rating_view(&reg.scales, r.inherent),
             residual: r.residual.map(|x| rating_view(&reg.scales, x)),
             accepted: r.accepted.as_ref(),
-            review_by: r.review_by.as_ref().map(|d| d.0.to_string()),
+            review_by: r
+                .review_by
+                .as_ref()
+                .map(|d| model.settings.strings.date(d.0)),
             review_overdue: r.review_by.as_ref().is_some_and(|d| d.0 < model.as_of),
         },
         controls,
@@ -150,7 +155,7 @@ pub(super) fn risk_shown<'a>(model: &'a Model, views: &Views<'a>, k: usize) -> R
             .map(|&x| exception_ref(model, x))
             .collect(),
         accept_at_or_below: reg.scales.accept_at_or_below,
-        as_of: model.as_of.to_string(),
+        as_of: model.settings.strings.date(model.as_of),
     }
 }
 
@@ -184,7 +189,7 @@ pub(super) fn plan_shown(model: &Model) -> PlanShown<'_> {
             .into_iter()
             .map(|(k, a)| action_row(model, k, a))
             .collect(),
-        as_of: model.as_of.to_string(),
+        as_of: model.settings.strings.date(model.as_of),
     }
 }
 
@@ -243,7 +248,7 @@ pub(super) fn exceptions_shown<'a>(model: &'a Model, views: &Views<'a>) -> Excep
                 expires: e
                     .expires
                     .as_ref()
-                    .map_or(String::new(), |d| d.0.to_string()),
+                    .map_or(String::new(), |d| model.settings.strings.date(d.0)),
                 state: expiry_state(model, e),
             }
         })
@@ -253,6 +258,6 @@ pub(super) fn exceptions_shown<'a>(model: &'a Model, views: &Views<'a>) -> Excep
         expiring: exceptions.iter().filter(|e| e.state == "expiring").count(),
         exceptions,
         expiring_days: EXPIRING_DAYS,
-        as_of: model.as_of.to_string(),
+        as_of: model.settings.strings.date(model.as_of),
     }
 }

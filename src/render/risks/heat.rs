@@ -47,7 +47,7 @@ struct Axis<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct HeatMap<'a> {
     pub(super) id: &'static str,
-    title: &'static str,
+    title: &'a str,
     impacts: Vec<Axis<'a>>,
     /// Highest likelihood first.
     pub(super) rows: Vec<HeatRow<'a>>,
@@ -63,10 +63,10 @@ pub(super) struct HeatMap<'a> {
 pub(super) fn heat_maps(model: &Model) -> Vec<HeatMap<'_>> {
     let reg = &model.registers;
     vec![
-        heat_map(model, "inherent", "Inherent risk", &|k| {
+        heat_map(model, "inherent", "text.heat_inherent", &|k| {
             reg.risks[k].inherent
         }),
-        heat_map(model, "residual", "Residual risk", &|k| {
+        heat_map(model, "residual", "text.heat_residual", &|k| {
             reg.risks[k].current()
         }),
     ]
@@ -79,6 +79,7 @@ fn heat_map<'a>(
     rating: &dyn Fn(usize) -> Rating,
 ) -> HeatMap<'a> {
     let reg = &model.registers;
+    let strings = &model.settings.strings;
     let scales = &reg.scales;
     let (nl, ni) = (scales.likelihood.len(), scales.impact.len());
     let rows = (1..=nl)
@@ -110,11 +111,19 @@ fn heat_map<'a>(
                         cx: x + CELL_W / 2,
                         cy: y + CELL_H / 2 + 6,
                         anchor: format!("heat-{id}-{l}-{i}"),
-                        label: format!(
-                            "{} × {}: {n} risk{} (score {score}, {level})",
-                            scales.likelihood[l - 1],
-                            scales.impact[i - 1],
-                            if n == 1 { "" } else { "s" }
+                        label: strings.text(
+                            if n == 1 {
+                                "text.heat_cell_one"
+                            } else {
+                                "text.heat_cell"
+                            },
+                            &[
+                                ("likelihood", &scales.likelihood[l - 1]),
+                                ("impact", &scales.impact[i - 1]),
+                                ("n", &n.to_string()),
+                                ("score", &score.to_string()),
+                                ("level", strings.get(&format!("level.{level}"))),
+                            ],
                         ),
                         risks: risk_refs(model, &ks),
                     }
@@ -129,7 +138,7 @@ fn heat_map<'a>(
         .collect();
     HeatMap {
         id,
-        title,
+        title: strings.get(title),
         impacts: (scales.impact.iter().enumerate())
             .map(|(i, word)| Axis {
                 word,

@@ -3,6 +3,8 @@
 // without it the table is complete, in the register's order.
 (function () {
   "use strict";
+  // The book's words in its language, written in when the site is built.
+  var T = {/*policybook:strings*/};
   var table = document.getElementById("risk-register");
   if (!table || !table.tHead || !table.tBodies.length) { return; }
   var body = table.tBodies[0];
@@ -58,7 +60,9 @@
       row.hidden = !ok;
       if (ok) { shown += 1; }
     });
-    if (status) { status.textContent = shown + " of " + body.rows.length + " risks shown"; }
+    if (status) {
+      status.textContent = (T.risks_shown || "").replace("{shown}", shown).replace("{total}", body.rows.length);
+    }
   }
   each(selects, function (s) { s.addEventListener("change", apply); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });

@@ -9,7 +9,18 @@
   var index = null;
   var loading = false;
   var waiting = null;
-  var STOP = "a an and are as at be by for from has have in is it its of on or that the this to was were will with".split(" ");
+  // The book's words in its language, written in when the site is built.
+  var T = {/*policybook:strings*/};
+  var STOP = (T.stop_words || "").split(" ");
+  // Scripts written without spaces between words (Han, Kana, Hangul): the index holds each run
+  // of them as its overlapping pairs of characters, and a query is split the same way.
+  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f\u{20000}-\u{2ffff}]/u;
+
+  function say(name, values) {
+    return (T[name] || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
 
   function isIdLike(current, next) {
     var parts = current.split(".");
@@ -17,7 +28,8 @@
     return (/^[0-9]+$/.test(last) || last.length === 1) && /[0-9]/.test(next);
   }
 
-  // The same rule as the index: lowercase words; dotted ids such as a.8.24 stay whole.
+  // The same rule as the index: lowercase words; dotted ids such as a.8.24 stay whole; runs of
+  // CJK characters as their pairs (a run of one character as itself).
   function terms(text) {
     var out = [];
     var current = "";
@@ -25,6 +37,12 @@
     for (var i = 0; i < chars.length; i++) {
       var c = chars[i];
       var next = chars[i + 1] || " ";
+      if (CJK.test(c)) {
+        if (current) { out.push(current); current = ""; }
+        var before = i > 0 && CJK.test(chars[i - 1]);
+        if (before) { out.push(chars[i - 1] + c); } else if (!CJK.test(next)) { out.push(c); }
+        continue;
+      }
       var alnum = /[\p{L}\p{N}]/u.test(c);
       if (alnum || (c === "." && current && /[\p{L}\p{N}]/u.test(next) && /[\p{L}\p{N}]$/u.test(current) && isIdLike(current, next))) {
         current += c.toLowerCase();
@@ -49,7 +67,7 @@
       index = { items: raw.items, terms: raw.terms, vocabulary: Object.keys(raw.terms).sort() };
       if (waiting) { waiting(); }
     };
-    script.onerror = function () { showMessage("The search index could not be loaded."); };
+    script.onerror = function () { showMessage(say("search_failed", {})); };
     document.head.appendChild(script);
   }
 
@@ -86,7 +104,8 @@
     var hits = {};
     tokens.forEach(function (token) {
       var seen = {};
-      var candidates = token.length >= 2 ? expand(token) : (index.terms[token] ? [token] : []);
+      // A lone CJK character also finds the pairs that start with it.
+      var candidates = (token.length >= 2 || CJK.test(token)) ? expand(token) : (index.terms[token] ? [token] : []);
       candidates.forEach(function (term) {
         var exact = term === token ? 3 : 1;
         postings(term).forEach(function (p) {
@@ -118,7 +137,7 @@
     var words = text.split(/([\p{L}\p{N}.]+)/u);
     words.forEach(function (w) {
       var lower = w.toLowerCase().replace(/\.$/, "");
-      var match = w && tokens.some(function (t) { return lower.indexOf(t) === 0; });
+      var match = w && tokens.some(function (t) { return lower.indexOf(t) === 0 || (CJK.test(t) && lower.indexOf(t) >= 0); });
       if (match) {
         var mark = document.createElement("mark");
         mark.textContent = w;
@@ -142,7 +161,7 @@
     var query = input.value;
     if (!query.trim()) { panel.hidden = true; panel.textContent = ""; return; }
     var found = search(query);
-    if (!found.results.length) { showMessage("Nothing found for \u201c" + query + "\u201d."); return; }
+    if (!found.results.length) { showMessage(say("nothing_found", { query: query })); return; }
     panel.textContent = "";
     var list = document.createElement("ul");
     found.results.forEach(function (r) {
