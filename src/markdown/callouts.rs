@@ -7,7 +7,7 @@ use pulldown_cmark::BlockQuoteKind;
 use crate::admonition::Admonition;
 use crate::highlight::escape_html;
 
-use super::Rendered;
+use super::{Rendered, Resolve};
 
 /// The opening HTML of a callout, and its closing tag.
 pub(super) fn callout_open(
@@ -15,7 +15,13 @@ pub(super) fn callout_open(
     classes: &[String],
     title: Option<&str>,
     open: Option<bool>,
+    words: &dyn Resolve,
 ) -> (String, &'static str) {
+    // The title a callout has when it names none: its kind, in the book's language.
+    let default_title = || match words.word(&format!("callout.{}", class_name(kind))) {
+        Some(word) => escape_html(word),
+        None => escape_html(&capitalised(kind)),
+    };
     let mut class = String::from("callout callout-");
     class.push_str(&escape_html(&class_name(kind)));
     for c in classes {
@@ -30,7 +36,7 @@ pub(super) fn callout_open(
         Some(open) => {
             let title = match title.filter(|t| !t.is_empty()) {
                 Some(t) => t,
-                None => escape_html(&capitalised(kind)),
+                None => default_title(),
             };
             let open = if open { " open" } else { "" };
             (
@@ -42,10 +48,7 @@ pub(super) fn callout_open(
             let title = match title {
                 Some(t) if t.is_empty() => String::new(),
                 Some(t) => format!("<p class=\"callout-title\">{t}</p>\n"),
-                None => format!(
-                    "<p class=\"callout-title\">{}</p>\n",
-                    escape_html(&capitalised(kind))
-                ),
+                None => format!("<p class=\"callout-title\">{}</p>\n", default_title()),
             };
             (
                 format!("<aside class=\"{class}\" role=\"note\">{title}"),
@@ -82,12 +85,22 @@ pub(super) fn alert_kind(kind: BlockQuoteKind) -> &'static str {
 }
 
 /// The callout an admonition opens (its own title goes into the search text).
-pub(super) fn admonition_callout(a: &Admonition, out: &mut Rendered) -> (String, &'static str) {
+pub(super) fn admonition_callout(
+    a: &Admonition,
+    out: &mut Rendered,
+    words: &dyn Resolve,
+) -> (String, &'static str) {
     if let Some(title) = a.title.as_deref().filter(|t| !t.is_empty()) {
         out.text.push_str(title);
         out.text.push(' ');
     }
-    callout_open(&a.kind, &a.classes, a.title.as_deref(), a.collapsible)
+    callout_open(
+        &a.kind,
+        &a.classes,
+        a.title.as_deref(),
+        a.collapsible,
+        words,
+    )
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub(super) fn name_headings(
     pending: Vec<PendingHeading>,
     events: &mut [Event],
     out: &mut Rendered,
+    anchor_label: &str,
 ) {
     let mut slugs = Slugger::default();
     let mut ids: Vec<Option<String>> = Vec::with_capacity(pending.len());
@@ -73,9 +74,10 @@ pub(super) fn name_headings(
             format!(" class=\"{}\"", escape_html(&h.classes.join(" ")))
         };
         let html = format!(
-            "<h{n} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n",
+            "<h{n} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{n}>\n",
             id = escape_html(&id),
             inner = h.inner_html,
+            label = escape_html(anchor_label),
         );
         if let Some(e) = events.get_mut(h.event) {
             *e = Event::Html(html.into());

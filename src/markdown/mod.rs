@@ -67,6 +67,11 @@ pub trait Resolve {
     fn redacted_note(&self) -> &str {
         "(not published here)"
     }
+    /// A word the renderer writes itself, in the book's language (`callout.note`,
+    /// `heading.anchor`); `None` keeps the English one.
+    fn word(&self, _id: &str) -> Option<&str> {
+        None
+    }
 }
 
 /// The outcome of resolving a relative link.

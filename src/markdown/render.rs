@@ -179,8 +179,10 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             }
             Event::Start(Tag::BlockQuote(kind)) => {
                 let callout = match (admonitions.at(range.start), kind) {
-                    (Some(a), _) => Some(admonition_callout(a, &mut out)),
-                    (None, Some(kind)) => Some(callout_open(alert_kind(kind), &[], None, None)),
+                    (Some(a), _) => Some(admonition_callout(a, &mut out, resolver)),
+                    (None, Some(kind)) => {
+                        Some(callout_open(alert_kind(kind), &[], None, None, resolver))
+                    }
                     (None, None) => None,
                 };
                 match callout {
@@ -259,7 +261,10 @@ pub fn render(body: &str, resolver: &dyn Resolve, options: RenderOptions) -> Ren
             None => events.push(event),
         }
     }
-    name_headings(pending, &mut events, &mut out);
+    let anchor_label = resolver
+        .word("heading.anchor")
+        .unwrap_or("Link to this section");
+    name_headings(pending, &mut events, &mut out, anchor_label);
     for (anchor, range) in own_anchors {
         if !out.headings.iter().any(|h| h.id == anchor) {
             out.problems.push(LinkProblem {

@@ -166,7 +166,7 @@ impl Model {
             linked: Default::default(),
             redacted: &self.links.redacted,
             own_id: &d.id,
-            redacted_note: self.settings.strings.get("profile.link_note"),
+            strings: &self.settings.strings,
         };
         let (body, warnings) = render_text(
             &text[d.body_start..],

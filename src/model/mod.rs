@@ -240,11 +240,9 @@ impl Model {
         assets_sorted.sort();
         (assets_sorted, options.allow_html, options.highlight).hash(&mut signature);
         frameworks.signature().hash(&mut signature);
+        // The words bodies are rendered with (callout titles, anchor labels, link notes).
+        settings.strings.renderer_words().hash(&mut signature);
         if !redacted.is_empty() {
-            settings
-                .strings
-                .get("profile.link_note")
-                .hash(&mut signature);
             let mut ids: Vec<&String> = redacted.ids.iter().collect();
             ids.sort();
             let mut anchors: Vec<(&String, Vec<&String>)> = (redacted.anchors.iter())
@@ -289,7 +287,7 @@ impl Model {
                     linked: Default::default(),
                     redacted: &redacted,
                     own_id: &d.id,
-                    redacted_note: settings.strings.get("profile.link_note"),
+                    strings: &settings.strings,
                 };
                 let (body, warnings) =
                     render_text(d.body(sources), book_variables, &resolver, options);

@@ -482,8 +482,8 @@ pub(super) struct BodyResolver<'a> {
     /// What this build's profile left out, and the id of the document being rendered.
     pub(super) redacted: &'a crate::profile::Redacted,
     pub(super) own_id: &'a str,
-    /// The note after a link to something left out, in the book's language.
-    pub(super) redacted_note: &'a str,
+    /// The words the renderer writes itself, in the book's language.
+    pub(super) strings: &'a crate::strings::Strings,
 }
 
 impl BodyResolver<'_> {
@@ -607,7 +607,11 @@ impl Resolve for BodyResolver<'_> {
     }
 
     fn redacted_note(&self) -> &str {
-        self.redacted_note
+        self.strings.get("profile.link_note")
+    }
+
+    fn word(&self, id: &str) -> Option<&str> {
+        self.strings.value(id)
     }
 
     fn redacted(&self, document: Option<usize>, anchor: &str) -> bool {

@@ -181,6 +181,16 @@ impl Strings {
         self.values.get(id).map_or("", String::as_str)
     }
 
+    /// The strings the Markdown renderer writes into bodies, for the key of a rendered body.
+    pub(crate) fn renderer_words(&self) -> Vec<(&str, &str)> {
+        (self.values.iter())
+            .filter(|(id, _)| {
+                id.starts_with("callout.") || *id == "heading.anchor" || *id == "profile.link_note"
+            })
+            .map(|(id, v)| (id.as_str(), v.as_str()))
+            .collect()
+    }
+
     /// The value of `id`, when there is such a string.
     pub(crate) fn value(&self, id: &str) -> Option<&str> {
         self.values.get(id).map(String::as_str)

@@ -178,3 +178,23 @@ fn the_japanese_book_is_in_japanese_and_its_search_finds_japanese_words() {
     // Kinds in the results are Japanese.
     assert!(index.contains("\"方針\""));
 }
+
+#[test]
+fn callout_titles_and_heading_anchors_are_in_the_books_language() {
+    let book = book("[book]\ntitle = \"ISMS\"\nlanguage = \"de\"\n");
+    let doc = DOC.replace(
+        "Zugriff nur nach Bedarf.\n",
+        "Zugriff nur nach Bedarf.\n\n> [!WARNING]\n> Konten laufen ab.\n\n!!! tip\n    Passwortmanager nutzen.\n\n!!! note \"Eigener Titel\"\n    Bleibt.\n",
+    );
+    book.write("content/pol.md", &doc);
+    build(&book);
+    let page = book.read("book/docs/pol.html");
+    for words in [
+        "<p class=\"callout-title\">Warnung</p>",
+        "<p class=\"callout-title\">Tipp</p>",
+        "<p class=\"callout-title\">Eigener Titel</p>",
+        "aria-label=\"Link zu diesem Abschnitt\">#</a>",
+    ] {
+        assert!(page.contains(words), "{words} not in {page}");
+    }
+}
