@@ -14,7 +14,7 @@ use crate::diagnostic::Code;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::model::{soa, BodyCache, Inputs, Model};
 use crate::outcome::Outcome;
-use crate::profile::Profile;
+use crate::profile::{Profile, Record};
 use crate::progress::{Progress, Timings};
 use crate::site::{Contents, OutputFile};
 use crate::{check, document, history, load, output, render, theme};
@@ -205,38 +205,18 @@ pub fn check(
     let unparsed = broken.iter().map(|b| (b.file, b.rel.clone())).collect();
     timings.lap("parse");
     let mut applied = crate::profile::apply(&settings, profile.as_ref(), documents, &mut sources);
-    diagnostics.extend(applied.diagnostics);
-    let documents = applied.documents;
+    diagnostics.append(&mut applied.diagnostics);
+    let documents = std::mem::take(&mut applied.documents);
     let catalog = Catalog::iso27001_2022();
     let (soa, found) = soa::read(root, &catalog, &mut sources)?;
     diagnostics.extend(found);
-
     let (frameworks, found) = book::read(&settings, &mut sources)?;
     diagnostics.extend(found);
     let (mut registers, found) = crate::registers::read(&settings, &mut sources)?;
     diagnostics.extend(found);
-    let mut record = applied.record;
-    if let Some(r) = record.as_mut() {
-        let level = &settings.config.classification.registers;
-        for file in &registers.files {
-            let id = (0..sources.len()).find(|&i| sources.path(i) == Path::new(file));
-            let text = id.map_or("", |i| sources.text(i));
-            r.register(file.clone(), text, level, applied.registers_shown);
-        }
-    }
-    let mut removed = std::mem::take(&mut applied.removed_texts);
-    if !applied.registers_shown {
-        for file in &registers.files {
-            if let Some(i) = (0..sources.len()).find(|&i| sources.path(i) == Path::new(file)) {
-                removed.push(sources.text(i).to_string());
-            }
-        }
-        // Links and `risks:` may still name them: shown as text with a note.
-        let ids = (registers.risks.iter().map(|r| r.id.clone()))
-            .chain(registers.exceptions.iter().map(|e| e.id.clone()));
-        applied.redacted.ids.extend(ids);
-        registers = Default::default();
-    }
+    applied.registers(&settings, &mut registers, &sources);
+    let record = applied.record;
+    let removed = applied.removed_texts;
     let inputs = Inputs {
         settings,
         catalog,
@@ -253,13 +233,7 @@ pub fn check(
     };
     let (mut model, found) = Model::build(inputs, &sources);
     diagnostics.extend(found);
-    let classification = &model.settings.config.classification;
-    model.redactions = record.map(|r| {
-        r.finish(
-            &classification.soa_justifications,
-            applied.justifications_shown,
-        )
-    });
+    model.redactions = record.map(Record::finish);
     let justifications_shown = applied.justifications_shown;
     model.profile = profile;
     timings.lap("model");

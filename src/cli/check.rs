@@ -41,15 +41,11 @@ fn with_leaks(mut checked: crate::pipeline::Checked) -> anyhow::Result<crate::pi
             return Ok(checked);
         }
     };
-    let profile = checked
-        .model
-        .as_ref()
-        .and_then(|m| m.profile.as_ref())
-        .map_or(String::new(), |p| p.name.clone());
     let model = checked
         .model
         .as_ref()
         .expect("a checked book without errors has a model");
+    let profile = model.profile.as_ref().map_or("", |p| p.name.as_str());
     // Catalog titles are public; a left-out document's title stays as the text of links to it.
     let known: Vec<&str> = (model.frameworks.list.iter())
         .flat_map(|f| &f.requirements)

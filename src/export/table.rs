@@ -71,12 +71,7 @@ pub(super) fn soa(model: &Model) -> Table {
                 cat.themes[control.theme].title.clone(),
                 yes_no(e.applicable),
                 e.justification.unwrap_or("").to_string(),
-                if e.applicable {
-                    e.status.map_or("undecided", |s| s.as_str())
-                } else {
-                    "excluded"
-                }
-                .to_string(),
+                e.state().to_string(),
                 e.owner.unwrap_or("").to_string(),
                 ids(model, &model.approved_docs_of_control(c)),
                 e.notes.unwrap_or("").to_string(),

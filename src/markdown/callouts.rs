@@ -66,7 +66,8 @@ fn class_name(word: &str) -> String {
         .collect()
 }
 
-fn capitalised(word: &str) -> String {
+/// `word` with its first letter upper case (a callout's kind as its title, a level's label).
+pub(crate) fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -21,6 +21,7 @@ mod html;
 mod links;
 mod render;
 
+pub(crate) use callouts::capitalised;
 pub use headings::{slugify, Slugger};
 pub use render::render;
 

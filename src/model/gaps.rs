@@ -48,6 +48,17 @@ pub struct Applicability<'a> {
     pub decided: bool,
 }
 
+impl Applicability<'_> {
+    /// The decision in one word: `excluded`, else the implementation (`undecided` without).
+    pub fn state(&self) -> &'static str {
+        if self.applicable {
+            self.status.map_or("undecided", |s| s.as_str())
+        } else {
+            "excluded"
+        }
+    }
+}
+
 /// Everything missing or pending in the book, as indices into the model.
 #[derive(Debug, Clone, Default, Hash)]
 pub struct Gaps {

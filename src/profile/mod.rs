@@ -16,6 +16,7 @@ use crate::config::{level_of, BookSettings, DocumentFilter};
 use crate::diagnostic::{Code, Diagnostic, Sources, Span};
 use crate::document::Document;
 
+use record::Published;
 pub(crate) use record::Record;
 
 /// A profile of the book, resolved against its levels.
@@ -72,20 +73,23 @@ impl Profile {
             return Some("classification");
         }
         let kind = d.kind.map(|k| k.as_str());
+        // Per list (type, tags, audience): whether it names the document.
         let matches = |f: &DocumentFilter| {
             [
-                !f.types.is_empty() && f.types.iter().any(|t| Some(t.as_str()) == kind),
-                !f.tags.is_empty() && f.tags.iter().any(|t| d.tags.contains(t)),
-                !f.audience.is_empty()
-                    && f.audience
-                        .iter()
-                        .any(|a| d.audience.iter().any(|r| &r.target == a)),
+                f.types.iter().any(|t| Some(t.as_str()) == kind),
+                f.tags.iter().any(|t| d.tags.contains(t)),
+                (f.audience.iter()).any(|a| d.audience.iter().any(|r| &r.target == a)),
             ]
         };
-        let included = (self.include.types.is_empty() || matches(&self.include)[0])
-            && (self.include.tags.is_empty() || matches(&self.include)[1])
-            && (self.include.audience.is_empty() || matches(&self.include)[2]);
-        (!included || matches(&self.exclude).iter().any(|&m| m)).then_some("profile")
+        let i = &self.include;
+        let given = [
+            !i.types.is_empty(),
+            !i.tags.is_empty(),
+            !i.audience.is_empty(),
+        ];
+        let named = matches(i);
+        let included = (0..3).all(|k| !given[k] || named[k]);
+        (!included || matches(&self.exclude).contains(&true)).then_some("profile")
     }
 }
 
@@ -125,6 +129,35 @@ pub(crate) struct Applied {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Applied {
+    /// Records the register files, and empties `registers` when the profile is below their
+    /// level (links and `risks:` naming them are then shown as text with a note).
+    pub(crate) fn registers(
+        &mut self,
+        settings: &BookSettings,
+        registers: &mut crate::registers::Registers,
+        sources: &Sources,
+    ) {
+        let level = &settings.config.classification.registers;
+        for file in &registers.files {
+            let id = (0..sources.len()).find(|&i| sources.path(i) == std::path::Path::new(file));
+            let text = id.map_or("", |i| sources.text(i));
+            if let Some(r) = self.record.as_mut() {
+                r.register(file.clone(), text, level, self.registers_shown);
+            }
+            if !self.registers_shown {
+                self.removed_texts.push(text.to_string());
+            }
+        }
+        if !self.registers_shown {
+            let ids = (registers.risks.iter().map(|r| r.id.clone()))
+                .chain(registers.exceptions.iter().map(|e| e.id.clone()));
+            self.redacted.ids.extend(ids);
+            *registers = Default::default();
+        }
+    }
+}
+
 /// The note that stands where a section was taken out, in the book's language.
 pub(crate) fn note(settings: &BookSettings, level: &str) -> String {
     settings
@@ -146,7 +179,6 @@ pub(crate) fn apply(
     let classifies = !config.profiles.is_empty() || profile.is_some();
     let top = levels.len().saturating_sub(1);
     let max = profile.map_or(top, |p| p.max);
-    let default = level_of(levels, &config.classification.default).unwrap_or(top);
     let level_at = |word: &str| level_of(levels, word).unwrap_or(top);
     let mut applied = Applied {
         documents: Vec::with_capacity(documents.len()),
@@ -158,20 +190,20 @@ pub(crate) fn apply(
         justifications_shown: level_at(&config.classification.soa_justifications) <= max,
         diagnostics: Vec::new(),
     };
-    let mut record = classifies.then(|| Record::new(profile, levels, max));
+    let justifications = Published {
+        classification: config.classification.soa_justifications.clone(),
+        published: applied.justifications_shown,
+    };
+    let mut record = classifies.then(|| Record::new(profile, levels, max, justifications));
     for mut d in documents {
         let text = sources.text(d.file);
-        let level = match d.classification.as_deref() {
-            None => default,
-            Some(word) => level_of(levels, word).unwrap_or_else(|| {
-                if classifies {
-                    applied
-                        .diagnostics
-                        .push(unknown_level(&d, text, word, levels));
-                }
-                top
-            }),
-        };
+        let word = d.classification.as_deref();
+        let level = document_level(settings, word).unwrap_or_else(|top| {
+            if let Some(word) = word.filter(|_| classifies) {
+                (applied.diagnostics).push(unknown_level(&d, text, word, levels));
+            }
+            top
+        });
         let body = &text[d.body_start..];
         let sections = if classifies || body.contains(":::") {
             sections::find(body, levels)
@@ -196,13 +228,7 @@ pub(crate) fn apply(
             applied.documents.push(d);
             continue;
         }
-        let (rewritten, removed) = sections::rewrite(
-            body,
-            &sections,
-            max,
-            &|l| note(settings, &levels[l]),
-            Some(&|l| capitalised(&levels[l])),
-        );
+        let (rewritten, removed) = rewrite(settings, body, &sections, max, true);
         for s in &removed {
             applied
                 .removed_texts
@@ -236,7 +262,32 @@ pub(crate) fn published_body(
     let levels = &settings.config.classification.levels;
     let max = profile.map_or(levels.len().saturating_sub(1), |p| p.max);
     let sections = sections::find(body, levels);
-    sections::rewrite(body, &sections, max, &|l| note(settings, &levels[l]), None).0
+    rewrite(settings, body, &sections, max, false).0
+}
+
+/// [`sections::rewrite`] with the book's note for what is left out and, when `labelled`, a
+/// label of the level's name on the blocks kept.
+fn rewrite<'a>(
+    settings: &BookSettings,
+    body: &str,
+    sections: &'a [sections::Section],
+    max: usize,
+    labelled: bool,
+) -> (String, Vec<&'a sections::Section>) {
+    let levels = &settings.config.classification.levels;
+    let label = |l: usize| crate::markdown::capitalised(&levels[l]);
+    let label: Option<&dyn Fn(usize) -> String> = labelled.then_some(&label);
+    sections::rewrite(body, sections, max, &|l| note(settings, &levels[l]), label)
+}
+
+/// Where a document classified `word` stands among the book's levels (`None`: the book's
+/// default level); `Err` with the highest level for a word that is none of them, as such a
+/// document counts.
+fn document_level(settings: &BookSettings, word: Option<&str>) -> Result<usize, usize> {
+    let c = &settings.config.classification;
+    let top = c.levels.len().saturating_sub(1);
+    let default = level_of(&c.levels, &c.default).unwrap_or(top);
+    word.map_or(Ok(default), |w| level_of(&c.levels, w).ok_or(top))
 }
 
 /// Whether a build for `profile` publishes a document classified `word` (`None`: the book's
@@ -246,19 +297,7 @@ pub(crate) fn publishes(
     profile: Option<&Profile>,
     word: Option<&str>,
 ) -> bool {
-    let Some(p) = profile else { return true };
-    let c = &settings.config.classification;
-    let top = c.levels.len().saturating_sub(1);
-    let level = level_of(&c.levels, word.unwrap_or(&c.default)).unwrap_or(top);
-    level <= p.max
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    profile.is_none_or(|p| document_level(settings, word).unwrap_or_else(|top| top) <= p.max)
 }
 
 /// The heading anchors of `full` that `redacted` no longer has.

@@ -80,7 +80,12 @@ pub(crate) fn sha256(text: &str) -> String {
 }
 
 impl Record {
-    pub(super) fn new(profile: Option<&Profile>, levels: &[String], max: usize) -> Record {
+    pub(super) fn new(
+        profile: Option<&Profile>,
+        levels: &[String],
+        max: usize,
+        soa_justifications: Published,
+    ) -> Record {
         Record {
             schema: 1,
             profile: profile.map(|p| p.name.clone()),
@@ -89,10 +94,7 @@ impl Record {
             documents: Vec::new(),
             sections: Vec::new(),
             registers: Vec::new(),
-            soa_justifications: Published {
-                classification: String::new(),
-                published: true,
-            },
+            soa_justifications,
         }
     }
 
@@ -148,15 +150,11 @@ impl Record {
     }
 
     /// Sorted, so that the file does not depend on the order documents were read in.
-    pub(crate) fn finish(mut self, justifications: &str, published: bool) -> Record {
+    pub(crate) fn finish(mut self) -> Record {
         self.documents.sort_by(|a, b| a.id.cmp(&b.id));
         self.sections
             .sort_by(|a, b| (&a.document, a.line).cmp(&(&b.document, b.line)));
         self.registers.sort_by(|a, b| a.file.cmp(&b.file));
-        self.soa_justifications = Published {
-            classification: justifications.to_string(),
-            published,
-        };
         self
     }
 

@@ -49,7 +49,7 @@ pub(super) fn audiences_page(model: &Model, views: &Views) -> Page {
 }
 
 /// `audiences/<id>.html`: the reading list of audience `a`.
-pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page {
+pub(super) fn reading_list_page(model: &Model, views: &Views, plan: &Plan, a: usize) -> Page {
     let (id, name) = model.settings.audiences()[a];
     let readings: Vec<Reading> = (model.audience_docs[a].iter())
         .map(|&d| {
@@ -62,7 +62,9 @@ pub(super) fn reading_list_page(model: &Model, views: &Views, a: usize) -> Page 
                     .date_opt(doc.effective)
                     .unwrap_or_default(),
                 history: !model.history.of(&doc.rel).is_empty(),
-                changes: has_changes(model, d).then(|| paths::encode(&changes_file(&doc.rel))),
+                changes: (plan.changes.binary_search_by_key(&d, |(i, _)| *i))
+                    .ok()
+                    .map(|k| paths::encode(&plan.changes[k].1)),
             }
         })
         .collect();

@@ -17,16 +17,12 @@ struct Since<'a> {
 /// Words of unchanged text kept around each change.
 const CONTEXT_WORDS: usize = 12;
 
-/// The documents that have a changes page: an approved version before today's, in git.
+/// The documents that have a changes page, in order: an approved version before today's,
+/// in git.
 pub(super) fn documents_with_changes(model: &Model) -> Vec<usize> {
     (0..model.documents.len())
-        .filter(|&i| has_changes(model, i))
+        .filter(|&i| !earlier_versions(model, i).is_empty())
         .collect()
-}
-
-/// Document `i` has a changes page.
-pub(super) fn has_changes(model: &Model, i: usize) -> bool {
-    !earlier_versions(model, i).is_empty()
 }
 
 /// The versions approved before today's text of document `i`, newest first, each with its

@@ -454,11 +454,7 @@ pub(super) fn soa_page(model: &Model, views: &Views) -> Page {
                 .filter(|&c| cat.controls[c].theme == t)
                 .map(|c| {
                     let entry = model.applicability(c);
-                    let status = if !entry.applicable {
-                        "excluded"
-                    } else {
-                        entry.status.map_or("undecided", |s| s.as_str())
-                    };
+                    let status = entry.state();
                     *counts.entry(status).or_default() += 1;
                     let approved = model.approved_docs_of_control(c);
                     let pending: Vec<usize> = model.control_docs[c]

@@ -39,8 +39,8 @@ pub(super) struct Plan {
     pub(super) risk_parts: usize,
     /// Ids of `[audiences]`: each has a reading list.
     pub(super) audience_ids: Vec<String>,
-    /// Documents with an approved version before today's text in git: each has a page of
-    /// what changed since.
+    /// Documents with an approved version before today's text in git, in order, each with
+    /// its page of what changed since.
     pub(super) changes: Vec<(usize, String)>,
 }
 
@@ -145,7 +145,7 @@ impl List {
             List::ReverseChain(n) => reverse_chain_page(model, views, &plan.reverse, n),
             List::RiskChain(n) => risk_chain_page(model, views, n, plan.risk_parts),
             List::Audiences => audiences_page(model, views),
-            List::Reading(a) => reading_list_page(model, views, a),
+            List::Reading(a) => reading_list_page(model, views, plan, a),
             List::Changes(k) => changes_page(model, views, plan.changes[k].0),
         }
     }

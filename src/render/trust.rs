@@ -71,13 +71,7 @@ pub(super) fn trust_page(model: &Model, views: &Views) -> Page {
     let published: Vec<Published> = published.into_iter().map(|(_, _, p)| p).collect();
     let mut soa: BTreeMap<&str, usize> = BTreeMap::new();
     for c in 0..model.catalog.controls.len() {
-        let entry = model.applicability(c);
-        let status = if !entry.applicable {
-            "excluded"
-        } else {
-            entry.status.map_or("undecided", |s| s.as_str())
-        };
-        *soa.entry(status).or_default() += 1;
+        *soa.entry(model.applicability(c).state()).or_default() += 1;
     }
     let contact = trust.contact.as_deref().map(|c| {
         let href = if c.contains('@') && !c.contains("://") {

@@ -214,3 +214,38 @@ pub(crate) fn located(report: &serde_json::Value) -> Vec<(String, String, u64, u
         })
         .collect()
 }
+
+/// Runs git in `dir` with a fixed identity and date, ignoring the user's configuration.
+pub(crate) fn git(dir: &Path, date: &str, author: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env(
+            "GIT_AUTHOR_EMAIL",
+            format!("{}@example.com", author.to_lowercase()),
+        )
+        .env("GIT_COMMITTER_NAME", author)
+        .env(
+            "GIT_COMMITTER_EMAIL",
+            format!("{}@example.com", author.to_lowercase()),
+        )
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+00:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+00:00"))
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

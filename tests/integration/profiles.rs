@@ -2,7 +2,7 @@
 //! nothing it leaves out reaches any of its files, `redactions.json` checked against the full
 //! bundle, and `check --profile` finding text planted through each way out.
 
-use crate::common::{broken_links, json_report, located, tree, Book};
+use crate::common::{broken_links, git, json_report, located, tree, Book};
 
 const SECRETS: [&str; 5] = [
     "break-glass administrator password is sealed",
@@ -360,40 +360,17 @@ fn unknown_classification_and_profile_names_are_explained() {
     );
 }
 
-/// Runs git in `dir` as a fixed author.
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-06-01T09:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2026-06-01T09:00:00+00:00")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn what_changed_since_an_approved_version_is_a_page_and_a_profile_redacts_it_too() {
     let book = Book::fixture("profiles");
-    git(&book.root, &["init", "-q"]);
-    git(&book.root, &["add", "-A"]);
-    git(&book.root, &["commit", "-q", "-m", "Version 3.0"]);
+    git(&book.root, "2026-06-01", "Ann", &["init", "-q"]);
+    git(&book.root, "2026-06-01", "Ann", &["add", "-A"]);
+    git(
+        &book.root,
+        "2026-06-01",
+        "Ann",
+        &["commit", "-q", "-m", "Version 3.0"],
+    );
     let p = "content/policies/information-security-policy.md";
     let text = book
         .read(p)
@@ -401,7 +378,12 @@ fn what_changed_since_an_approved_version_is_a_page_and_a_profile_redacts_it_too
         .replace("every quarter", "every month")
         .replace("sealed in the safe", "kept in the vault");
     book.write(p, &text);
-    git(&book.root, &["commit", "-q", "-am", "Version 3.1"]);
+    git(
+        &book.root,
+        "2026-06-01",
+        "Ann",
+        &["commit", "-q", "-am", "Version 3.1"],
+    );
 
     let full = build(&book, None);
     let page = "changes/docs/policies/information-security-policy.html";

@@ -1,7 +1,7 @@
 //! The risk and exception registers: each check at its file:line:col, the ids that must
 //! resolve (in the registers, soa.yaml, front matter and bodies), and the register as CSV.
 
-use crate::common::{json_report, located, Book};
+use crate::common::{git, json_report, located, Book};
 
 const RISKS: &str = "\
 # The risk register of the small book.
@@ -211,34 +211,6 @@ fn bad_values_are_located() {
     );
 }
 
-/// `git` in `dir` with a fixed identity and date, outside the user's configuration.
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-11-01T10:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2026-11-01T10:00:00+00:00")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn diff_reports_a_re_scored_risk_a_new_one_and_an_expired_exception() {
     let book = book(&|t| t.to_string());
@@ -246,9 +218,14 @@ fn diff_reports_a_re_scored_risk_a_new_one_and_an_expired_exception() {
         "registers/exceptions.yaml",
         "exceptions:\n  EX-1:\n    title: Old scanners\n    controls: [A.8.24]\n    reason: vendor\n    approved_by: CISO\n    approved_on: 2026-01-10\n    expires: 2027-06-30\n",
     );
-    git(&book.root, &["init", "-q"]);
-    git(&book.root, &["add", "-A"]);
-    git(&book.root, &["commit", "-q", "-m", "v1"]);
+    git(&book.root, "2026-11-01", "Ann", &["init", "-q"]);
+    git(&book.root, "2026-11-01", "Ann", &["add", "-A"]);
+    git(
+        &book.root,
+        "2026-11-01",
+        "Ann",
+        &["commit", "-q", "-m", "v1"],
+    );
     book.write(
         "registers/risks.yaml",
         &RISKS.replace("likelihood: likely\n    impact: major", "likelihood: likely\n    impact: severe").replace(
